@@ -1,0 +1,21 @@
+/** What a button on a card does. Buttons carry the proposal id and nothing to be parsed back from text. */
+export type ActionKind = 'approve' | 'cancel' | 'repropose';
+
+const PREFIX = 'pinbot';
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A compact, stable id for a button: `pinbot:approve:<proposal id>`. Fits Discord's 100-char custom id. */
+export function encodeAction(kind: ActionKind, proposalId: string): string {
+  return `${PREFIX}:${kind}:${proposalId}`;
+}
+
+export function decodeAction(value: string): { kind: ActionKind; proposalId: string } | undefined {
+  const [prefix, kind, proposalId, ...rest] = value.split(':');
+  if (prefix !== PREFIX || rest.length > 0 || proposalId === undefined || !ID_PATTERN.test(proposalId)) return undefined;
+  if (kind !== 'approve' && kind !== 'cancel' && kind !== 'repropose') return undefined;
+  return { kind, proposalId };
+}
+
+export function isProposalId(value: string): boolean {
+  return ID_PATTERN.test(value);
+}

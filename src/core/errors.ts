@@ -1,0 +1,73 @@
+import type { Pin } from './pin.ts';
+import type { Principal } from './principal.ts';
+import type { ProposalState } from './proposal.ts';
+
+/** What each error code carries for the sentence the user sees. */
+export interface ErrorDetails {
+  /** The text did not parse. `suggestion` is the nearest verb when there is one. */
+  INVALID_COMMAND: { input: string; suggestion?: string };
+  INVALID_MODEL_ID: { modelId: string; reason: string };
+  INVALID_COMPUTE_TYPE: { value: string };
+  DUPLICATE_MODEL: { modelId: string };
+  NOT_PINNED: { modelIds: string[]; current: Pin[] };
+  NO_CHANGE: { current: Pin[] };
+  QUOTA_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
+  PROPOSAL_NOT_FOUND: { proposalId: string };
+  /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
+  ALREADY_DECIDED: { proposalId: string; state: ProposalState; by?: Principal };
+  EXPIRED: { proposalId: string; expiredAt: number };
+  NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };
+  CHANGE_NOT_FOUND: { changeId: string };
+  /** Hugging Face rejected the token. */
+  HF_BAD_TOKEN: HfErrorDetails;
+  /** The account or organization has no plan that allows pinning. */
+  HF_NO_PINNING_PLAN: HfErrorDetails;
+  /** Hugging Face refused the list as over the plan's quota. */
+  HF_QUOTA: HfErrorDetails;
+  HF_UNKNOWN_MODEL: HfErrorDetails & { modelId?: string };
+  /** The classic Inference API host answered 404/410: the endpoint is retired. */
+  HF_ENDPOINT_RETIRED: HfErrorDetails;
+  HF_RATE_LIMITED: HfErrorDetails & { retryAfterSeconds?: number };
+  /** Network errors, timeouts or 5xx answers, after the bounded retries. */
+  HF_UNAVAILABLE: HfErrorDetails;
+  /** A 2xx answer whose body is not what the API documents. */
+  HF_BAD_RESPONSE: HfErrorDetails;
+  /** Any other refusal from Hugging Face. */
+  HF_REJECTED: HfErrorDetails;
+  /** The write was answered, but the list it reports is not the one sent. */
+  WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
+}
+
+export interface HfErrorDetails {
+  /** HTTP status, when there was an answer. */
+  status?: number;
+  /** Hugging Face's own `error` text, as it came. */
+  hfMessage?: string;
+  attempts?: number;
+}
+
+export type ErrorCode = keyof ErrorDetails;
+
+export class PinbotError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'PinbotError';
+  readonly code: C;
+  readonly details: ErrorDetails[C];
+
+  constructor(code: C, message: string, details: ErrorDetails[C], options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  is<K extends ErrorCode>(code: K): this is PinbotError<K> {
+    return (this.code as ErrorCode) === code;
+  }
+}
+
+export function isPinbotError(error: unknown): error is PinbotError {
+  return error instanceof PinbotError;
+}
+
+export function hasCode<K extends ErrorCode>(error: unknown, code: K): error is PinbotError<K> {
+  return isPinbotError(error) && error.is(code);
+}

@@ -1,0 +1,106 @@
+import type { Pin } from './pin.ts';
+import type { Principal } from './principal.ts';
+import type { Proposal, ProposalState } from './proposal.ts';
+
+/** The live pinned list of one scope, as Hugging Face reports it. */
+export interface PinnedList {
+  readonly pins: readonly Pin[];
+  readonly allowed: number;
+}
+
+export interface WriteAnswer {
+  /** Hugging Face's `ok` text, e.g. "Pinned 2 models, please wait while we load them." */
+  readonly message: string;
+  /** The list echoed back, when the API echoes it. */
+  readonly pins?: readonly Pin[];
+}
+
+export interface ModelStatus {
+  readonly modelId: string;
+  readonly loaded: boolean;
+  /** `Loaded`, `Loadable`, `Loading`, `TooBig`, … kept as sent. */
+  readonly state: string;
+  /** A string (`cpu`) or an object (`{ gpu: { gpu: 'a100', count: 8 } }`): opaque to pinbot. */
+  readonly computeType?: unknown;
+  readonly framework?: string;
+}
+
+/** The Inference API as the core needs it, bound to one scope's token. */
+export interface PinnedModelsApi {
+  readPins(): Promise<PinnedList>;
+  writePins(pins: readonly Pin[]): Promise<WriteAnswer>;
+  modelStatus(modelId: string): Promise<ModelStatus>;
+}
+
+export interface ProposalStore {
+  create(proposal: Proposal): Promise<void>;
+  get(id: string): Promise<Proposal | undefined>;
+  /**
+   * Atomic compare-and-set: moves the proposal from `from` to `to` and applies `patch`, only if
+   * it is in `from` now. Returns the updated proposal to the single winner, `undefined` to everyone else.
+   */
+  transition(id: string, from: ProposalState, to: ProposalState, patch?: ProposalPatch): Promise<Proposal | undefined>;
+  /** Records an approval without a state change (for proposals that need several). */
+  addApproval(id: string, approver: Principal): Promise<Proposal | undefined>;
+  setMessageRef(id: string, messageRef: string): Promise<void>;
+  listByState(scope: string, state: ProposalState): Promise<Proposal[]>;
+  /** Pending proposals whose expiry is at or before `now`. */
+  listExpired(now: number): Promise<Proposal[]>;
+}
+
+export type ProposalPatch = Partial<Pick<Proposal, 'decidedBy' | 'decidedAt' | 'outcome' | 'approvals'>>;
+
+/** One applied change, kept for `history` and `revert`. */
+export interface ChangeRecord {
+  readonly id: string;
+  readonly scope: string;
+  readonly proposalId: string;
+  readonly before: readonly Pin[];
+  readonly after: readonly Pin[];
+  readonly requester: Principal;
+  readonly approver: Principal;
+  readonly channel: ChannelRef;
+  readonly proposedAt: number;
+  readonly appliedAt: number;
+}
+
+export interface AuditLog {
+  record(change: ChangeRecord): Promise<void>;
+  recent(scope: string, limit: number): Promise<ChangeRecord[]>;
+  get(scope: string, changeId: string): Promise<ChangeRecord | undefined>;
+}
+
+/** Serialises read-compare-write per scope. */
+export interface ScopeLock {
+  withLock<T>(scope: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+  child(fields: Record<string, unknown>): Logger;
+}
+
+/** Where a request came from and where its card lives. */
+export interface ChannelRef {
+  readonly platform: Platform;
+  readonly channelId: string;
+}
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};

@@ -1,0 +1,50 @@
+import type { ChangeCommand } from './command.ts';
+import type { Pin } from './pin.ts';
+import type { ChannelRef } from './ports.ts';
+import type { Principal } from './principal.ts';
+
+export type ProposalState = 'pending' | 'applying' | 'applied' | 'failed' | 'cancelled' | 'expired' | 'stale';
+
+export const FINAL_STATES: readonly ProposalState[] = ['applied', 'failed', 'cancelled', 'expired', 'stale'];
+
+export type DiffLine =
+  | { readonly kind: 'added'; readonly modelId: string; readonly computeType: string }
+  | { readonly kind: 'removed'; readonly modelId: string; readonly computeType: string }
+  | { readonly kind: 'compute'; readonly modelId: string; readonly from: string; readonly to: string };
+
+/** How a proposal ended, for the card and the channel. */
+export type ProposalOutcome =
+  | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string }
+  | { readonly kind: 'stale'; readonly changedUnderneath: readonly DiffLine[]; readonly allowedBefore: number; readonly allowedNow: number }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'expired' };
+
+export interface Proposal {
+  readonly id: string;
+  readonly scope: string;
+  readonly state: ProposalState;
+  readonly command: ChangeCommand;
+  readonly requester: Principal;
+  readonly channel: ChannelRef;
+  /** The live list when the proposal was made, and its version hash. */
+  readonly base: readonly Pin[];
+  readonly baseVersion: string;
+  /** The full list that approval writes. */
+  readonly proposed: readonly Pin[];
+  readonly diff: readonly DiffLine[];
+  readonly allowed: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly approvals: readonly Principal[];
+  readonly approvalsRequired: number;
+  readonly decidedBy?: Principal;
+  readonly decidedAt?: number;
+  readonly outcome?: ProposalOutcome;
+  /** The platform's id of the card message, so it can be edited later. */
+  readonly messageRef?: string;
+}
+
+export function isFinal(state: ProposalState): boolean {
+  return FINAL_STATES.includes(state);
+}

@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  return [...source.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (match) => match[1] ?? match[2] ?? '',
+  );
+}
+
+const FORBIDDEN_IN_CORE = [/^@slack\//, /^discord\.js$/, /^@discordjs\//, /^undici$/, /^pg$/, /^better-sqlite3$/, /^kysely$/, /^pino$/, /^ws$/, /^express$/];
+const OUTER_LAYERS = [/\/adapters\//, /\/hf\//, /\/store\//, /\/config(\.ts)?$/, /\/main(\.ts)?$/, /\/logger(\.ts)?$/];
+
+describe('import direction', () => {
+  const coreFiles = sourceFiles(join(SRC, 'core'));
+
+  it('finds the core sources it checks', () => {
+    expect(coreFiles.length).toBeGreaterThan(5);
+  });
+
+  it('keeps src/core free of transports, chat SDKs, database drivers and outer layers', () => {
+    const violations = coreFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => FORBIDDEN_IN_CORE.some((rule) => rule.test(spec)) || (spec.startsWith('.') && OUTER_LAYERS.some((rule) => rule.test(spec))))
+        .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('detects a forbidden import when one is present', () => {
+    const sample = "import { request } from 'undici';\nimport type { X } from '../adapters/slack/app.ts';";
+    const specs = [...sample.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+    expect(specs.filter((s) => FORBIDDEN_IN_CORE.some((r) => r.test(s)) || OUTER_LAYERS.some((r) => r.test(s)))).toHaveLength(2);
+  });
+
+  it('keeps adapters from importing each other', () => {
+    const adapters = readdirSync(join(SRC, 'adapters'));
+    const violations = adapters.flatMap((adapter) =>
+      sourceFiles(join(SRC, 'adapters', adapter)).flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => adapters.some((other) => other !== adapter && spec.includes(`/adapters/${other}/`) || spec === `../${other}/`))
+          .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+      ),
+    );
+    expect(violations).toEqual([]);
+  });
+});
