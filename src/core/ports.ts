@@ -95,6 +95,9 @@ export interface ChannelRef {
 
 export type Platform = 'slack' | 'discord' | 'console';
 
+/** The scope a channel acts on, or `undefined` when the channel is bound to none. */
+export type ScopeResolver = (channel: ChannelRef) => string | undefined;
+
 export const systemClock: Clock = { now: () => Date.now() };
 
 export const silentLogger: Logger = {

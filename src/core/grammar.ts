@@ -1,0 +1,306 @@
+import { USAGE, VERBS, type Command, type RequestedPin, type Verb } from './command.ts';
+import { PinbotError } from './errors.ts';
+import { describeChar, modelIdProblem } from './model-id.ts';
+import { DEFAULT_COMPUTE_TYPE, isComputeType, type ComputeType } from './pin.ts';
+
+/** Longest text parsed; longer text is refused before it is looked at. */
+export const MAX_COMMAND_LENGTH = 4000;
+
+/** How much of an over-long text is kept in the error's details. */
+const TOO_LONG_INPUT_KEPT = 100;
+/** Longer words are not compared with the verbs: no verb is close to them. */
+const SUGGESTION_MAX_WORD_LENGTH = 32;
+const SUGGESTION_MAX_DISTANCE = 2;
+/** How much of a user's word is echoed back in a message. */
+const SHOWN_MAX_LENGTH = 60;
+
+const MODEL_ID_UNKNOWN_REASON = 'is not a Hugging Face repo id';
+/** What can be a mistyped compute type after ':'; anything else (a URL, an emoji code) makes the whole word a bad id. */
+const SUFFIX_WORD = /^[A-Za-z0-9]*$/;
+const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Unicode White_Space: tabs, newlines, NBSP, ideographic space… but not U+FEFF or zero-width characters, which stay inside a word and make it invalid. */
+const WHITESPACE = /\p{White_Space}+/u;
+/** Control, format and separator characters are shown as U+XXXX in messages. */
+const INVISIBLE = /[\p{C}\p{Z}]/gu;
+
+/** Quotes and code marks that Slack, Discord and phone keyboards put around a word. */
+const WRAPPERS: readonly (readonly [string, string])[] = [
+  ['```', '```'],
+  ['`', '`'],
+  ['"', '"'],
+  ["'", "'"],
+  ['\u201C', '\u201D'],
+  ['\u2018', '\u2019'],
+];
+
+/** Words people type for a verb. They are suggestions only, never aliases. */
+const SYNONYMS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
+  ['pin', 'add'],
+  ['unpin', 'remove'],
+  ['rm', 'remove'],
+  ['del', 'remove'],
+  ['delete', 'remove'],
+  ['drop', 'remove'],
+  ['ls', 'list'],
+  ['show', 'list'],
+  ['pins', 'list'],
+  ['replace', 'set'],
+  ['reset', 'clear'],
+  ['undo', 'revert'],
+  ['rollback', 'revert'],
+  ['approve', 'pending'],
+  ['approvals', 'pending'],
+  ['log', 'history'],
+  ['state', 'status'],
+  ['?', 'help'],
+]);
+
+const VERB_SET: ReadonlySet<string> = new Set(VERBS);
+
+interface ModelArg {
+  readonly modelId: string;
+  /** The compute type written on the model itself (`gpt2:gpu`). */
+  readonly computeType?: ComputeType;
+}
+
+interface ModelArgs {
+  readonly models: readonly ModelArg[];
+  /** The bare `cpu`/`gpu` word at the end, when there is one. */
+  readonly trailing?: ComputeType;
+}
+
+/**
+ * The one parser for every platform: turns what a person typed into a `Command`,
+ * or throws a `PinbotError` whose message says what to type instead.
+ */
+export function parseCommand(text: string): Command {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    const kept = text.slice(0, TOO_LONG_INPUT_KEPT);
+    throw new PinbotError(
+      'INVALID_COMMAND',
+      `That message is too long (${text.length} characters); a command is at most ${MAX_COMMAND_LENGTH}. Send \`help\` to see the commands.`,
+      { input: `${kept}…` },
+    );
+  }
+  const input = text.trim();
+  const [first, ...args] = text.split(WHITESPACE).filter((word) => word !== '');
+  if (first === undefined) return { verb: 'help' };
+
+  const word = unwrap(first).toLowerCase();
+  if (!isVerb(word)) throw unknownCommand(first, word, input);
+
+  switch (word) {
+    case 'list':
+    case 'clear':
+    case 'pending':
+    case 'history':
+      expectNoArguments(word, args, input);
+      return { verb: word };
+    case 'help':
+      return { verb: 'help' };
+    case 'add':
+    case 'set': {
+      const { models, trailing } = parseModelArgs(word, args, input);
+      if (models.length === 0) throw missingModels(word, input);
+      const computeType = trailing ?? DEFAULT_COMPUTE_TYPE;
+      const pins: RequestedPin[] = models.map((model) => ({ modelId: model.modelId, computeType: model.computeType ?? computeType }));
+      return { verb: word, pins };
+    }
+    case 'remove': {
+      // A compute type on remove changes nothing (one entry per model), so a valid one is ignored.
+      const { models } = parseModelArgs(word, args, input);
+      if (models.length === 0) throw missingModels(word, input);
+      return { verb: 'remove', modelIds: models.map((model) => model.modelId) };
+    }
+    case 'compute':
+      return parseCompute(args, input);
+    case 'status':
+      return parseStatus(args, input);
+    case 'revert':
+      return parseRevert(args, input);
+  }
+}
+
+function isVerb(word: string): word is Verb {
+  return VERB_SET.has(word);
+}
+
+function parseCompute(args: readonly string[], input: string): Command {
+  const { models, trailing } = parseModelArgs('compute', args, input);
+  if (trailing === undefined) {
+    throw invalidCommand(`\`compute\` needs the compute type as its last word: \`cpu\` or \`gpu\`. Usage: ${USAGE.compute}`, input);
+  }
+  if (models.length === 0) throw missingModels('compute', input);
+  const conflicting = models.find((model) => model.computeType !== undefined && model.computeType !== trailing);
+  if (conflicting) {
+    throw invalidCommand(
+      `\`${show(conflicting.modelId)}:${conflicting.computeType ?? ''}\` disagrees with \`${trailing}\` at the end; write the compute type once, at the end. Usage: ${USAGE.compute}`,
+      input,
+    );
+  }
+  return { verb: 'compute', modelIds: models.map((model) => model.modelId), computeType: trailing };
+}
+
+function parseStatus(args: readonly string[], input: string): Command {
+  const [arg, ...extra] = args;
+  if (arg === undefined) return { verb: 'status' };
+  if (extra.length > 0) throw invalidCommand(`\`status\` takes at most one model. Usage: ${USAGE.status}`, input);
+  if (bareComputeType(arg) !== undefined) {
+    throw invalidCommand(
+      `\`${show(arg)}\` is a compute type, not a model; for a model with that name write \`${show(unwrap(arg))}:cpu\`. Usage: ${USAGE.status}`,
+      input,
+    );
+  }
+  // As on remove, a valid compute type written on the model is ignored.
+  return { verb: 'status', modelId: parseModelArg(arg).modelId };
+}
+
+function parseRevert(args: readonly string[], input: string): Command {
+  const [arg, ...extra] = args;
+  if (arg === undefined) throw invalidCommand(`\`revert\` needs the id of a change; \`history\` lists them. Usage: ${USAGE.revert}`, input);
+  if (extra.length > 0) throw invalidCommand(`\`revert\` takes exactly one change id. Usage: ${USAGE.revert}`, input);
+  const changeId = unwrap(arg);
+  if (!CHANGE_ID.test(changeId)) {
+    throw invalidCommand(
+      `\`${show(changeId)}\` is not a change id: ids are 1 to 64 letters, digits, '-' or '_'; \`history\` lists them. Usage: ${USAGE.revert}`,
+      input,
+    );
+  }
+  return { verb: 'revert', changeId };
+}
+
+/**
+ * Models for add, set, remove and compute. A bare `cpu`/`gpu` is never read as a model id:
+ * last, it is the compute type for every model without its own; anywhere else it is an error.
+ */
+function parseModelArgs(verb: Verb, args: readonly string[], input: string): ModelArgs {
+  const last = args[args.length - 1];
+  const trailing = last === undefined ? undefined : bareComputeType(last);
+  const words = trailing === undefined ? args : args.slice(0, -1);
+  const seen = new Set<string>();
+  const models: ModelArg[] = [];
+  for (const word of words) {
+    const stray = bareComputeType(word);
+    if (stray !== undefined) {
+      throw invalidCommand(
+        `\`${show(word)}\` can only come last, where it applies to every model without its own \`:cpu\` or \`:gpu\`; for a model with that name write \`${show(unwrap(word))}:${stray}\`. Usage: ${USAGE[verb]}`,
+        input,
+      );
+    }
+    const model = parseModelArg(word);
+    if (seen.has(model.modelId)) {
+      throw new PinbotError('DUPLICATE_MODEL', `\`${show(model.modelId)}\` is named twice; name each model once.`, { modelId: model.modelId });
+    }
+    seen.add(model.modelId);
+    models.push(model);
+  }
+  return trailing === undefined ? { models } : { models, trailing };
+}
+
+/**
+ * `gpt2`, `org/name:gpu`, `` `gpt2` ``… The id is checked before the suffix, so a link or mention
+ * is reported as a bad id; only a plain word after ':' (`gpt2:tpu`) is reported as a compute type.
+ */
+function parseModelArg(word: string): ModelArg {
+  const token = unwrap(word);
+  const colon = token.lastIndexOf(':');
+  const modelId = colon === -1 ? token : unwrap(token.slice(0, colon));
+  const suffix = colon === -1 ? undefined : token.slice(colon + 1);
+  if (suffix !== undefined && !SUFFIX_WORD.test(suffix)) throw invalidModelId(token);
+  if (modelIdProblem(modelId) !== undefined) {
+    throw invalidModelId(suffix === undefined || isComputeType(suffix.toLowerCase()) ? modelId : token);
+  }
+  if (suffix === undefined) return { modelId };
+  const computeType = suffix.toLowerCase();
+  if (!isComputeType(computeType)) {
+    const shownSuffix = suffix === '' ? `\`${show(token)}\` has nothing after ':'` : `\`${show(suffix)}\` is not a compute type`;
+    throw new PinbotError(
+      'INVALID_COMPUTE_TYPE',
+      `${shownSuffix}: use \`cpu\` or \`gpu\`, as in \`${show(modelId)}:gpu\`.`,
+      { value: suffix },
+    );
+  }
+  return { modelId, computeType };
+}
+
+function bareComputeType(word: string): ComputeType | undefined {
+  const lower = unwrap(word).toLowerCase();
+  return isComputeType(lower) ? lower : undefined;
+}
+
+/** Strips matching quotes or code marks around a word; anything else is left for the id check to refuse. */
+function unwrap(word: string): string {
+  let current = word;
+  for (;;) {
+    const wrapper = WRAPPERS.find(
+      ([open, close]) => current.length >= open.length + close.length && current.startsWith(open) && current.endsWith(close),
+    );
+    if (wrapper === undefined) return current;
+    current = current.slice(wrapper[0].length, current.length - wrapper[1].length);
+  }
+}
+
+function expectNoArguments(verb: Verb, args: readonly string[], input: string): void {
+  if (args.length > 0) throw invalidCommand(`\`${verb}\` takes no arguments. Usage: ${USAGE[verb]}`, input);
+}
+
+function missingModels(verb: Verb, input: string): PinbotError<'INVALID_COMMAND'> {
+  const hint = verb === 'set' ? ' To unpin everything, use `clear`.' : '';
+  return invalidCommand(`\`${verb}\` needs at least one model.${hint} Usage: ${USAGE[verb]}`, input);
+}
+
+function invalidModelId(modelId: string): PinbotError<'INVALID_MODEL_ID'> {
+  const reason = modelIdProblem(modelId) ?? MODEL_ID_UNKNOWN_REASON;
+  return new PinbotError('INVALID_MODEL_ID', `\`${show(modelId)}\` is not a valid model id: it ${reason}.`, { modelId, reason });
+}
+
+function invalidCommand(message: string, input: string, suggestion?: Verb): PinbotError<'INVALID_COMMAND'> {
+  return new PinbotError('INVALID_COMMAND', message, suggestion === undefined ? { input } : { input, suggestion });
+}
+
+function unknownCommand(original: string, word: string, input: string): PinbotError<'INVALID_COMMAND'> {
+  const suggestion = suggestVerb(word);
+  const shown = `Unknown command \`${show(original)}\`.`;
+  if (suggestion !== undefined) return invalidCommand(`${shown} Did you mean \`${suggestion}\`?`, input, suggestion);
+  return invalidCommand(`${shown} Commands: ${VERBS.join(', ')}. Send \`help\` for details.`, input);
+}
+
+/** The verb a mistyped or synonymous word most likely meant, if any. */
+export function suggestVerb(word: string): Verb | undefined {
+  const lower = word.toLowerCase();
+  const synonym = SYNONYMS.get(lower);
+  if (synonym !== undefined) return synonym;
+  if (lower.length > SUGGESTION_MAX_WORD_LENGTH) return undefined;
+  let best: Verb | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const verb of VERBS) {
+    const distance = editDistance(lower, verb);
+    if (distance < bestDistance) {
+      best = verb;
+      bestDistance = distance;
+    }
+  }
+  // A one- or two-letter word is within 2 edits of too much to mean anything.
+  return bestDistance <= SUGGESTION_MAX_DISTANCE && bestDistance < lower.length ? best : undefined;
+}
+
+/** Levenshtein distance; both words are short, so the plain table is enough. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** A user's word as it can be echoed inside a code span: no backticks, invisible characters named, bounded length. */
+function show(word: string): string {
+  const visible = word.replaceAll('`', "'").replace(INVISIBLE, (char) => `<${describeChar(char)}>`);
+  const chars = Array.from(visible);
+  return chars.length > SHOWN_MAX_LENGTH ? `${chars.slice(0, SHOWN_MAX_LENGTH).join('')}…` : visible;
+}

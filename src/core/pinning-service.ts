@@ -1,0 +1,328 @@
+import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
+import { isPinbotError, PinbotError } from './errors.ts';
+import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
+import type { Policy } from './policy.ts';
+import type { Principal } from './principal.ts';
+import type { Proposal, ProposalOutcome } from './proposal.ts';
+import type {
+  AuditLog, ChangeRecord, ChannelRef, Clock, Logger, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
+} from './ports.ts';
+
+export interface PinningServiceDeps {
+  /** The Inference API bound to a scope's token. */
+  readonly apiFor: (scope: string) => PinnedModelsApi;
+  readonly store: ProposalStore;
+  readonly audit: AuditLog;
+  readonly lock: ScopeLock;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly proposalTtlMs: number;
+  /** Told of every proposal that reaches a final state, for notifications. */
+  readonly onSettled?: (proposal: Proposal) => void;
+}
+
+/** Who asks, from where, about which scope. */
+export interface RequestContext {
+  readonly scope: string;
+  readonly principal: Principal;
+  readonly channel: ChannelRef;
+}
+
+export type StatusEntry = { readonly modelId: string; readonly status: ModelStatus } | { readonly modelId: string; readonly error: PinbotError };
+
+export type CommandResult =
+  | { readonly kind: 'list'; readonly scope: string; readonly list: PinnedList }
+  | { readonly kind: 'proposal'; readonly proposal: Proposal }
+  | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
+  | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
+  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly ChangeRecord[] }
+  | { readonly kind: 'help'; readonly scope: string };
+
+export type ApproveResult =
+  /** The proposal reached a final state: applied, stale or failed. */
+  | { readonly kind: 'settled'; readonly proposal: Proposal }
+  /** More approvals are needed; this one was counted. */
+  | { readonly kind: 'approval-recorded'; readonly proposal: Proposal };
+
+const HISTORY_LIMIT = 10;
+
+/**
+ * The one pinning workflow behind every chat platform: read the live list, propose the full new
+ * list, and on approval re-read, compare, and write it exactly once.
+ */
+export class PinningService {
+  constructor(private readonly deps: PinningServiceDeps) {}
+
+  async execute(command: Command, context: RequestContext): Promise<CommandResult> {
+    if (isChangeCommand(command)) return { kind: 'proposal', proposal: await this.propose(command, context) };
+    const { scope } = context;
+    switch (command.verb) {
+      case 'list':
+        return { kind: 'list', scope, list: await this.deps.apiFor(scope).readPins() };
+      case 'status':
+        return { kind: 'status', scope, entries: await this.status(scope, command.modelId) };
+      case 'pending':
+        return { kind: 'pending', scope, proposals: await this.deps.store.listByState(scope, 'pending') };
+      case 'history':
+        return { kind: 'history', scope, changes: await this.deps.audit.recent(scope, HISTORY_LIMIT) };
+      case 'help':
+        return { kind: 'help', scope };
+    }
+  }
+
+  /** Reads the live list and records a pending proposal for the full list the change implies. */
+  async propose(command: ChangeCommand, context: RequestContext): Promise<Proposal> {
+    const decision = this.deps.policy.canPropose(context.scope, context.principal);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'propose', reason: decision.reason });
+    const revertTo = command.verb === 'revert' ? (await this.changeToRevert(context.scope, command.changeId)).before : undefined;
+    const live = await this.deps.apiFor(context.scope).readPins();
+    const plan = buildPlan(command, live, revertTo);
+    const now = this.deps.clock.now();
+    const proposal: Proposal = {
+      id: this.deps.newId(),
+      scope: context.scope,
+      state: 'pending',
+      command,
+      requester: context.principal,
+      channel: context.channel,
+      base: plan.base,
+      baseVersion: plan.baseVersion,
+      proposed: plan.proposed,
+      diff: plan.diff,
+      allowed: plan.allowed,
+      createdAt: now,
+      expiresAt: now + this.deps.proposalTtlMs,
+      approvals: [],
+      approvalsRequired: Math.max(1, this.deps.policy.approvalsRequired(context.scope)),
+    };
+    await this.deps.store.create(proposal);
+    this.log(proposal).info({ diff: plan.diff.length }, 'proposal created');
+    return proposal;
+  }
+
+  /** Proposes the same change again on the current list, for a stale card's button. */
+  async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
+    const original = await this.find(proposalId);
+    return this.propose(original.command, { ...context, scope: original.scope });
+  }
+
+  /**
+   * Approves a proposal. Exactly one caller moves it out of `pending`; only that caller talks to
+   * Hugging Face, under the scope's lock, and writes only if the live list is still the one proposed on.
+   */
+  async approve(proposalId: string, approver: Principal): Promise<ApproveResult> {
+    const proposal = await this.pendingProposal(proposalId);
+    const decision = this.deps.policy.canApprove(proposal, approver);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+
+    const approvals = proposal.approvals.some((a) => a.platform === approver.platform && a.userId === approver.userId)
+      ? proposal.approvals
+      : [...proposal.approvals, approver];
+    if (approvals.length < proposal.approvalsRequired) {
+      const recorded = await this.deps.store.addApproval(proposal.id, approver);
+      if (!recorded) throw await this.alreadyDecided(proposal.id);
+      return { kind: 'approval-recorded', proposal: recorded };
+    }
+
+    const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
+      approvals,
+      decidedBy: approver,
+      decidedAt: this.deps.clock.now(),
+    });
+    if (!applying) throw await this.alreadyDecided(proposal.id);
+    return { kind: 'settled', proposal: await this.apply(applying) };
+  }
+
+  async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
+    const proposal = await this.pendingProposal(proposalId);
+    const decision = this.deps.policy.canCancel(proposal, actor);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'cancel', reason: decision.reason });
+    const cancelled = await this.deps.store.transition(proposal.id, 'pending', 'cancelled', {
+      decidedBy: actor,
+      decidedAt: this.deps.clock.now(),
+      outcome: { kind: 'cancelled' },
+    });
+    if (!cancelled) throw await this.alreadyDecided(proposal.id);
+    this.log(cancelled).info({}, 'proposal cancelled');
+    this.deps.onSettled?.(cancelled);
+    return cancelled;
+  }
+
+  /** Moves every pending proposal past its expiry to `expired`; returns those this call moved. */
+  async expireDue(): Promise<Proposal[]> {
+    const now = this.deps.clock.now();
+    const expired: Proposal[] = [];
+    for (const proposal of await this.deps.store.listExpired(now)) {
+      const moved = await this.expire(proposal, now);
+      if (moved) expired.push(moved);
+    }
+    return expired;
+  }
+
+  async getProposal(proposalId: string): Promise<Proposal> {
+    return this.find(proposalId);
+  }
+
+  /** Remembers where a proposal's card was posted, so it can be edited when the proposal settles. */
+  async attachMessage(proposalId: string, messageRef: string): Promise<void> {
+    await this.deps.store.setMessageRef(proposalId, messageRef);
+  }
+
+  private async apply(proposal: Proposal): Promise<Proposal> {
+    const api = this.deps.apiFor(proposal.scope);
+    const log = this.log(proposal);
+    return this.deps.lock.withLock(proposal.scope, async () => {
+      let live: PinnedList;
+      try {
+        live = await api.readPins();
+      } catch (error) {
+        // Nothing was written: put the proposal back so the same card can be approved again.
+        await this.deps.store.transition(proposal.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
+        log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'live list unreadable at approval; nothing written');
+        throw error;
+      }
+
+      if (listVersion(live.pins) !== proposal.baseVersion) {
+        const outcome: ProposalOutcome = {
+          kind: 'stale',
+          changedUnderneath: diffLists(proposal.base, live.pins),
+          allowedBefore: proposal.allowed,
+          allowedNow: live.allowed,
+        };
+        log.info({}, 'live list changed since the proposal; nothing written');
+        return this.settle(proposal, 'stale', outcome);
+      }
+      if (proposal.proposed.length > live.allowed && proposal.proposed.length > 0) {
+        return this.settle(proposal, 'failed', {
+          kind: 'failed',
+          code: 'QUOTA_EXCEEDED',
+          message: `The plan now allows ${live.allowed} pinned models; this change needs ${proposal.proposed.length}. Nothing was written.`,
+        });
+      }
+
+      try {
+        const answer = await api.writePins(proposal.proposed);
+        if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
+          log.error({}, 'Hugging Face reported a different list than the one written');
+          return this.settle(proposal, 'failed', {
+            kind: 'failed',
+            code: 'WRITE_NOT_CONFIRMED',
+            message: 'Hugging Face accepted the write but reported a different list. Check it with `list`.',
+          });
+        }
+        const changeId = await this.recordChange(proposal);
+        log.info({ changeId }, 'pinned list written');
+        return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+      } catch (error) {
+        const code = isPinbotError(error) ? error.code : 'UNKNOWN';
+        log.warn({ code }, 'write failed');
+        const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
+        return this.settle(proposal, 'failed', { kind: 'failed', code, message });
+      }
+    });
+  }
+
+  private async settle(proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome): Promise<Proposal> {
+    const settled = await this.deps.store.transition(proposal.id, 'applying', state, { outcome });
+    // Only this caller holds the `applying` state, so the transition cannot be lost.
+    const final = settled ?? { ...proposal, state, outcome };
+    this.deps.onSettled?.(final);
+    return final;
+  }
+
+  private async recordChange(proposal: Proposal): Promise<string> {
+    const changeId = this.deps.newId();
+    await this.deps.audit.record({
+      id: changeId,
+      scope: proposal.scope,
+      proposalId: proposal.id,
+      before: proposal.base,
+      after: proposal.proposed,
+      requester: proposal.requester,
+      approver: proposal.decidedBy ?? proposal.requester,
+      channel: proposal.channel,
+      proposedAt: proposal.createdAt,
+      appliedAt: this.deps.clock.now(),
+    });
+    return changeId;
+  }
+
+  private async status(scope: string, modelId: string | undefined): Promise<StatusEntry[]> {
+    const api = this.deps.apiFor(scope);
+    const ids = modelId !== undefined ? [modelId] : (await api.readPins()).pins.map((pin) => pin.modelId);
+    return Promise.all(
+      ids.map(async (id): Promise<StatusEntry> => {
+        try {
+          return { modelId: id, status: await api.modelStatus(id) };
+        } catch (error) {
+          if (isPinbotError(error)) return { modelId: id, error };
+          throw error;
+        }
+      }),
+    );
+  }
+
+  private async changeToRevert(scope: string, changeId: string): Promise<ChangeRecord> {
+    const change = await this.deps.audit.get(scope, changeId);
+    if (!change) {
+      throw new PinbotError('CHANGE_NOT_FOUND', `There is no change \`${changeId}\` in this scope's history.`, { changeId });
+    }
+    return change;
+  }
+
+  private async pendingProposal(proposalId: string): Promise<Proposal> {
+    const proposal = await this.find(proposalId);
+    if (proposal.state !== 'pending') throw this.decidedError(proposal);
+    const now = this.deps.clock.now();
+    if (proposal.expiresAt <= now) {
+      await this.expire(proposal, now);
+      throw new PinbotError('EXPIRED', 'This proposal has expired; nothing was written. Propose the change again.', {
+        proposalId,
+        expiredAt: proposal.expiresAt,
+      });
+    }
+    return proposal;
+  }
+
+  private async expire(proposal: Proposal, now: number): Promise<Proposal | undefined> {
+    const expired = await this.deps.store.transition(proposal.id, 'pending', 'expired', { decidedAt: now, outcome: { kind: 'expired' } });
+    if (expired) {
+      this.log(expired).info({}, 'proposal expired');
+      this.deps.onSettled?.(expired);
+    }
+    return expired;
+  }
+
+  private async find(proposalId: string): Promise<Proposal> {
+    const proposal = await this.deps.store.get(proposalId);
+    if (!proposal) {
+      throw new PinbotError('PROPOSAL_NOT_FOUND', 'That proposal no longer exists; nothing was written.', { proposalId });
+    }
+    return proposal;
+  }
+
+  private async alreadyDecided(proposalId: string): Promise<PinbotError> {
+    return this.decidedError(await this.find(proposalId));
+  }
+
+  private decidedError(proposal: Proposal): PinbotError {
+    if (proposal.state === 'expired') {
+      return new PinbotError('EXPIRED', 'This proposal has expired; nothing was written. Propose the change again.', {
+        proposalId: proposal.id,
+        expiredAt: proposal.expiresAt,
+      });
+    }
+    return new PinbotError('ALREADY_DECIDED', `This proposal is already ${proposal.state}.`, {
+      proposalId: proposal.id,
+      state: proposal.state,
+      ...(proposal.decidedBy ? { by: proposal.decidedBy } : {}),
+    });
+  }
+
+  private log(proposal: Proposal): Logger {
+    return this.deps.logger.child({ scope: proposal.scope, proposalId: proposal.id });
+  }
+}
+
