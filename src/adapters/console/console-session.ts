@@ -1,0 +1,59 @@
+import { parseCommand } from '../../core/grammar.ts';
+import { isPinbotError } from '../../core/errors.ts';
+import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
+import { describeError, renderOutcome, renderProposalCard, renderResult, type ReplyStyle } from '../../core/replies.ts';
+import type { Proposal } from '../../core/proposal.ts';
+import { renderCardText, renderMessageText, type TextStyle } from './render-text.ts';
+
+export interface ConsoleIo {
+  write(text: string): void;
+  /** The next line typed, or `undefined` at the end of input. */
+  readLine(prompt: string): Promise<string | undefined>;
+}
+
+export interface ConsoleSessionOptions {
+  readonly service: PinningService;
+  readonly context: RequestContext;
+  readonly io: ConsoleIo;
+  readonly textStyle: TextStyle;
+  /** Apply without asking (`--yes`). */
+  readonly assumeYes: boolean;
+}
+
+const STYLE: ReplyStyle = { commandPrefix: '' };
+
+/** One console user typing commands; every change is shown and confirmed before it is written. */
+export class ConsoleSession {
+  constructor(private readonly options: ConsoleSessionOptions) {}
+
+  /** Runs one command line. Returns false when the command was refused or failed. */
+  async run(line: string): Promise<boolean> {
+    const { service, context, io } = this.options;
+    try {
+      const result = await service.execute(parseCommand(line), context);
+      if (result.kind !== 'proposal') {
+        io.write(renderMessageText(renderResult(result, STYLE), this.options.textStyle));
+        return true;
+      }
+      return await this.confirm(result.proposal);
+    } catch (error) {
+      io.write(renderMessageText(describeError(error, STYLE), this.options.textStyle));
+      if (!isPinbotError(error)) throw error;
+      return false;
+    }
+  }
+
+  private async confirm(proposal: Proposal): Promise<boolean> {
+    const { service, context, io, textStyle } = this.options;
+    io.write(renderCardText(renderProposalCard(proposal, STYLE), textStyle));
+    const answer = this.options.assumeYes ? 'y' : await io.readLine('Apply? [y/N] ');
+    if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
+      const cancelled = await service.cancel(proposal.id, context.principal);
+      io.write(renderMessageText(renderOutcome(cancelled), textStyle));
+      return false;
+    }
+    const result = await service.approve(proposal.id, context.principal);
+    io.write(renderCardText(renderProposalCard(result.proposal, STYLE), textStyle));
+    return result.kind === 'settled' && result.proposal.state === 'applied';
+  }
+}

@@ -1,0 +1,45 @@
+import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
+import { ConsoleSession } from './console-session.ts';
+import { createReadlineIo } from './readline-io.ts';
+
+export interface ConsoleOptions {
+  readonly service: PinningService;
+  readonly context: RequestContext;
+  /** Shown first: which account this console manages (sandbox or real). */
+  readonly banner: string;
+  readonly assumeYes: boolean;
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Runs one command and returns the process exit code: 0 done, 1 refused or failed. */
+export async function runOneShot(commandLine: string, options: ConsoleOptions): Promise<number> {
+  const io = createReadlineIo(options.input, options.output);
+  try {
+    const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
+    io.write(options.banner);
+    return (await session.run(commandLine)) ? 0 : 1;
+  } finally {
+    io.close();
+  }
+}
+
+/** The interactive console: reads commands until `exit` or the end of input. */
+export async function runInteractive(options: ConsoleOptions): Promise<number> {
+  const io = createReadlineIo(options.input, options.output);
+  const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
+  io.write(options.banner);
+  io.write('Type a command (e.g. `list`, `add gpt2 cpu`, `help`), or `exit`.');
+  try {
+    for (;;) {
+      const line = await io.readLine('pinbot> ');
+      if (line === undefined) return 0;
+      const trimmed = line.trim();
+      if (trimmed === '') continue;
+      if (/^(exit|quit)$/i.test(trimmed)) return 0;
+      await session.run(trimmed);
+    }
+  } finally {
+    io.close();
+  }
+}

@@ -1,0 +1,266 @@
+import { USAGE, VERBS } from './command.ts';
+import { isPinbotError, type PinbotError } from './errors.ts';
+import type { Pin } from './pin.ts';
+import type { ChangeRecord, PinnedList } from './ports.ts';
+import type { Principal } from './principal.ts';
+import type { Proposal } from './proposal.ts';
+import type { CommandResult, StatusEntry } from './pinning-service.ts';
+import { code, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
+
+/** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
+export interface ReplyStyle {
+  readonly commandPrefix: string;
+}
+
+const REPLACES_WARNING = 'Approving replaces the entire pinned list with the list below; anything not in it is unpinned.';
+
+/** The answer to a command that is not a proposal (proposals get a card). */
+export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }>, style: ReplyStyle): Message {
+  switch (result.kind) {
+    case 'list':
+      return { visibility: 'private', lines: listLines(result.scope, result.list) };
+    case 'status':
+      return { visibility: 'private', lines: statusLines(result.entries) };
+    case 'pending':
+      return { visibility: 'private', lines: pendingLines(result.proposals) };
+    case 'history':
+      return { visibility: 'private', lines: historyLines(result.changes, style) };
+    case 'help':
+      return { visibility: 'private', lines: helpLines(result.scope, style) };
+  }
+}
+
+export function listLines(scope: string, list: PinnedList): Line[] {
+  const heading: Line = [strong(`Pinned models (${scope})`), text(` — ${list.pins.length} of ${list.allowed} slots used`)];
+  if (list.pins.length === 0) return [heading, [text('Nothing is pinned.')]];
+  return [heading, ...list.pins.map(pinLine)];
+}
+
+function pinLine(pin: Pin): Line {
+  return [text('• '), code(pin.modelId), text(` — ${pin.computeType}`)];
+}
+
+function statusLines(entries: readonly StatusEntry[]): Line[] {
+  if (entries.length === 0) return [[text('Nothing is pinned, so there is no load state to show.')]];
+  return [
+    [strong('Load state')],
+    ...entries.map((entry): Line => {
+      if ('error' in entry) return [text('• '), code(entry.modelId), text(` — ${entry.error.message}`)];
+      const { status } = entry;
+      const compute = describeCompute(status.computeType);
+      return [text('• '), code(entry.modelId), text(` — ${status.state}${compute ? ` on ${compute}` : ''}`)];
+    }),
+  ];
+}
+
+/** `compute_type` in status answers is a string or an object such as `{ gpu: { gpu: 'a100', count: 8 } }`. */
+export function describeCompute(computeType: unknown): string | undefined {
+  if (typeof computeType === 'string') return computeType;
+  if (computeType === null || typeof computeType !== 'object') return undefined;
+  const parts = Object.entries(computeType as Record<string, unknown>).map(([kind, detail]) => {
+    if (detail !== null && typeof detail === 'object') {
+      const { gpu, count } = detail as Record<string, unknown>;
+      const model = typeof gpu === 'string' ? gpu : undefined;
+      const times = typeof count === 'number' && count > 1 ? `${count}× ` : '';
+      return model ? `${kind} (${times}${model})` : kind;
+    }
+    return kind;
+  });
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+function pendingLines(proposals: readonly Proposal[]): Line[] {
+  if (proposals.length === 0) return [[text('No proposals are waiting for approval.')]];
+  return [
+    [strong('Waiting for approval')],
+    ...proposals.map((p): Line => [
+      text('• '), code(p.id), text(` by `), user(p.requester), text(`: ${p.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ')}`),
+    ]),
+  ];
+}
+
+function historyLines(changes: readonly ChangeRecord[], style: ReplyStyle): Line[] {
+  if (changes.length === 0) return [[text('No changes have been applied through pinbot yet.')]];
+  return [
+    [strong('Recent changes'), text(` (undo one with `), code(`${style.commandPrefix}revert <change-id>`), text(')')],
+    ...changes.map((change): Line => [
+      text('• '), code(change.id), text(` ${formatTime(change.appliedAt)} — approved by `), user(change.approver),
+      text(`: ${change.before.length} → ${change.after.length} models`),
+    ]),
+  ];
+}
+
+function helpLines(scope: string, style: ReplyStyle): Line[] {
+  return [
+    [strong('pinbot'), text(` manages the Hugging Face pinned models of scope ${scope}. Changes are proposed, shown as a diff, and written only after someone approves.`)],
+    ...VERBS.map((verb): Line => [text('• '), code(`${style.commandPrefix}${USAGE[verb].split(' — ')[0] ?? verb}`), text(` — ${USAGE[verb].split(' — ')[1] ?? ''}`)]),
+  ];
+}
+
+/** The proposal card, in whatever state the proposal is in. */
+export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card {
+  const before = proposal.base.length;
+  const after = proposal.proposed.length;
+  const fields: { label: string; value: Line }[] = [
+    { label: 'Requested by', value: [user(proposal.requester)] },
+    { label: 'Slots used', value: [text(`${before} → ${after} of ${proposal.allowed}`)] },
+  ];
+  const notes: Line[] = [];
+  let title: Line;
+  let actions: CardAction[] = [];
+
+  switch (proposal.state) {
+    case 'pending':
+      title = [strong('Proposed change to the pinned models')];
+      fields.push({ label: 'Expires', value: [text(formatTime(proposal.expiresAt))] });
+      if (proposal.approvalsRequired > 1) {
+        fields.push({ label: 'Approvals', value: approvalsLine(proposal) });
+      }
+      notes.push([text('⚠️ '), text(REPLACES_WARNING)]);
+      notes.push(proposedListLine(proposal.proposed));
+      actions = [
+        {
+          kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary',
+          confirm: {
+            title: 'Replace the pinned list?',
+            text: `This writes the whole list of ${after} model${after === 1 ? '' : 's'} to Hugging Face.`,
+            confirm: 'Approve', deny: 'Back',
+          },
+        },
+        { kind: 'cancel', proposalId: proposal.id, label: 'Cancel', style: 'secondary' },
+      ];
+      break;
+    case 'applying':
+      title = [strong('Applying…')];
+      break;
+    case 'applied':
+      title = [strong('✅ Applied')];
+      notes.push(decidedLine('Approved by', proposal.decidedBy));
+      notes.push(proposedListLine(proposal.proposed));
+      if (proposal.outcome?.kind === 'applied') {
+        notes.push([text(`Hugging Face: ${proposal.outcome.message}`)]);
+        notes.push([text('Change '), code(proposal.outcome.changeId), text(' — undo with '), code(`${style.commandPrefix}revert ${proposal.outcome.changeId}`)]);
+      }
+      break;
+    case 'stale':
+      title = [strong('⚠️ Not applied: the pinned list changed after this was proposed')];
+      notes.push([text('Nothing was written. Changed since the proposal:')]);
+      if (proposal.outcome?.kind === 'stale') {
+        for (const line of proposal.outcome.changedUnderneath) notes.push([text(`${diffSymbol(line)} `), code(diffText(line))]);
+        if (proposal.outcome.allowedNow !== proposal.outcome.allowedBefore) {
+          notes.push([text(`Slots allowed: ${proposal.outcome.allowedBefore} → ${proposal.outcome.allowedNow}`)]);
+        }
+      }
+      actions = [{ kind: 'repropose', proposalId: proposal.id, label: 'Propose again on the current list', style: 'secondary' }];
+      break;
+    case 'failed':
+      title = [strong('❌ Not applied')];
+      notes.push(decidedLine('Approved by', proposal.decidedBy));
+      if (proposal.outcome?.kind === 'failed') notes.push([text(proposal.outcome.message)]);
+      break;
+    case 'cancelled':
+      title = [strong('Cancelled')];
+      notes.push(decidedLine('Cancelled by', proposal.decidedBy));
+      notes.push([text('Nothing was written.')]);
+      break;
+    case 'expired':
+      title = [strong('Expired')];
+      notes.push([text(`Nobody approved this before ${formatTime(proposal.expiresAt)}. Nothing was written.`)]);
+      break;
+  }
+  return { proposalId: proposal.id, state: proposal.state, title, fields, diff: proposal.diff, notes, actions };
+}
+
+/** The one message posted to the channel when a proposal reaches its final state. */
+export function renderOutcome(proposal: Proposal): Message {
+  const diffSummary = proposal.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ');
+  switch (proposal.outcome?.kind) {
+    case 'applied':
+      return {
+        visibility: 'channel',
+        lines: [
+          [text('✅ Pinned models updated ('), text(diffSummary), text('), approved by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('.')],
+          [text(`Hugging Face: ${proposal.outcome.message}`)],
+        ],
+      };
+    case 'stale':
+      return { visibility: 'channel', isError: true, lines: [[text('⚠️ A proposal was not applied because the pinned list changed after it was made. Nothing was written.')]] };
+    case 'failed':
+      return { visibility: 'channel', isError: true, lines: [[text(`❌ The change (${diffSummary}) was not applied: `), text(proposal.outcome.message)]] };
+    case 'cancelled':
+      return { visibility: 'channel', lines: [[text('The proposal was cancelled by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('. Nothing was written.')]] };
+    case 'expired':
+      return { visibility: 'channel', lines: [[text('A proposal expired without approval. Nothing was written.')]] };
+    case undefined:
+      return { visibility: 'channel', lines: [[text(`Proposal ${proposal.id} is ${proposal.state}.`)]] };
+  }
+}
+
+/** The sentence a person sees for a refusal or failure; never a stack trace. */
+export function describeError(error: unknown, style: ReplyStyle): Message {
+  if (!isPinbotError(error)) {
+    return { visibility: 'private', isError: true, lines: [[text('Something went wrong on our side; nothing was written. Please try again.')]] };
+  }
+  return { visibility: 'private', isError: true, lines: errorLines(error, style) };
+}
+
+function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
+  if (error.is('QUOTA_EXCEEDED')) {
+    const { allowed, requested, current } = error.details;
+    return [
+      [text(`Can't pin ${requested} models: your plan allows ${allowed}. Nothing was proposed.`)],
+      currentLine(current),
+      [text('Remove one in the same change, e.g. '), code(`${style.commandPrefix}set …`), text(' with the full list you want.')],
+    ];
+  }
+  if (error.is('NO_CHANGE')) return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+  if (error.is('NOT_PINNED')) return [[text(error.message)], currentLine(error.details.current)];
+  if (error.is('INVALID_COMMAND')) {
+    return [[text(error.message)], [text('See '), code(`${style.commandPrefix}help`), text(' for every command.')]];
+  }
+  if (error.is('ALREADY_DECIDED')) {
+    const { state, by } = error.details;
+    return [[text(`This proposal was already ${state}`), ...(by ? [text(' by '), user(by)] : []), text('. Nothing more was written.')]];
+  }
+  if (error.is('HF_BAD_TOKEN') || error.is('HF_NO_PINNING_PLAN') || error.is('HF_QUOTA') || error.is('HF_UNKNOWN_MODEL')
+    || error.is('HF_ENDPOINT_RETIRED') || error.is('HF_RATE_LIMITED') || error.is('HF_UNAVAILABLE') || error.is('HF_BAD_RESPONSE')
+    || error.is('HF_REJECTED')) {
+    // The client's sentence already quotes Hugging Face's own text.
+    return [[text(error.message), text(' Nothing was written.')]];
+  }
+  return [[text(error.message)]];
+}
+
+function currentLine(current: readonly Pin[]): Line {
+  if (current.length === 0) return [text('Pinned now: nothing.')];
+  const parts: Line[number][] = [text('Pinned now: ')];
+  current.forEach((pin, index) => {
+    if (index > 0) parts.push(text(', '));
+    parts.push(code(pin.modelId), text(` (${pin.computeType})`));
+  });
+  return parts;
+}
+
+function proposedListLine(proposed: readonly Pin[]): Line {
+  if (proposed.length === 0) return [strong('New list: '), text('empty (everything is unpinned)')];
+  const parts: Line[number][] = [strong(`New list (${proposed.length}): `)];
+  proposed.forEach((pin, index) => {
+    if (index > 0) parts.push(text(', '));
+    parts.push(code(pin.modelId), text(` (${pin.computeType})`));
+  });
+  return parts;
+}
+
+function approvalsLine(proposal: Proposal): Line {
+  const parts: Line[number][] = [text(`${proposal.approvals.length} of ${proposal.approvalsRequired}`)];
+  proposal.approvals.forEach((approver, index) => parts.push(text(index === 0 ? ': ' : ', '), user(approver)));
+  return parts;
+}
+
+function decidedLine(label: string, who: Principal | undefined): Line {
+  return who ? [text(`${label} `), user(who)] : [text(`${label} someone`)];
+}
+
+export function formatTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../../src/hf/simulator.ts';
+import { TOKEN } from '../../helpers/hf-harness.ts';
+import { spawnPinbot, type RunningPinbot } from '../../helpers/spawn-pinbot.ts';
+
+describe('the console, as a spawned process', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  async function simulator(): Promise<Simulator> {
+    const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 3, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    return sim;
+  }
+
+  function run(args: string[], env: Record<string, string>): RunningPinbot {
+    const pinbot = spawnPinbot(args, env);
+    cleanups.push(async () => {
+      if (pinbot.process.exitCode === null) pinbot.process.kill();
+      await pinbot.exited();
+    });
+    return pinbot;
+  }
+
+  const writes = (sim: Simulator) => sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'POST');
+
+  it('opens a labelled sandbox when no account is configured', async () => {
+    const pinbot = run(['list'], {});
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).toContain('SANDBOX');
+    expect(pinbot.stdout()).toMatch(/Pinned models \(default\) — 2 of 5 slots used/);
+    expect(pinbot.stdout()).toContain('gpt2');
+  });
+
+  it('shows the plan, writes nothing before the person confirms, and writes once after', async () => {
+    const sim = await simulator();
+    const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    await pinbot.waitForOutput('pinbot> ');
+
+    pinbot.send('add bigscience/bloom gpu');
+    await pinbot.waitForOutput('Apply? [y/N]');
+    expect(pinbot.stdout()).toContain('+ bigscience/bloom (gpu)');
+    expect(pinbot.stdout()).toContain('Slots used: 1 → 2 of 3');
+    expect(pinbot.stdout()).toContain('replaces the entire pinned list');
+    expect(writes(sim)).toHaveLength(0);
+
+    pinbot.send('y');
+    await pinbot.waitForOutput('Applied');
+    expect(writes(sim)).toHaveLength(1);
+    expect(writes(sim)[0]?.body).toEqual({
+      pinned_models: [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }],
+    });
+
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).not.toContain(TOKEN);
+    expect(pinbot.stderr()).not.toContain(TOKEN);
+  });
+
+  it('writes nothing when the person answers no', async () => {
+    const sim = await simulator();
+    const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    await pinbot.waitForOutput('pinbot> ');
+    pinbot.send('remove gpt2');
+    await pinbot.waitForOutput('Apply? [y/N]');
+    pinbot.send('n');
+    await pinbot.waitForOutput('Nothing was written');
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+    expect(writes(sim)).toHaveLength(0);
+  });
+
+  it('runs every change verb end to end: add, compute, set, remove, clear', async () => {
+    const sim = await simulator();
+    const steps: [string, string[]][] = [
+      ['add a/b c/d:gpu', ['gpt2', 'a/b', 'c/d']],
+      ['compute a/b gpu', ['gpt2', 'a/b', 'c/d']],
+      ['set gpt2 e/f:gpu', ['gpt2', 'e/f']],
+      ['remove gpt2', ['e/f']],
+      ['clear', []],
+    ];
+    for (const [command, expected] of steps) {
+      const pinbot = run([...command.split(' '), '--yes'], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+      expect(await pinbot.exited(), pinbot.stdout() + pinbot.stderr()).toBe(0);
+      expect(pinbot.stdout()).toContain('Applied');
+      expect(sim.pins(TOKEN).map((p) => p.model_id)).toEqual(expected);
+    }
+    expect(sim.pins(TOKEN)).toEqual([]);
+    expect(writes(sim)).toHaveLength(steps.length);
+    expect(sim.requestLog.filter((e) => e.source === 'client' && e.method === 'GET')).toHaveLength(steps.length * 2);
+  });
+
+  it('refuses bad input with a sentence, exit code 1 and no write', async () => {
+    const sim = await simulator();
+    const pinbot = run(['add', 'a', 'b', 'c', '--yes'], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    expect(await pinbot.exited()).toBe(1);
+    expect(pinbot.stdout()).toContain("Can't pin 4 models: your plan allows 3.");
+    expect(pinbot.stdout()).not.toMatch(/at .*\.ts:\d+/);
+    expect(writes(sim)).toHaveLength(0);
+  });
+
+  it('lists every configuration problem at once, without a stack trace, and exits 1', async () => {
+    const pinbot = run(['list'], { PORT: 'abc', HF_API_URL: 'not a url', DISCORD_TOKEN: 'x', LOG_LEVEL: 'loud', SLACK_BOT_TOKEN: 'xoxb-secret-value' });
+    expect(await pinbot.exited()).toBe(1);
+    const err = pinbot.stderr();
+    for (const name of ['PORT', 'HF_API_URL', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'SLACK_SIGNING_SECRET']) expect(err).toContain(name);
+    expect(err).toContain('5 problems');
+    expect(err).not.toContain('xoxb-secret-value');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});

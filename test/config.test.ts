@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_HF_API_URL, loadConfig } from '../src/config.ts';
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the sandbox defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.hfToken).toBeUndefined();
+    expect(config.hfApiUrl).toBe(DEFAULT_HF_API_URL);
+    expect(config.port).toBe(3000);
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+    expect(config.proposalTtlMs).toBe(24 * 60 * 60 * 1000);
+  });
+
+  it('reads Slack over HTTP, Socket Mode and Discord settings', () => {
+    const config = loadConfig({
+      HF_TOKEN: 'hf_abc', PORT: '8080', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:9/api/', DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '223456789012345678', DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(config.discord).toEqual({ token: 't', applicationId: '123456789012345678', guildId: '223456789012345678', apiUrl: 'http://127.0.0.1:9/api' });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ HF_TOKEN: '  ', PORT: '' }).hfToken).toBeUndefined();
+  });
+
+  it('reports every problem at once, naming variables but never their values', () => {
+    const found = problems({ PORT: '99999', HF_API_URL: 'ftp://x', SLACK_APP_TOKEN: 'xoxb-wrong-kind', DISCORD_APPLICATION_ID: 'abc', LOG_LEVEL: 'chatty' });
+    expect(found.map((p) => p.split(' ')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'HF_API_URL', 'SLACK_APP_TOKEN', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'DISCORD_TOKEN']),
+    );
+    expect(found.join('\n')).not.toContain('xoxb-wrong-kind');
+  });
+
+  it('says how many problems there are in its message', () => {
+    expect(() => loadConfig({ PORT: 'x' })).toThrow(/1 problem:\n {2}- PORT must be a whole number/);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { PinbotError } from '../../src/core/errors.ts';
+import type { Proposal } from '../../src/core/proposal.ts';
+import { describeCompute, describeError, renderOutcome, renderProposalCard } from '../../src/core/replies.ts';
+import { plainText } from '../../src/core/ui.ts';
+
+const style = { commandPrefix: '/pins ' };
+const alice = { platform: 'slack' as const, userId: 'UALICE', displayName: 'alice' };
+const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
+
+const pending: Proposal = {
+  id: 'p1', scope: 'default', state: 'pending', command: { verb: 'add', pins: [{ modelId: 'b', computeType: 'gpu' }] },
+  requester: alice, channel: { platform: 'slack', channelId: 'C1' },
+  base: [{ modelId: 'a', computeType: 'cpu' }], baseVersion: 'v', proposed: [{ modelId: 'a', computeType: 'cpu' }, { modelId: 'b', computeType: 'gpu' }],
+  diff: [{ kind: 'added', modelId: 'b', computeType: 'gpu' }], allowed: 5, createdAt: 0, expiresAt: Date.UTC(2026, 10, 28, 9, 30), approvals: [], approvalsRequired: 1,
+};
+
+const cardText = (proposal: Proposal) => {
+  const card = renderProposalCard(proposal, style);
+  return [plainText(card.title), ...card.fields.map((f) => `${f.label}: ${plainText(f.value)}`), ...card.notes.map(plainText)].join('\n');
+};
+
+describe('renderProposalCard', () => {
+  it('shows who asked, slots before → after, expiry, the whole-list warning and both buttons', () => {
+    const card = renderProposalCard(pending, style);
+    const text = cardText(pending);
+    expect(text).toContain('Requested by: alice');
+    expect(text).toContain('Slots used: 1 → 2 of 5');
+    expect(text).toContain('Expires: 2026-11-28 09:30 UTC');
+    expect(text).toContain('replaces the entire pinned list');
+    expect(card.diff).toEqual(pending.diff);
+    expect(card.actions.map((a) => [a.kind, a.proposalId, a.style])).toEqual([['approve', 'p1', 'primary'], ['cancel', 'p1', 'secondary']]);
+    expect(card.actions[0]?.confirm?.text).toContain('2 models');
+  });
+
+  it('drops the buttons and names the approver once applied', () => {
+    const applied: Proposal = { ...pending, state: 'applied', decidedBy: bob, outcome: { kind: 'applied', message: 'Pinned 2 models, please wait while we load them.', changeId: 'c9' } };
+    const card = renderProposalCard(applied, style);
+    expect(card.actions).toEqual([]);
+    expect(cardText(applied)).toContain('Approved by bob');
+    expect(cardText(applied)).toContain('/pins revert c9');
+    expect(cardText(applied)).toContain('Pinned 2 models');
+  });
+
+  it('says what changed underneath a stale proposal and offers to propose again', () => {
+    const stale: Proposal = { ...pending, state: 'stale', outcome: { kind: 'stale', changedUnderneath: [{ kind: 'removed', modelId: 'a', computeType: 'cpu' }], allowedBefore: 5, allowedNow: 4 } };
+    const text = cardText(stale);
+    expect(text).toContain('Nothing was written');
+    expect(text).toContain('− a (cpu)');
+    expect(text).toContain('Slots allowed: 5 → 4');
+    expect(renderProposalCard(stale, style).actions.map((a) => a.kind)).toEqual(['repropose']);
+  });
+
+  it('renders cancelled, failed and expired as final states without buttons', () => {
+    for (const state of ['cancelled', 'failed', 'expired'] as const) {
+      expect(renderProposalCard({ ...pending, state }, style).actions).toEqual([]);
+    }
+  });
+});
+
+describe('renderOutcome', () => {
+  it('tells the channel what was applied and by whom', () => {
+    const message = renderOutcome({ ...pending, state: 'applied', decidedBy: bob, outcome: { kind: 'applied', message: 'Pinned 2 models', changeId: 'c1' } });
+    expect(message.visibility).toBe('channel');
+    expect(message.lines.map(plainText).join('\n')).toBe('✅ Pinned models updated (+ b (gpu)), approved by bob.\nHugging Face: Pinned 2 models');
+  });
+});
+
+describe('describeError', () => {
+  it('explains a quota refusal with the numbers, the current list and a way out', () => {
+    const error = new PinbotError('QUOTA_EXCEEDED', 'x', { allowed: 5, requested: 6, current: [{ modelId: 'a', computeType: 'cpu' }] });
+    const text = describeError(error, style).lines.map(plainText).join('\n');
+    expect(text).toContain("Can't pin 6 models: your plan allows 5.");
+    expect(text).toContain('Pinned now: a (cpu)');
+    expect(text).toContain('/pins set');
+  });
+
+  it('never shows an unexpected error’s message or stack', () => {
+    const message = describeError(new Error('secret internals at foo.ts:1'), style);
+    expect(message.lines.map(plainText).join('')).not.toContain('internals');
+    expect(message.visibility).toBe('private');
+  });
+});
+
+describe('describeCompute', () => {
+  it('reads the string and the 2024 object forms', () => {
+    expect(describeCompute('cpu')).toBe('cpu');
+    expect(describeCompute({ gpu: { gpu: 'a100', count: 8 } })).toBe('gpu (8× a100)');
+    expect(describeCompute(null)).toBeUndefined();
+  });
+});

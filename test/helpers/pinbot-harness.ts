@@ -1,0 +1,93 @@
+import { afterEach } from 'vitest';
+import { openPolicy, type Policy } from '../../src/core/policy.ts';
+import { PinningService } from '../../src/core/pinning-service.ts';
+import { systemClock, type Clock, type Logger } from '../../src/core/ports.ts';
+import type { Proposal } from '../../src/core/proposal.ts';
+import { createHfClient } from '../../src/hf/client.ts';
+import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
+import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
+import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
+import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
+import { captureLogger, TOKEN, type LogLine } from './hf-harness.ts';
+
+export { TOKEN };
+
+export interface PinbotHarnessOptions {
+  readonly allowed?: number;
+  readonly pins?: WireEntry[];
+  readonly policy?: Policy;
+  readonly clock?: Clock;
+  readonly proposalTtlMs?: number;
+  readonly loadDelayMs?: number;
+}
+
+export interface PinbotHarness {
+  readonly service: PinningService;
+  readonly simulator: Simulator;
+  readonly store: MemoryProposalStore;
+  readonly logger: Logger;
+  /** Every line logged through `logger`, to check that no secret reaches the sink. */
+  readonly logLines: LogLine[];
+  /** Proposals that reached a final state, in order. */
+  readonly settled: Proposal[];
+  /** Requests pinbot made to the simulator (outside changes excluded). */
+  clientRequests(): RequestLogEntry[];
+  /** POSTs to /usage/pinned_models, i.e. writes of the list. */
+  writes(): RequestLogEntry[];
+}
+
+let counter = 0;
+
+/** A real pinning service on the real HF client against a real simulator, closed after each test. */
+export function usePinbotHarness() {
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let close = closers.pop(); close; close = closers.pop()) await close();
+  });
+
+  return async function start(options: PinbotHarnessOptions = {}): Promise<PinbotHarness> {
+    const simulator = await startSimulator({
+      loadDelayMs: options.loadDelayMs ?? 50,
+      accounts: { [TOKEN]: { allowed: options.allowed ?? 5, pins: options.pins ?? [{ model_id: 'gpt2', compute_type: 'cpu' }] } },
+    });
+    closers.push(() => simulator.close());
+    const client = createHfClient({
+      baseUrl: simulator.url,
+      token: TOKEN,
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+    });
+    closers.push(() => client.close());
+    const logger = captureLogger();
+    const store = new MemoryProposalStore();
+    const settled: Proposal[] = [];
+    const service = new PinningService({
+      apiFor: () => client,
+      store,
+      audit: new MemoryAuditLog(),
+      lock: new MemoryScopeLock(),
+      policy: options.policy ?? openPolicy,
+      clock: options.clock ?? systemClock,
+      logger,
+      newId: () => `p${++counter}${Math.random().toString(36).slice(2, 8)}`,
+      proposalTtlMs: options.proposalTtlMs ?? 60_000,
+      onSettled: (proposal) => settled.push(proposal),
+    });
+    const clientRequests = () => simulator.requestLog.filter((entry) => entry.source === 'client');
+    return {
+      service,
+      simulator,
+      store,
+      logger,
+      logLines: logger.lines,
+      settled,
+      clientRequests,
+      writes: () => clientRequests().filter((entry) => entry.method === 'POST'),
+    };
+  };
+}
+
+/** A clock tests move by hand, for expiry. */
+export function manualClock(start = Date.UTC(2026, 10, 27, 12, 0, 0)): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => { now += ms; } };
+}

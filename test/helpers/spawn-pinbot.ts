@@ -1,0 +1,51 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './wait-for.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RunningPinbot {
+  readonly process: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  send(line: string): void;
+  /** Waits until stdout contains `text` (after `from` characters), bounded. */
+  waitForOutput(text: string, timeoutMs?: number, from?: number): Promise<void>;
+  exited(): Promise<number>;
+}
+
+/** The variables a test may pass; everything else from the parent environment is left out. */
+export function spawnPinbot(args: readonly string[], env: Record<string, string>): RunningPinbot {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString('utf8');
+  });
+  const exit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  return {
+    process: child,
+    stdout: () => out,
+    stderr: () => err,
+    send: (line) => {
+      child.stdin.write(`${line}\n`);
+    },
+    waitForOutput: (text, timeoutMs = 15_000, from = 0) =>
+      waitFor(() => out.indexOf(text, from) !== -1, timeoutMs, `output "${text}" (got: ${out.slice(-400)} ${err.slice(-400)})`),
+    exited: async () => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      try {
+        return await exit;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
