@@ -126,16 +126,20 @@ export class PinningService {
       return { kind: 'approval-recorded', proposal: recorded };
     }
 
-    const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
-      approvals,
-      decidedBy: approver,
-      decidedAt: this.deps.clock.now(),
+    // `applying` exists only while its applier holds the scope's lock, so recovery can tell a
+    // crashed apply from one in progress by taking the lock itself.
+    return this.deps.lock.withLock(proposal.scope, async () => {
+      const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
+        approvals,
+        decidedBy: approver,
+        decidedAt: this.deps.clock.now(),
+      });
+      if (!applying) throw await this.alreadyDecided(proposal.id);
+      return { kind: 'settled', proposal: await this.apply(applying) };
     });
-    if (!applying) throw await this.alreadyDecided(proposal.id);
-    return { kind: 'settled', proposal: await this.apply(applying) };
   }
 
-  async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
+    async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canCancel(proposal, actor);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'cancel', reason: decision.reason });
@@ -170,58 +174,91 @@ export class PinningService {
     await this.deps.store.setMessageRef(proposalId, messageRef);
   }
 
+  /** Runs under the scope's lock, with the proposal in `applying`. */
   private async apply(proposal: Proposal): Promise<Proposal> {
     const api = this.deps.apiFor(proposal.scope);
     const log = this.log(proposal);
-    return this.deps.lock.withLock(proposal.scope, async () => {
-      let live: PinnedList;
-      try {
-        live = await api.readPins();
-      } catch (error) {
-        // Nothing was written: put the proposal back so the same card can be approved again.
-        await this.deps.store.transition(proposal.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
-        log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'live list unreadable at approval; nothing written');
-        throw error;
-      }
+    let live: PinnedList;
+    try {
+      live = await api.readPins();
+    } catch (error) {
+      // Nothing was written: put the proposal back so the same card can be approved again.
+      await this.deps.store.transition(proposal.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
+      log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'live list unreadable at approval; nothing written');
+      throw error;
+    }
 
-      if (listVersion(live.pins) !== proposal.baseVersion) {
-        const outcome: ProposalOutcome = {
-          kind: 'stale',
-          changedUnderneath: diffLists(proposal.base, live.pins),
-          allowedBefore: proposal.allowed,
-          allowedNow: live.allowed,
-        };
-        log.info({}, 'live list changed since the proposal; nothing written');
-        return this.settle(proposal, 'stale', outcome);
-      }
-      if (proposal.proposed.length > live.allowed && proposal.proposed.length > 0) {
+    if (listVersion(live.pins) !== proposal.baseVersion) {
+      const outcome: ProposalOutcome = {
+        kind: 'stale',
+        changedUnderneath: diffLists(proposal.base, live.pins),
+        allowedBefore: proposal.allowed,
+        allowedNow: live.allowed,
+      };
+      log.info({}, 'live list changed since the proposal; nothing written');
+      return this.settle(proposal, 'stale', outcome);
+    }
+    if (proposal.proposed.length > live.allowed && proposal.proposed.length > 0) {
+      return this.settle(proposal, 'failed', {
+        kind: 'failed',
+        code: 'QUOTA_EXCEEDED',
+        message: `The plan now allows ${live.allowed} pinned models; this change needs ${proposal.proposed.length}. Nothing was written.`,
+      });
+    }
+
+    try {
+      const answer = await api.writePins(proposal.proposed);
+      if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
+        log.error({}, 'Hugging Face reported a different list than the one written');
         return this.settle(proposal, 'failed', {
           kind: 'failed',
-          code: 'QUOTA_EXCEEDED',
-          message: `The plan now allows ${live.allowed} pinned models; this change needs ${proposal.proposed.length}. Nothing was written.`,
+          code: 'WRITE_NOT_CONFIRMED',
+          message: 'Hugging Face accepted the write but reported a different list. Check it with `list`.',
         });
       }
+      const changeId = await this.recordChange(proposal);
+      log.info({ changeId }, 'pinned list written');
+      return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+    } catch (error) {
+      const code = isPinbotError(error) ? error.code : 'UNKNOWN';
+      log.warn({ code }, 'write failed');
+      const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
+      return this.settle(proposal, 'failed', { kind: 'failed', code, message });
+    }
+  }
 
-      try {
-        const answer = await api.writePins(proposal.proposed);
-        if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
-          log.error({}, 'Hugging Face reported a different list than the one written');
-          return this.settle(proposal, 'failed', {
-            kind: 'failed',
-            code: 'WRITE_NOT_CONFIRMED',
-            message: 'Hugging Face accepted the write but reported a different list. Check it with `list`.',
-          });
+  /**
+   * Settles proposals a stopped process left in `applying`: under the scope's lock nobody else can be
+   * applying, so the live list alone tells whether the write happened. Returns those it settled.
+   */
+  async recoverInterrupted(): Promise<Proposal[]> {
+    const recovered: Proposal[] = [];
+    const interrupted = await this.deps.store.listByState(undefined, 'applying');
+    for (const scope of new Set(interrupted.map((p) => p.scope))) {
+      await this.deps.lock.withLock(scope, async () => {
+        for (const stuck of await this.deps.store.listByState(scope, 'applying')) {
+          const live = await this.deps.apiFor(scope).readPins();
+          const log = this.log(stuck);
+          if (sameAssignments(live.pins, stuck.proposed)) {
+            const changeId = await this.recordChange(stuck);
+            log.info({ changeId }, 'interrupted apply found written; recorded as applied');
+            recovered.push(await this.settle(stuck, 'applied', {
+              kind: 'applied',
+              message: 'pinbot restarted during this change; the live list matches it, so it was applied.',
+              changeId,
+            }));
+          } else {
+            log.warn({}, 'interrupted apply not found on Hugging Face; marked failed');
+            recovered.push(await this.settle(stuck, 'failed', {
+              kind: 'failed',
+              code: 'INTERRUPTED',
+              message: 'pinbot stopped while applying this change and the live list does not match it, so it was not applied. Propose it again.',
+            }));
+          }
         }
-        const changeId = await this.recordChange(proposal);
-        log.info({ changeId }, 'pinned list written');
-        return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
-      } catch (error) {
-        const code = isPinbotError(error) ? error.code : 'UNKNOWN';
-        log.warn({ code }, 'write failed');
-        const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
-        return this.settle(proposal, 'failed', { kind: 'failed', code, message });
-      }
-    });
+      });
+    }
+    return recovered;
   }
 
   private async settle(proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome): Promise<Proposal> {

@@ -43,7 +43,8 @@ export interface ProposalStore {
   /** Records an approval without a state change (for proposals that need several). */
   addApproval(id: string, approver: Principal): Promise<Proposal | undefined>;
   setMessageRef(id: string, messageRef: string): Promise<void>;
-  listByState(scope: string, state: ProposalState): Promise<Proposal[]>;
+  /** Proposals in `state`, oldest first; in every scope when `scope` is undefined. */
+  listByState(scope: string | undefined, state: ProposalState): Promise<Proposal[]>;
   /** Pending proposals whose expiry is at or before `now`. */
   listExpired(now: number): Promise<Proposal[]>;
 }
@@ -70,9 +71,21 @@ export interface AuditLog {
   get(scope: string, changeId: string): Promise<ChangeRecord | undefined>;
 }
 
-/** Serialises read-compare-write per scope. */
+/**
+ * Serialises read-compare-write per scope, across every replica sharing the store. A lock held
+ * by a process that died is released.
+ */
 export interface ScopeLock {
   withLock<T>(scope: string, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Remembers keys that were claimed, so an effect keyed by them happens once across restarts and
+ * replicas: platform interaction ids, notifications per (scope, event).
+ */
+export interface OnceLedger {
+  /** True for the first caller with this key, false for every later one. */
+  claim(key: string): Promise<boolean>;
 }
 
 export interface Clock {

@@ -40,8 +40,10 @@ export class MemoryProposalStore implements ProposalStore {
     if (current) this.proposals.set(id, { ...current, messageRef });
   }
 
-  async listByState(scope: string, state: ProposalState): Promise<Proposal[]> {
-    return [...this.proposals.values()].filter((p) => p.scope === scope && p.state === state);
+  async listByState(scope: string | undefined, state: ProposalState): Promise<Proposal[]> {
+    return [...this.proposals.values()]
+      .filter((p) => (scope === undefined || p.scope === scope) && p.state === state)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async listExpired(now: number): Promise<Proposal[]> {

@@ -228,4 +228,32 @@ describe('PinningService against the simulator', () => {
     expect(h.logLines.length).toBeGreaterThan(0);
     expect(JSON.stringify(h.logLines)).not.toContain(TOKEN);
   });
+
+  describe('recovery of an apply interrupted by a stop', () => {
+    it('marks it applied when the live list already matches, and records the change', async () => {
+      const h = await start();
+      const proposal = await h.service.propose(change('add bert-base-uncased'), alice);
+      await h.store.transition(proposal.id, 'pending', 'applying', { decidedBy: bob });
+      h.simulator.setPins(TOKEN, [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bert-base-uncased', compute_type: 'cpu' }]);
+
+      const recovered = await h.service.recoverInterrupted();
+
+      expect(recovered.map((p) => p.state)).toEqual(['applied']);
+      expect(h.writes()).toHaveLength(0);
+      expect(await h.service.execute({ verb: 'history' }, alice)).toMatchObject({ changes: [{ proposalId: proposal.id }] });
+    });
+
+    it('marks it failed when the write never happened, and writes nothing', async () => {
+      const h = await start();
+      const proposal = await h.service.propose(change('add bert-base-uncased'), alice);
+      await h.store.transition(proposal.id, 'pending', 'applying', { decidedBy: bob });
+
+      const recovered = await h.service.recoverInterrupted();
+
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0]?.outcome).toMatchObject({ kind: 'failed', code: 'INTERRUPTED' });
+      expect(h.writes()).toHaveLength(0);
+      expect(await h.service.recoverInterrupted()).toEqual([]);
+    });
+  });
 });
