@@ -38,7 +38,7 @@ export type CommandResult =
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
   | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly ChangeRecord[] }
-  | { readonly kind: 'help'; readonly scope: string };
+  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[] };
 
 export type ApproveResult =
   /** The proposal reached a final state: applied, stale or failed. */
@@ -68,7 +68,7 @@ export class PinningService {
       case 'history':
         return { kind: 'history', scope, changes: await this.deps.audit.recent(scope, HISTORY_LIMIT) };
       case 'help':
-        return { kind: 'help', scope };
+        return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [] };
     }
   }
 
@@ -93,7 +93,7 @@ export class PinningService {
       diff: plan.diff,
       allowed: plan.allowed,
       createdAt: now,
-      expiresAt: now + this.deps.proposalTtlMs,
+      expiresAt: now + (this.deps.policy.proposalTtlMs?.(context.scope) ?? this.deps.proposalTtlMs),
       approvals: [],
       approvalsRequired: Math.max(1, this.deps.policy.approvalsRequired(context.scope)),
     };
@@ -117,20 +117,16 @@ export class PinningService {
     const decision = this.deps.policy.canApprove(proposal, approver);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
 
-    const approvals = proposal.approvals.some((a) => a.platform === approver.platform && a.userId === approver.userId)
-      ? proposal.approvals
-      : [...proposal.approvals, approver];
-    if (approvals.length < proposal.approvalsRequired) {
-      const recorded = await this.deps.store.addApproval(proposal.id, approver);
-      if (!recorded) throw await this.alreadyDecided(proposal.id);
-      return { kind: 'approval-recorded', proposal: recorded };
-    }
+    // Every approval is recorded atomically first, so concurrent approvers never lose one another's
+    // click; whoever sees the count reach the threshold goes on to apply.
+    const recorded = await this.deps.store.addApproval(proposal.id, approver);
+    if (!recorded) throw await this.alreadyDecided(proposal.id);
+    if (recorded.approvals.length < recorded.approvalsRequired) return { kind: 'approval-recorded', proposal: recorded };
 
     // `applying` exists only while its applier holds the scope's lock, so recovery can tell a
     // crashed apply from one in progress by taking the lock itself.
     return this.deps.lock.withLock(proposal.scope, async () => {
       const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
-        approvals,
         decidedBy: approver,
         decidedAt: this.deps.clock.now(),
       });

@@ -9,6 +9,10 @@ export interface Policy {
   canApprove(proposal: Proposal, who: Principal): Decision;
   canCancel(proposal: Proposal, who: Principal): Decision;
   approvalsRequired(scope: string): number;
+  /** How long a proposal in this scope waits for approval; the service default when absent. */
+  proposalTtlMs?(scope: string): number;
+  /** Sentences for `help`: the scope's rules and what `who` may do. */
+  describe?(scope: string, who: Principal): string[];
 }
 
 const ALLOWED: Decision = { allowed: true };

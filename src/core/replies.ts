@@ -26,7 +26,7 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'history':
       return { visibility: 'private', lines: historyLines(result.changes, style) };
     case 'help':
-      return { visibility: 'private', lines: helpLines(result.scope, style) };
+      return { visibility: 'private', lines: [...helpLines(result.scope, style), ...result.rights.map((sentence): Line => [text(sentence)])] };
   }
 }
 

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern, type ScopePolicy } from './core/access-policy.ts';
+import type { ChannelRef, ScopeResolver } from './core/ports.ts';
+import { ConfigError } from './config.ts';
+
+/** One Hugging Face organization: its token, the channels bound to it, and who may do what. */
+export interface ScopeConfig {
+  readonly name: string;
+  /** The name of the variable holding the token, for messages; the token itself is never shown. */
+  readonly tokenEnv: string;
+  readonly token: string | undefined;
+  /** `'*'` binds every channel of the platform. */
+  readonly slackChannels: readonly string[] | '*';
+  readonly discordChannels: readonly string[] | '*';
+  readonly discordGuilds: readonly string[];
+  readonly notify: { readonly slack?: string; readonly discord?: string };
+  readonly policy: ScopePolicy;
+}
+
+const idList = z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'must be a channel or guild id')).default([]);
+
+const principals = z.union([z.literal('any'), z.array(z.string())]);
+
+const fileSchema = z.object({
+  scopes: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be lowercase letters, digits, - or _ (at most 40)'),
+        token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable, e.g. HF_TOKEN_RESEARCH'),
+        slack_channels: idList,
+        discord_channels: idList,
+        discord_guilds: idList,
+        notify: z.object({ slack: z.string().optional(), discord: z.string().optional() }).strict().default({}),
+        policy: z
+          .object({
+            proposers: principals.default('any'),
+            approvers: principals.default('any'),
+            approvals_required: z.number().int().min(1).max(10).default(1),
+            requester_can_approve: z.boolean().default(true),
+            proposal_ttl: z.string().default('24h'),
+          })
+          .strict()
+          .default({ proposers: 'any', approvers: 'any', approvals_required: 1, requester_can_approve: true, proposal_ttl: '24h' }),
+      }).strict(),
+    )
+    .min(1, 'must list at least one scope'),
+}).strict();
+
+/** Without a file: one scope named `default` from `HF_TOKEN`, bound to every channel, open policy. */
+export function defaultScopes(token: string | undefined): ScopeConfig[] {
+  return [{
+    name: 'default', tokenEnv: 'HF_TOKEN', token, slackChannels: '*', discordChannels: '*', discordGuilds: [], notify: {}, policy: DEFAULT_SCOPE_POLICY,
+  }];
+}
+
+export function loadScopesFile(path: string, env: Record<string, string | undefined>): ScopeConfig[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError([`PINBOT_CONFIG: cannot read ${path} (${code ?? 'unreadable'})`]);
+  }
+  return parseScopes(text, env, `PINBOT_CONFIG (${path})`);
+}
+
+/** Parses the YAML text; every problem is reported at once. */
+export function parseScopes(text: string, env: Record<string, string | undefined>, where = 'PINBOT_CONFIG'): ScopeConfig[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([`${where}: not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'parse error'})`]);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${where}: ${issue.path.join('.') || 'file'} ${issue.message}`));
+  }
+  const problems: string[] = [];
+  const scopes = parsed.data.scopes.map((scope, index): ScopeConfig => {
+    const at = `${where}: scopes.${index} (${scope.name})`;
+    const patterns = (list: 'any' | string[], key: string): 'any' | PrincipalPattern[] => {
+      if (list === 'any') return 'any';
+      return list.flatMap((entry) => {
+        const pattern = parsePrincipalPattern(entry);
+        if (typeof pattern === 'string') {
+          problems.push(`${at} policy.${key}: ${pattern}`);
+          return [];
+        }
+        return [pattern];
+      });
+    };
+    const ttl = parseDuration(scope.policy.proposal_ttl);
+    if (ttl === undefined || ttl < 60_000) problems.push(`${at} policy.proposal_ttl must be a duration of at least 1m, like 30m, 24h or 2d`);
+    const token = env[scope.token_env]?.trim() || undefined;
+    if (token === undefined) problems.push(`${at} token_env: the variable ${scope.token_env} is not set`);
+    const approvers = patterns(scope.policy.approvers, 'approvers');
+    if (approvers !== 'any' && approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
+    return {
+      name: scope.name,
+      tokenEnv: scope.token_env,
+      token,
+      slackChannels: scope.slack_channels,
+      discordChannels: scope.discord_channels,
+      discordGuilds: scope.discord_guilds,
+      notify: scope.notify,
+      policy: {
+        proposers: patterns(scope.policy.proposers, 'proposers'),
+        approvers,
+        approvalsRequired: scope.policy.approvals_required,
+        requesterCanApprove: scope.policy.requester_can_approve,
+        proposalTtlMs: ttl ?? DEFAULT_SCOPE_POLICY.proposalTtlMs,
+      },
+    };
+  });
+  problems.push(...duplicateProblems(scopes, where));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return scopes;
+}
+
+function duplicateProblems(scopes: readonly ScopeConfig[], where: string): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  const claim = (key: string, label: string, scope: string) => {
+    const other = seen.get(key);
+    if (other !== undefined && other !== scope) problems.push(`${where}: ${label} is bound to both ${other} and ${scope}`);
+    else if (other === scope && key.startsWith('name:')) problems.push(`${where}: the scope name ${scope} is used twice`);
+    seen.set(key, scope);
+  };
+  for (const scope of scopes) {
+    claim(`name:${scope.name}`, `name ${scope.name}`, scope.name);
+    for (const channel of scope.slackChannels === '*' ? [] : scope.slackChannels) claim(`slack:${channel}`, `Slack channel ${channel}`, scope.name);
+    for (const channel of scope.discordChannels === '*' ? [] : scope.discordChannels) claim(`discord:${channel}`, `Discord channel ${channel}`, scope.name);
+    for (const guild of scope.discordGuilds) claim(`guild:${guild}`, `Discord guild ${guild}`, scope.name);
+  }
+  return problems;
+}
+
+/**
+ * The scope a channel acts on: the scope listing the channel, else (Discord) the scope listing its
+ * guild, else none. A channel bound to nothing gets no scope, never a guess.
+ */
+export function scopeResolver(scopes: readonly ScopeConfig[]): ScopeResolver {
+  return (channel: ChannelRef) => {
+    for (const scope of scopes) {
+      const channels = channel.platform === 'slack' ? scope.slackChannels : channel.platform === 'discord' ? scope.discordChannels : '*';
+      if (channels === '*' || channels.includes(channel.channelId)) return scope.name;
+    }
+    if (channel.platform === 'discord' && channel.guildId !== undefined) {
+      const guildId = channel.guildId;
+      return scopes.find((scope) => scope.discordGuilds.includes(guildId))?.name;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/config.ts';
+import { defaultScopes, parseScopes, scopeResolver } from '../src/config-file.ts';
+
+const env = { HF_TOKEN_RESEARCH: 'hf_research_secret_value', HF_TOKEN_PROD: 'hf_prod_secret_value' };
+
+const twoScopes = `
+scopes:
+  - name: research
+    token_env: HF_TOKEN_RESEARCH
+    slack_channels: [C0123RSRCH]
+    discord_channels: ["1100000000000000001"]
+    notify: { slack: C0123ALERTS, discord: "1100000000000000009" }
+  - name: production
+    token_env: HF_TOKEN_PROD
+    slack_channels: [C0PROD]
+    discord_guilds: ["1200000000000000000"]
+    policy:
+      proposers: any
+      approvers: [slack:U0ALICE, slack:S0MLPLATFORM, discord:role:1100000000000000042]
+      approvals_required: 2
+      requester_can_approve: false
+      proposal_ttl: 4h
+`;
+
+function problems(text: string, environment: Record<string, string> = env): readonly string[] {
+  try {
+    parseScopes(text, environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('PINBOT_CONFIG scopes', () => {
+  it('reads scopes, tokens from the named variables, bindings and policies', () => {
+    const [research, production] = parseScopes(twoScopes, env);
+    expect(research).toMatchObject({ name: 'research', token: 'hf_research_secret_value', slackChannels: ['C0123RSRCH'], notify: { slack: 'C0123ALERTS' } });
+    expect(research?.policy).toMatchObject({ proposers: 'any', approvers: 'any', approvalsRequired: 1, requesterCanApprove: true, proposalTtlMs: 86_400_000 });
+    expect(production?.policy).toMatchObject({
+      approvalsRequired: 2, requesterCanApprove: false, proposalTtlMs: 14_400_000,
+      approvers: [
+        { platform: 'slack', kind: 'user', id: 'U0ALICE' },
+        { platform: 'slack', kind: 'group', id: 'S0MLPLATFORM' },
+        { platform: 'discord', kind: 'role', id: '1100000000000000042' },
+      ],
+    });
+  });
+
+  it('resolves each channel to its own scope, guilds as a fallback, and unbound channels to none', () => {
+    const resolve = scopeResolver(parseScopes(twoScopes, env));
+    expect(resolve({ platform: 'slack', channelId: 'C0123RSRCH' })).toBe('research');
+    expect(resolve({ platform: 'slack', channelId: 'C0PROD' })).toBe('production');
+    expect(resolve({ platform: 'slack', channelId: 'CRANDOM' })).toBeUndefined();
+    expect(resolve({ platform: 'discord', channelId: '1100000000000000001', guildId: '1200000000000000000' })).toBe('research');
+    expect(resolve({ platform: 'discord', channelId: '1300000000000000000', guildId: '1200000000000000000' })).toBe('production');
+    expect(resolve({ platform: 'discord', channelId: '1300000000000000000', guildId: '999999999999999999' })).toBeUndefined();
+  });
+
+  it('binds every channel to the default scope without a file', () => {
+    const resolve = scopeResolver(defaultScopes('hf_x'));
+    expect(resolve({ platform: 'slack', channelId: 'CANY' })).toBe('default');
+    expect(resolve({ platform: 'discord', channelId: '1' })).toBe('default');
+  });
+
+  it('lists every problem at once and never prints a token', () => {
+    const found = problems(`
+scopes:
+  - name: Research Team
+    token_env: hf_token_research
+    slack_channels: [C1]
+    policy: { approvers: [alice], proposal_ttl: soon, approvals_required: 0 }
+  - name: prod
+    token_env: HF_TOKEN_MISSING
+    slack_channels: [C1]
+    colour: blue
+`);
+    const text = found.join('\n');
+    expect(text).toContain('scopes.0.name must be lowercase');
+    expect(text).toContain('scopes.0.token_env must be the NAME of an environment variable');
+    expect(text).toContain('approvals_required');
+    expect(text).toContain('colour');
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(text).not.toContain('hf_research_secret_value');
+  });
+
+  it('reports semantic problems together: unset token variables, bad principals, TTLs and double bindings', () => {
+    const found = problems(`
+scopes:
+  - name: a
+    token_env: HF_TOKEN_RESEARCH
+    slack_channels: [C1]
+    policy: { approvers: [alice, slack:U0BOB], proposal_ttl: soon }
+  - name: b
+    token_env: HF_TOKEN_UNSET
+    slack_channels: [C1]
+`);
+    expect(found).toEqual([
+      'PINBOT_CONFIG: scopes.0 (a) policy.proposal_ttl must be a duration of at least 1m, like 30m, 24h or 2d',
+      'PINBOT_CONFIG: scopes.0 (a) policy.approvers: "alice" is not a principal: use slack:<user id>, slack:<user-group id>, discord:<user id> or discord:role:<role id>',
+      'PINBOT_CONFIG: scopes.1 (b) token_env: the variable HF_TOKEN_UNSET is not set',
+      'PINBOT_CONFIG: Slack channel C1 is bound to both a and b',
+    ]);
+  });
+
+  it('says so plainly when the file is not YAML', () => {
+    expect(problems('scopes: [')[0]).toMatch(/^PINBOT_CONFIG: not valid YAML/);
+  });
+});
