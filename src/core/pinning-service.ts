@@ -5,7 +5,7 @@ import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
-  AuditLog, ChangeRecord, ChannelRef, Clock, Logger, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
+  AuditLog, ChangeRecord, ChannelRef, Clock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
 } from './ports.ts';
 
 export interface PinningServiceDeps {
@@ -21,6 +21,7 @@ export interface PinningServiceDeps {
   readonly proposalTtlMs: number;
   /** Told of every proposal that reaches a final state, for notifications. */
   readonly onSettled?: (proposal: Proposal) => void;
+  readonly metrics?: Metrics;
 }
 
 /** Who asks, from where, about which scope. */
@@ -56,6 +57,17 @@ export class PinningService {
   constructor(private readonly deps: PinningServiceDeps) {}
 
   async execute(command: Command, context: RequestContext): Promise<CommandResult> {
+    try {
+      const result = await this.run(command, context);
+      this.deps.metrics?.commandHandled(command.verb, 'ok');
+      return result;
+    } catch (error) {
+      this.deps.metrics?.commandHandled(command.verb, isPinbotError(error) ? 'refused' : 'error');
+      throw error;
+    }
+  }
+
+  private async run(command: Command, context: RequestContext): Promise<CommandResult> {
     if (isChangeCommand(command)) return { kind: 'proposal', proposal: await this.propose(command, context) };
     const { scope } = context;
     switch (command.verb) {
@@ -131,7 +143,12 @@ export class PinningService {
         decidedAt: this.deps.clock.now(),
       });
       if (!applying) throw await this.alreadyDecided(proposal.id);
-      return { kind: 'settled', proposal: await this.apply(applying) };
+      const started = this.deps.clock.now();
+      try {
+        return { kind: 'settled', proposal: await this.apply(applying) };
+      } finally {
+        this.deps.metrics?.applySeconds((this.deps.clock.now() - started) / 1000);
+      }
     });
   }
 
@@ -146,6 +163,7 @@ export class PinningService {
     });
     if (!cancelled) throw await this.alreadyDecided(proposal.id);
     this.log(cancelled).info({}, 'proposal cancelled');
+    this.deps.metrics?.proposalSettled('cancelled');
     this.deps.onSettled?.(cancelled);
     return cancelled;
   }
@@ -261,6 +279,7 @@ export class PinningService {
     const settled = await this.deps.store.transition(proposal.id, 'applying', state, { outcome });
     // Only this caller holds the `applying` state, so the transition cannot be lost.
     const final = settled ?? { ...proposal, state, outcome };
+    this.deps.metrics?.proposalSettled(state);
     this.deps.onSettled?.(final);
     return final;
   }
@@ -323,6 +342,7 @@ export class PinningService {
     const expired = await this.deps.store.transition(proposal.id, 'pending', 'expired', { decidedAt: now, outcome: { kind: 'expired' } });
     if (expired) {
       this.log(expired).info({}, 'proposal expired');
+      this.deps.metrics?.proposalSettled('expired');
       this.deps.onSettled?.(expired);
     }
     return expired;

@@ -88,6 +88,23 @@ export interface OnceLedger {
   claim(key: string): Promise<boolean>;
 }
 
+/** Counters and timings the core and the client report; the composition root decides where they go. */
+export interface Metrics {
+  commandHandled(verb: string, outcome: 'ok' | 'refused' | 'error'): void;
+  proposalSettled(state: ProposalState): void;
+  applySeconds(seconds: number): void;
+  hfRequest(endpoint: string, method: string, status: string, seconds: number): void;
+  hfRetry(endpoint: string, reason: string): void;
+}
+
+export const noMetrics: Metrics = {
+  commandHandled: () => undefined,
+  proposalSettled: () => undefined,
+  applySeconds: () => undefined,
+  hfRequest: () => undefined,
+  hfRetry: () => undefined,
+};
+
 export interface Clock {
   now(): number;
 }

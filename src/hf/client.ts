@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import type { z } from 'zod';
 import { PinbotError } from '../core/errors.ts';
 import { pinToWire, type Pin } from '../core/pin.ts';
-import { silentLogger, type Logger, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../core/ports.ts';
+import { noMetrics, silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../core/ports.ts';
 import { toPinbotError, toTransportError, type HfEndpoint, type HfFailure } from './errors.ts';
 import {
   describeIssues,
@@ -29,6 +29,7 @@ export interface HfClientOptions {
     readonly maxRetryAfterMs?: number;
   };
   readonly logger?: Logger;
+  readonly metrics?: Metrics;
 }
 
 export type HfClient = PinnedModelsApi & { close(): Promise<void> };
@@ -67,6 +68,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
   const prefix = base.pathname.replace(/\/+$/, '');
   const token = options.token;
   const logger = (options.logger ?? silentLogger).child({ component: 'hf', host });
+  const metrics = options.metrics ?? noMetrics;
   const retry = {
     maxAttempts: Math.max(1, options.retry?.maxAttempts ?? DEFAULTS.maxAttempts),
     baseDelayMs: options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs,
@@ -125,10 +127,14 @@ export function createHfClient(options: HfClientOptions): HfClient {
       const result = await exchange(call);
       const canRetry = attempt < retry.maxAttempts;
 
+      const seconds = (Date.now() - started) / 1000;
+      metrics.hfRequest(call.endpoint, call.method, result.kind === 'network' ? 'network' : String(result.status), seconds);
+
       if (result.kind === 'network') {
         const cause = toTransportError(result.error, redact);
         logger.debug({ method: call.method, path: call.path, attempt, error: cause.code, ms: Date.now() - started }, 'hf request failed');
         if (!canRetry) return fail({ ...where, kind: 'network', attempts: attempt, cause });
+        metrics.hfRetry(call.endpoint, 'network');
         await sleep(backoff(attempt));
         continue;
       }
@@ -170,6 +176,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
       }
       if (!canRetry) return fail(failure);
       logger.debug({ method: call.method, path: call.path, attempt, status, delayMs: Math.round(delay) }, 'hf retry');
+      metrics.hfRetry(call.endpoint, String(status));
       await sleep(delay);
     }
   }
