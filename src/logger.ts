@@ -1,16 +1,48 @@
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 import type { Logger } from './core/ports.ts';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
 const REDACTED_KEYS = ['token', 'hfToken', 'botToken', 'appToken', 'signingSecret', 'authorization', 'Authorization', 'password'];
 
-export function createLogger(level: string, destination: 1 | 2 = 1): Logger {
+export interface LoggerOptions {
+  readonly level: string;
+  /** Exact secret values (tokens, signing secrets) replaced in every line before it is written. */
+  readonly secrets: readonly (string | undefined)[];
+  /** Where lines go; standard output by default. */
+  readonly sink?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Human-readable lines instead of JSON; defaults to whether the sink is a terminal. */
+  readonly pretty?: boolean;
+}
+
+/**
+ * A pino logger whose sink scrubs every known secret from each line, so a token that slips into
+ * a message or an error's text is still never written.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const sink = options.sink ?? process.stdout;
+  const secrets = options.secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
+  const pretty = options.pretty ?? sink.isTTY === true;
+  const target: NodeJS.WritableStream = pretty ? PinoPretty({ colorize: sink.isTTY === true, destination: sink, sync: true }) : sink;
+  const scrubbing = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      target.write(scrub(chunk.toString('utf8'), secrets));
+      done();
+    },
+  });
   return pino(
     {
-      level,
+      level: options.level,
       redact: { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`)], censor: '[redacted]' },
       base: { app: 'pinbot' },
     },
-    pino.destination({ fd: destination, sync: false }),
+    scrubbing,
   );
+}
+
+export function scrub(line: string, secrets: readonly string[]): string {
+  let result = line;
+  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('[redacted]');
+  return result;
 }

@@ -84,7 +84,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const args = parseArguments(argv);
   // The console owns the terminal, so its logs go to stderr and only warnings are shown by default.
-  const logger = createLogger(config.logLevel ?? 'warn', 2);
+  const logger = createLogger({
+    level: config.logLevel ?? 'warn',
+    sink: process.stderr,
+    secrets: [config.hfToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token],
+  });
   if (config.slack || config.discord) {
     logger.warn({}, 'Slack and Discord are configured but not served by this build; opening the console instead');
   }

@@ -1,0 +1,42 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
+
+const SECRET = 'hf_SuperSecretTokenValue1234567890abcd';
+
+function capture() {
+  const sink = new PassThrough();
+  const chunks: string[] = [];
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  return { sink, text: () => chunks.join('') };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with the fields and message', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', secrets: [], sink: out.sink, pretty: false });
+    logger.child({ scope: 'default', proposalId: 'p1' }).info({ diff: 2 }, 'proposal created');
+    const line = JSON.parse(out.text().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ scope: 'default', proposalId: 'p1', diff: 2, msg: 'proposal created', app: 'pinbot' });
+  });
+
+  it('scrubs a secret wherever it appears: message, fields, nested objects, error text', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'debug', secrets: [SECRET, undefined], sink: out.sink, pretty: false });
+    logger.info({ header: `Bearer ${SECRET}` }, `token is ${SECRET}`);
+    logger.warn({ nested: { deep: [SECRET] }, error: new Error(`failed with ${SECRET}`).message }, 'oops');
+    logger.error({ token: 'other-value', config: { botToken: 'xoxb-1' } }, 'keys');
+    const text = out.text();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('other-value');
+    expect(text).not.toContain('xoxb-1');
+    expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('scrubs pretty output too', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', secrets: [SECRET], sink: out.sink, pretty: true });
+    logger.info({}, `pretty ${SECRET}`);
+    expect(out.text()).toContain('pretty [redacted]');
+  });
+});
