@@ -90,7 +90,7 @@ describe('the console, as a spawned process', () => {
     expect(sim.pins(TOKEN)).toEqual([]);
     expect(writes(sim)).toHaveLength(steps.length);
     expect(sim.requestLog.filter((e) => e.source === 'client' && e.method === 'GET')).toHaveLength(steps.length * 2);
-  });
+  }, 60_000);
 
   it('refuses bad input with a sentence, exit code 1 and no write', async () => {
     const sim = await simulator();
