@@ -1,0 +1,123 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, type webApi } from '@slack/bolt';
+import type { SlackConfig } from '../../config.ts';
+import type { PinningService } from '../../core/pinning-service.ts';
+import type { Logger, ScopeResolver } from '../../core/ports.ts';
+import type { Proposal } from '../../core/proposal.ts';
+import { registerActions } from './action-handler.ts';
+import { createBoltLogger } from './bolt-logger.ts';
+import { registerCommand } from './command-handler.ts';
+import type { SlackHandlerDeps } from './handler-deps.ts';
+import { answerHealth, HEALTH_PATH, startHealthServer } from './health.ts';
+import { createInFlight } from './in-flight.ts';
+import { describeFailure, redrawCard } from './slack-messages.ts';
+
+export interface StartSlackOptions {
+  readonly service: PinningService;
+  readonly scopeFor: ScopeResolver;
+  readonly config: SlackConfig;
+  /** HTTP port: `POST /slack/events` (HTTP mode) and `GET /healthz` (both modes). 0 picks a free one. */
+  readonly port: number;
+  readonly logger: Logger;
+  readonly host?: string;
+}
+
+export interface SlackHandle {
+  /** The port actually listened on. */
+  readonly port: number;
+  /**
+   * Redraws a Slack proposal's card in its current state, for proposals settled outside a click
+   * (e.g. those `service.expireDue()` returns). Does nothing for cards on other platforms.
+   */
+  refreshCard(proposal: Proposal): Promise<void>;
+  /** Stops taking requests, waits for work already acknowledged, then closes. */
+  stop(): Promise<void>;
+}
+
+/** How long `stop()` waits for acknowledged work (a card update, an apply) to finish. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts pinbot on Slack: HTTP mode (`POST /slack/events`, signatures checked by Bolt) with a bot
+ * token and signing secret, or Socket Mode when an app token is set too.
+ */
+export async function startSlack(options: StartSlackOptions): Promise<SlackHandle> {
+  const { config } = options;
+  const logger = options.logger.child({ platform: 'slack' });
+  const socketMode = config.appToken !== undefined;
+  if (!socketMode && config.signingSecret === undefined) {
+    throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).');
+  }
+
+  const inFlight = createInFlight(logger);
+  const deps: SlackHandlerDeps = { service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track };
+
+  const app = new App({
+    token: config.botToken,
+    ...(socketMode
+      ? { socketMode: true, appToken: config.appToken }
+      : {
+          signingSecret: config.signingSecret,
+          customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: answerHealth }],
+        }),
+    logger: createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]),
+    logLevel: LogLevel.WARN,
+    clientOptions: webClientOptions(config.apiUrl),
+    convoStore: false,
+    // auth.test runs in init(), so a wrong bot token fails start-up instead of the first click.
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    logger.error({ code: error.code, error: describeFailure(error) }, 'slack listener error');
+  });
+  registerCommand(app, deps);
+  registerActions(app, deps);
+  await app.init();
+
+  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
+
+  if (socketMode) {
+    const health = await startHealthServer(options.port, options.host);
+    try {
+      await app.start();
+    } catch (error) {
+      await health.close();
+      throw error;
+    }
+    logger.info({ port: health.port, mode: 'socket' }, 'slack adapter started');
+    return {
+      port: health.port,
+      refreshCard,
+      stop: async () => {
+        await app.stop();
+        await inFlight.drain(DRAIN_TIMEOUT_MS);
+        await health.close();
+      },
+    };
+  }
+
+  const server = (await app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, mode: 'http' }, 'slack adapter started');
+  return {
+    port,
+    refreshCard,
+    stop: async () => {
+      const closed = app.stop();
+      server.closeIdleConnections();
+      await inFlight.drain(DRAIN_TIMEOUT_MS);
+      await closed;
+    },
+  };
+}
+
+/** Interactive paths must not wait half an hour on retries (notes/slack.md §5). */
+export function webClientOptions(apiUrl: string | undefined): webApi.WebClientOptions {
+  return {
+    ...(apiUrl !== undefined ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+    retryConfig: { retries: 1 },
+    timeout: 5000,
+    rejectRateLimitedCalls: true,
+  };
+}

@@ -1,0 +1,17 @@
+import type { PinningService } from '../../core/pinning-service.ts';
+import type { Logger, ScopeResolver } from '../../core/ports.ts';
+import type { ReplyStyle } from '../../core/replies.ts';
+
+/** The slash command pinbot registers (manifest.yml declares the same). */
+export const SLASH_COMMAND = '/pins';
+
+export const SLACK_STYLE: ReplyStyle = { commandPrefix: `${SLASH_COMMAND} ` };
+
+/** What the command and button handlers share. */
+export interface SlackHandlerDeps {
+  readonly service: PinningService;
+  readonly scopeFor: ScopeResolver;
+  readonly logger: Logger;
+  /** Runs work that continues after the ack, so that `stop()` can wait for it. */
+  readonly track: (work: () => Promise<void>) => Promise<void>;
+}
