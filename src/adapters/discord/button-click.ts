@@ -1,0 +1,100 @@
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { decodeAction } from '../../core/actions.ts';
+import { hasCode, isPinbotError } from '../../core/errors.ts';
+import type { Logger } from '../../core/ports.ts';
+import { isFinal, type Proposal } from '../../core/proposal.ts';
+import { describeError, renderOutcome, renderProposalCard } from '../../core/replies.ts';
+import { text } from '../../core/ui.ts';
+import { messageRefOf } from './channel-messages.ts';
+import type { HandlerDeps } from './deps.ts';
+import { errorFields } from './discord-errors.ts';
+import { postProposal } from './post-proposal.ts';
+import { principalOf } from './principal.ts';
+import { DISCORD_STYLE, renderCard, renderMessage } from './render-embed.ts';
+import { attempt, outcomeOf, tellClicker, within } from './respond.ts';
+
+const UNKNOWN_BUTTON = 'This button is not one pinbot understands (it may be from an older version); nothing was done.';
+
+/**
+ * A click on a card's button, routed by its custom id alone: no in-memory state, so cards
+ * posted before a restart keep working. The core decides who may act and whether anything is written.
+ */
+export async function handleButton(interaction: ButtonInteraction, deps: HandlerDeps, baseLog: Logger): Promise<void> {
+  const action = decodeAction(interaction.customId);
+  if (action === undefined) {
+    await tellClicker(interaction, renderMessage({ visibility: 'private', lines: [[text(UNKNOWN_BUTTON)]] }), baseLog);
+    return;
+  }
+  const log = baseLog.child({ proposalId: action.proposalId, action: action.kind });
+  const principal = principalOf(interaction);
+  switch (action.kind) {
+    case 'approve':
+      return decide(interaction, deps, log, deps.service.approve(action.proposalId, principal).then((result) => result.proposal));
+    case 'cancel':
+      return decide(interaction, deps, log, deps.service.cancel(action.proposalId, principal));
+    case 'repropose':
+      return repropose(interaction, deps, log, action.proposalId);
+  }
+}
+
+/**
+ * Approve or cancel. Fast work answers with `update()`; slower work (Hugging Face) is deferred
+ * first and finished with an edit. The card then shows the new state and, once the proposal is
+ * settled, the outcome is posted in the channel.
+ */
+async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, work: Promise<Proposal>): Promise<void> {
+  const pending = outcomeOf(work);
+  let result = await within(pending, deps.ackDeadlineMs);
+  if (result === undefined) {
+    await attempt(log, 'deferUpdate', () => interaction.deferUpdate());
+    result = await pending;
+  }
+  if (!result.ok) {
+    await refuse(interaction, deps, log, result.error);
+    return;
+  }
+  const proposal = result.value;
+  log.info({ state: proposal.state }, 'button handled');
+  await showCard(interaction, deps, log, proposal);
+  if (isFinal(proposal.state)) {
+    await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
+  }
+}
+
+/** Updates the clicked card through the interaction; through the channel when its token is gone. */
+async function showCard(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposal: Proposal): Promise<void> {
+  const payload = renderCard(renderProposalCard(proposal, DISCORD_STYLE));
+  const viaToken = interaction.deferred
+    ? () => interaction.editReply(payload)
+    : () => interaction.update(payload);
+  if (await attempt(log, interaction.deferred ? 'editReply' : 'update', viaToken)) return;
+  const edited = await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), payload);
+  log.info({ edited }, 'card edited through the channel instead');
+}
+
+/** A refusal only the clicker sees; nothing was written. An expired card is also brought up to date. */
+async function refuse(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, error: unknown): Promise<void> {
+  if (isPinbotError(error)) log.info(errorFields(error), 'click refused');
+  else log.error(errorFields(error, deps.secrets), 'click failed');
+  await tellClicker(interaction, renderMessage(describeError(error, DISCORD_STYLE)), log);
+  if (hasCode(error, 'EXPIRED')) {
+    const proposal = await deps.service.getProposal(error.details.proposalId);
+    await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+  }
+}
+
+/** "Propose again on the current list" from a stale card: a new proposal and a new card. */
+async function repropose(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposalId: string): Promise<void> {
+  if (!(await attempt(log, 'deferReply', () => interaction.deferReply({ flags: MessageFlags.Ephemeral })))) return;
+  try {
+    const proposal = await deps.service.repropose(proposalId, {
+      principal: principalOf(interaction),
+      channel: { platform: 'discord', channelId: interaction.channelId },
+    });
+    await postProposal(interaction, proposal, deps, log);
+  } catch (error) {
+    if (isPinbotError(error)) log.info(errorFields(error), 'repropose refused');
+    else log.error(errorFields(error, deps.secrets), 'repropose failed');
+    await attempt(log, 'editReply', () => interaction.editReply(renderMessage(describeError(error, DISCORD_STYLE))));
+  }
+}

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, RESTEvents } from 'discord.js';
+import type { DiscordConfig } from '../../config.ts';
+import type { PinningService } from '../../core/pinning-service.ts';
+import type { Logger, ScopeResolver } from '../../core/ports.ts';
+import type { Proposal } from '../../core/proposal.ts';
+import { renderProposalCard } from '../../core/replies.ts';
+import { ChannelMessages } from './channel-messages.ts';
+import { errorFields } from './discord-errors.ts';
+import { createInteractionHandler } from './interaction-handler.ts';
+import { DISCORD_STYLE, NO_MENTIONS, renderCard } from './render-embed.ts';
+
+/** Discord wants a first answer within 3 s; work still running after this is deferred first. */
+const ACK_DEADLINE_MS = 1500;
+
+export interface StartDiscordOptions {
+  readonly service: PinningService;
+  readonly scopeFor: ScopeResolver;
+  readonly config: DiscordConfig;
+  readonly logger: Logger;
+  /** Tests shorten it to exercise the deferred path. */
+  readonly ackDeadlineMs?: number;
+}
+
+export interface DiscordAdapter {
+  readonly client: Client;
+  /**
+   * Redraws a proposal's card in its current state (after an expiry sweep, a restart recovery…),
+   * through the channel with the bot token; does nothing for cards that live elsewhere.
+   */
+  refreshCard(proposal: Proposal): Promise<void>;
+  /** Waits for the interactions being handled, then disconnects. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Connects a discord.js client (Guilds intent only: interactions need no privileged intent) and
+ * serves `/pins` and its buttons through the shared core. Resolves once the client is ready.
+ */
+export async function startDiscord(options: StartDiscordOptions): Promise<DiscordAdapter> {
+  const { config } = options;
+  const logger = options.logger.child({ platform: 'discord' });
+  const secrets = [config.token];
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: NO_MENTIONS,
+    ...(config.apiUrl !== undefined ? { rest: { api: config.apiUrl } } : {}),
+  });
+
+  const channels = new ChannelMessages(client, logger);
+  const handle = createInteractionHandler({
+    service: options.service,
+    scopeFor: options.scopeFor,
+    channels,
+    logger,
+    ackDeadlineMs: options.ackDeadlineMs ?? ACK_DEADLINE_MS,
+    secrets,
+  });
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (interaction) => {
+    const work = handle(interaction);
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+  client.on(Events.Error, (error) => logger.error(errorFields(error, secrets), 'discord client error'));
+  client.on(Events.ShardError, (error) => logger.warn(errorFields(error, secrets), 'discord gateway connection error'));
+  // Routes are logged as buckets (`/webhooks/:id/:token`): the real URL holds interaction tokens.
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'discord rate limit: request queued'));
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status === 429) {
+      logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'discord answered 429: request retried after the wait');
+    }
+  });
+
+  const ready = once(client, Events.ClientReady);
+  try {
+    await client.login(config.token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    logger.error(errorFields(error, secrets), 'discord login failed');
+    throw new Error(`Discord login failed: ${JSON.stringify(errorFields(error, secrets))}`);
+  }
+  logger.info({ bot: client.user?.id, applicationId: config.applicationId }, 'discord connected');
+
+  return {
+    client,
+    refreshCard: async (proposal) => {
+      if (proposal.channel.platform !== 'discord' || proposal.messageRef === undefined) return;
+      await channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    },
+    stop: async () => {
+      await Promise.allSettled([...inFlight]);
+      await client.destroy();
+      logger.info({}, 'discord disconnected');
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { PinningService } from '../../core/pinning-service.ts';
+import type { Logger, ScopeResolver } from '../../core/ports.ts';
+import type { ChannelMessages } from './channel-messages.ts';
+
+/** What every interaction handler is given, built once in `startDiscord`. */
+export interface HandlerDeps {
+  readonly service: PinningService;
+  readonly scopeFor: ScopeResolver;
+  readonly channels: ChannelMessages;
+  readonly logger: Logger;
+  /** Longer work than this is acknowledged first (deferred), then finished by an edit. */
+  readonly ackDeadlineMs: number;
+  /** Strings that must never reach a log line (the bot token). */
+  readonly secrets: readonly string[];
+}

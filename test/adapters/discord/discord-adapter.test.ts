@@ -1,0 +1,383 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAction, encodeAction } from '../../../src/core/actions.ts';
+import { openPolicy, type Policy } from '../../../src/core/policy.ts';
+import { ALICE, autocomplete, BOB, buttonClick, customIds, slashCommand, type Member } from '../../helpers/discord-interactions.ts';
+import { CHANNEL_ID, type PeerMessage } from '../../helpers/discord-peer.ts';
+import { manualClock, TOKEN } from '../../helpers/pinbot-harness.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+import {
+  body, callbackOf, cardMessage, channelPosts, expectCleanTraffic, forToken, useDiscord, waitForRequest, WAIT_MS, type DiscordWorld,
+} from './use-discord.ts';
+
+const APPROVER_ROLE = '777777777777777777';
+
+/** Only members holding the approver role may approve: the decision stays in the core's Policy. */
+const approverRolePolicy: Policy = {
+  ...openPolicy,
+  canApprove: (_proposal, who) =>
+    who.groups?.includes(APPROVER_ROLE) ? { allowed: true } : { allowed: false, reason: 'Only members with the pin-approvers role may approve changes.' },
+};
+
+function tokenOf(payload: Record<string, unknown>): string {
+  return String(payload['token']);
+}
+
+/** Runs `/pins <sub> …` and waits for its private answer (the edit of the deferred reply). */
+async function command(world: DiscordWorld, sub: string, options: Record<string, string> = {}, member: Member = ALICE) {
+  const payload = slashCommand(sub, options, member);
+  world.peer.dispatch(payload);
+  const token = tokenOf(payload);
+  const reply = await waitForRequest(world.peer, `the reply to /pins ${sub}`, (r) => r.method === 'PATCH' && r.path.includes(token));
+  return { token, reply: String(body(reply)['content'] ?? '') };
+}
+
+/** Proposes a change and returns the card message the bot posted in the channel. */
+async function propose(world: DiscordWorld, sub: string, options: Record<string, string>): Promise<{ card: PeerMessage; proposalId: string; reply: string }> {
+  const { reply } = await command(world, sub, options);
+  const card = cardMessage(world.peer);
+  const approve = customIds(card).map((id) => decodeAction(id)).find((action) => action?.kind === 'approve');
+  if (!approve) throw new Error('the card has no approve button');
+  return { card, proposalId: approve.proposalId, reply };
+}
+
+/** Clicks a button and waits for the interaction's first answer. */
+async function click(world: DiscordWorld, card: PeerMessage, customId: string, member: Member = ALICE) {
+  const payload = buttonClick(card, customId, member);
+  world.peer.dispatch(payload);
+  const token = tokenOf(payload);
+  await waitFor(() => callbackOf(world.peer, token) !== undefined, WAIT_MS, `the answer to the click on ${customId}`);
+  return { token, callback: body(callbackOf(world.peer, token)) };
+}
+
+function embedOf(message: Record<string, unknown>): Record<string, unknown> {
+  const embeds = message['embeds'] as Record<string, unknown>[];
+  return embeds[0] ?? {};
+}
+
+function fieldValue(embed: Record<string, unknown>, name: string): string {
+  const fields = embed['fields'] as { name: string; value: string }[];
+  return fields.find((field) => field.name === name)?.value ?? '';
+}
+
+function lastPostContent(world: DiscordWorld): string {
+  const posts = channelPosts(world.peer);
+  return String(posts[posts.length - 1]?.['content'] ?? '');
+}
+
+describe('Discord adapter: /pins on an unmodified discord.js client, a Discord peer and the HF simulator', () => {
+  const start = useDiscord();
+
+  it('answers /pins list privately with the live pins', async () => {
+    const world = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }] });
+    const { token, reply } = await command(world, 'list');
+
+    expect(body(callbackOf(world.peer, token))).toEqual({ type: 5, data: { flags: 64 } });
+    expect(reply).toContain('`gpt2`');
+    expect(reply).toContain('`bigscience/bloom`');
+    expect(reply).toContain('2 of 5 slots used');
+    expect(forToken(world.peer, token)).toHaveLength(2);
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('add posts a proposal card; approve writes the full list once, clears the buttons and tells the channel', async () => {
+    const world = await start();
+    const { card, proposalId, reply } = await propose(world, 'add', { models: 'bigscience/bloom', compute: 'gpu' });
+
+    expect(reply).toContain('Proposal posted for approval');
+    expect(customIds(card)).toEqual([encodeAction('approve', proposalId), encodeAction('cancel', proposalId)]);
+    const buttons = (card.components[0] as { components: { style: number; label: string }[] }).components;
+    expect(buttons.map((b) => [b.label, b.style])).toEqual([['Approve', 3], ['Cancel', 2]]);
+    const embed = embedOf(card);
+    expect(fieldValue(embed, 'Requested by')).toBe(`<@${ALICE.id}>`);
+    expect(fieldValue(embed, 'Slots used')).toBe('1 → 2 of 5');
+    expect(fieldValue(embed, 'Expires')).toMatch(/UTC$/);
+    expect(fieldValue(embed, 'Changes')).toBe('\\+ `bigscience/bloom (gpu)`');
+    expect(String(embed['description'])).toContain('replaces the entire pinned list');
+    expect((await world.pinbot.service.getProposal(proposalId)).messageRef).toBe(`${CHANNEL_ID}:${card.id}`);
+    expect(world.pinbot.writes()).toHaveLength(0);
+
+    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+
+    expect(callback['type']).toBe(7);
+    const updated = callback['data'] as Record<string, unknown>;
+    expect(updated['components']).toEqual([]);
+    expect(String(embedOf(updated)['title'])).toContain('Applied');
+    expect(world.peer.messages.get(card.id)?.components).toEqual([]);
+    const writes = world.pinbot.writes();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.body).toEqual({
+      pinned_models: [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }],
+    });
+    expect(lastPostContent(world)).toContain(`approved by <@${ALICE.id}>`);
+    expectCleanTraffic(world);
+  });
+
+  it('cancel settles the card and writes nothing', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'remove', { models: 'gpt2' });
+    const { callback } = await click(world, card, encodeAction('cancel', proposalId), BOB);
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+
+    expect(callback['type']).toBe(7);
+    const updated = callback['data'] as Record<string, unknown>;
+    expect(updated['components']).toEqual([]);
+    expect(String(embedOf(updated)['title'])).toBe('Cancelled');
+    expect(lastPostContent(world)).toContain(`cancelled by <@${BOB.id}>`);
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('refuses a change over quota privately: no card, no write', async () => {
+    const world = await start({ allowed: 1 });
+    const { token, reply } = await command(world, 'add', { models: 'bigscience/bloom' });
+
+    expect(body(callbackOf(world.peer, token))).toEqual({ type: 5, data: { flags: 64 } });
+    expect(reply).toContain("Can't pin 2 models: your plan allows 1");
+    expect(reply).toContain('`gpt2`');
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('refuses a bad model id through the shared grammar, privately', async () => {
+    const world = await start();
+    const { reply } = await command(world, 'add', { models: 'not a/valid/id' });
+    expect(reply).toContain('is not a valid model id');
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+
+  it('does not write when the list changed outside pinbot; the card says what changed and offers to propose again', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    world.pinbot.simulator.setPins(TOKEN, [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'distilgpt2', compute_type: 'gpu' }]);
+
+    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+
+    expect(world.pinbot.writes()).toHaveLength(0);
+    const updated = callback['data'] as Record<string, unknown>;
+    const embed = embedOf(updated);
+    expect(String(embed['title'])).toContain('the pinned list changed');
+    expect(String(embed['description'])).toContain('`distilgpt2 (gpu)`');
+    expect(customIds(updated as PeerMessage)).toEqual([encodeAction('repropose', proposalId)]);
+    expect(lastPostContent(world)).toContain('Nothing was written');
+
+    // One click proposes the same change again on the current list.
+    const again = await click(world, world.peer.messages.get(card.id) as PeerMessage, encodeAction('repropose', proposalId));
+    expect(again.callback).toEqual({ type: 5, data: { flags: 64 } });
+    await waitFor(() => channelPosts(world.peer).length === 3, WAIT_MS, 'the new card');
+    const fresh = channelPosts(world.peer)[2] ?? {};
+    expect(fieldValue(embedOf(fresh), 'Slots used')).toBe('2 → 3 of 5');
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('writes once when Approve is clicked twice at the same time', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    const first = buttonClick(card, encodeAction('approve', proposalId), ALICE);
+    const second = buttonClick(card, encodeAction('approve', proposalId), BOB);
+    world.peer.dispatch(first);
+    world.peer.dispatch(second);
+    await waitFor(() => callbackOf(world.peer, tokenOf(first)) !== undefined && callbackOf(world.peer, tokenOf(second)) !== undefined, WAIT_MS, 'both answers');
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+
+    expect(world.pinbot.writes()).toHaveLength(1);
+    const answers = [body(callbackOf(world.peer, tokenOf(first))), body(callbackOf(world.peer, tokenOf(second)))];
+    expect(answers.map((a) => a['type']).sort()).toEqual([4, 7]);
+    const refusal = answers.find((a) => a['type'] === 4)?.['data'] as Record<string, unknown>;
+    expect(refusal['flags']).toBe(64);
+    expect(String(refusal['content'])).toMatch(/This proposal was already (applying|applied)/);
+    expectCleanTraffic(world);
+  });
+
+  it('refuses, privately, a member without the approver role; a member with it approves', async () => {
+    const world = await start({ policy: approverRolePolicy, roles: [{ id: APPROVER_ROLE, name: 'pin-approvers' }] });
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+
+    const refused = await click(world, card, encodeAction('approve', proposalId), BOB);
+    expect(refused.callback['type']).toBe(4);
+    const data = refused.callback['data'] as Record<string, unknown>;
+    expect(data['flags']).toBe(64);
+    expect(String(data['content'])).toContain('Only members with the pin\\-approvers role may approve');
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expect(world.peer.messages.get(card.id)?.components).toHaveLength(1);
+    expect(channelPosts(world.peer)).toHaveLength(1);
+
+    const approver: Member = { id: '666666666666666666', username: 'carol', roles: [APPROVER_ROLE] };
+    const approved = await click(world, card, encodeAction('approve', proposalId), approver);
+    expect(approved.callback['type']).toBe(7);
+    expect(world.pinbot.writes()).toHaveLength(1);
+    expectCleanTraffic(world);
+  });
+
+  it('handles a click on a card posted before the bot restarted', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    await world.restart();
+    expect(world.peer.identifiedSessions()).toBe(1);
+
+    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+    expect(callback['type']).toBe(7);
+    expect((callback['data'] as Record<string, unknown>)['components']).toEqual([]);
+    expect(world.pinbot.writes()).toHaveLength(1);
+    expectCleanTraffic(world);
+  });
+
+  it('answers an unknown or expired proposal privately and writes nothing', async () => {
+    const world = await start();
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    const unknown = await click(world, card, encodeAction('approve', 'nosuchproposal'));
+    expect(unknown.callback['type']).toBe(4);
+    expect(String((unknown.callback['data'] as Record<string, unknown>)['content'])).toContain('no longer exists');
+    const foreign = await click(world, card, 'someone-elses:button');
+    expect(String((foreign.callback['data'] as Record<string, unknown>)['content'])).toContain('not one pinbot understands');
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+
+  it('answers a click on an expired proposal privately, writes nothing and settles the card', async () => {
+    const clock = manualClock();
+    const world = await start({ clock, proposalTtlMs: 60_000 });
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    clock.advance(61_000);
+
+    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    expect(callback['type']).toBe(4);
+    const data = callback['data'] as Record<string, unknown>;
+    expect(data['flags']).toBe(64);
+    expect(String(data['content'])).toContain('This proposal has expired; nothing was written');
+    await waitFor(() => world.peer.messages.get(card.id)?.components.length === 0, WAIT_MS, 'the card settled as expired');
+    expect(String(embedOf(world.peer.messages.get(card.id) ?? {})['title'])).toBe('Expired');
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('redraws a card that expired without a click, through the channel', async () => {
+    const clock = manualClock();
+    const world = await start({ clock, proposalTtlMs: 60_000 });
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    clock.advance(61_000);
+    const [expired] = await world.pinbot.service.expireDue();
+    if (!expired) throw new Error('nothing expired');
+
+    await world.bot.refreshCard(expired);
+    const edit = world.peer.requests.find((r) => r.method === 'PATCH' && r.path === `/channels/${CHANNEL_ID}/messages/${card.id}`);
+    expect(body(edit)['components']).toEqual([]);
+    expect(String(embedOf(body(edit))['title'])).toBe('Expired');
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('tells the user privately when the channel is bound to no scope', async () => {
+    const world = await start({ scopeFor: () => undefined });
+    const { reply } = await command(world, 'add', { models: 'bigscience/bloom' });
+    expect(reply).toContain('not bound to a pinbot scope');
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(world.pinbot.clientRequests()).toHaveLength(0);
+  });
+
+  it('autocompletes model ids from the live pinned list', async () => {
+    const world = await start({
+      pins: [
+        { model_id: 'gpt2', compute_type: 'cpu' },
+        { model_id: 'distilgpt2', compute_type: 'cpu' },
+        { model_id: 'google/flan-t5-base', compute_type: 'gpu' },
+      ],
+    });
+    const typing = autocomplete('remove', 'models', 'g');
+    world.peer.dispatch(typing);
+    await waitFor(() => callbackOf(world.peer, tokenOf(typing)) !== undefined, WAIT_MS, 'autocomplete choices');
+    expect(body(callbackOf(world.peer, tokenOf(typing)))).toEqual({
+      type: 8,
+      data: { choices: [{ name: 'gpt2', value: 'gpt2' }, { name: 'google/flan-t5-base', value: 'google/flan-t5-base' }] },
+    });
+
+    const secondWord = autocomplete('compute', 'models', 'gpt2 ');
+    world.peer.dispatch(secondWord);
+    await waitFor(() => callbackOf(world.peer, tokenOf(secondWord)) !== undefined, WAIT_MS, 'autocomplete of a second model');
+    const choices = (body(callbackOf(world.peer, tokenOf(secondWord)))['data'] as { choices: { value: string }[] }).choices;
+    expect(choices.map((c) => c.value)).toEqual(['gpt2 distilgpt2', 'gpt2 google/flan-t5-base']);
+
+    // An outside change shows up at once: the list is read live.
+    world.pinbot.simulator.setPins(TOKEN, [{ model_id: 'gpt2-large', compute_type: 'gpu' }]);
+    const status = autocomplete('status', 'model', 'gpt');
+    world.peer.dispatch(status);
+    await waitFor(() => callbackOf(world.peer, tokenOf(status)) !== undefined, WAIT_MS, 'autocomplete of status');
+    expect(body(callbackOf(world.peer, tokenOf(status)))).toEqual({ type: 8, data: { choices: [{ name: 'gpt2-large', value: 'gpt2-large' }] } });
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+});
+
+describe('Discord adapter: Discord faults', () => {
+  const start = useDiscord();
+
+  it('edits the card and posts the outcome through the channel when the click token is gone (10062)', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    const clickPayload = buttonClick(card, encodeAction('approve', proposalId));
+    const token = tokenOf(clickPayload);
+    world.peer.failNext((r) => r.path.includes(`/${token}/callback`), { status: 404, body: { message: 'Unknown interaction', code: 10062 } });
+    world.peer.dispatch(clickPayload);
+
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+    const channelEdit = await waitForRequest(world.peer, 'the card edit through the channel', (r) => r.method === 'PATCH' && r.path === `/channels/${CHANNEL_ID}/messages/${card.id}`);
+    expect(channelEdit.authorization).toMatch(/^Bot /);
+    expect(body(channelEdit)['components']).toEqual([]);
+    expect(world.pinbot.writes()).toHaveLength(1);
+    expect(world.pinbot.logLines.some((l) => l.message === 'interaction token no longer valid' && l.fields['discordCode'] === 10062)).toBe(true);
+    expectCleanTraffic(world);
+
+    // The client is still serving.
+    const { reply } = await command(world, 'list');
+    expect(reply).toContain('`bigscience/bloom`');
+  });
+
+  it('logs an interaction acknowledged elsewhere (40060) and keeps serving', async () => {
+    const world = await start();
+    const payload = slashCommand('list');
+    const token = tokenOf(payload);
+    world.peer.failNext((r) => r.path.includes(`/${token}/callback`), { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } });
+    world.peer.dispatch(payload);
+    await waitFor(
+      () => world.pinbot.logLines.some((l) => l.message === 'interaction already acknowledged elsewhere' && l.fields['discordCode'] === 40060),
+      WAIT_MS,
+      'the 40060 log line',
+    );
+    expect(forToken(world.peer, token)).toHaveLength(1);
+    const { reply } = await command(world, 'list');
+    expect(reply).toContain('`gpt2`');
+    expectCleanTraffic(world);
+  });
+
+  it('waits out a 429 on a channel post and posts the card', async () => {
+    const world = await start();
+    world.peer.failNext(
+      (r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages`,
+      { status: 429, body: { message: 'You are being rate limited.', retry_after: 0.05, global: false }, headers: { 'retry-after': '0.05', 'x-ratelimit-scope': 'user' } },
+    );
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    expect(channelPosts(world.peer)).toHaveLength(2);
+    expect(card.embeds).toHaveLength(1);
+    expect(world.pinbot.logLines.some((l) => l.message.startsWith('discord answered 429') && l.fields['route'] === '/channels/:id/messages')).toBe(true);
+    expectCleanTraffic(world);
+  });
+
+  it('defers a slow approval first, then edits the card through the interaction', async () => {
+    const world = await start({ ackDeadlineMs: 30 });
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    world.pinbot.simulator.setLatency(150);
+    const { token, callback } = await click(world, card, encodeAction('approve', proposalId));
+    expect(callback).toEqual({ type: 6 });
+    const edit = await waitForRequest(world.peer, 'the deferred edit', (r) => r.method === 'PATCH' && r.path.includes(`/${token}/messages/@original`));
+    expect(body(edit)['components']).toEqual([]);
+    expect(world.peer.messages.get(card.id)?.components).toEqual([]);
+    await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+    expect(world.pinbot.writes()).toHaveLength(1);
+    expectCleanTraffic(world);
+  });
+});
