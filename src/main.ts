@@ -1,64 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openPolicy } from './core/policy.ts';
-import { PinningService, type RequestContext } from './core/pinning-service.ts';
-import { systemClock, type Logger } from './core/ports.ts';
-import { createHfClient } from './hf/client.ts';
-import { startSandboxSimulator } from './hf/simulator.ts';
-import { createLogger } from './logger.ts';
+import type { RequestContext } from './core/pinning-service.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
-import { MemoryAuditLog } from './store/memory-audit-log.ts';
-import { MemoryProposalStore } from './store/memory-proposal-store.ts';
-import { MemoryScopeLock } from './store/memory-scope-lock.ts';
+import { createLogger } from './logger.ts';
+import { createPrometheusMetrics } from './metrics.ts';
+import { buildPinbot } from './pinbot.ts';
+import { serve } from './serve.ts';
 
-export const DEFAULT_SCOPE = 'default';
-
-/** Short, unguessable, URL- and button-safe ids. */
-export function newId(): string {
-  return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
-}
-
-export interface Pinbot {
-  readonly service: PinningService;
-  /** What the console's first line says about the account being managed. */
-  readonly accountLabel: string;
-  readonly sandbox: boolean;
-  close(): Promise<void>;
-}
-
-/** The composition root: builds every part once from the configuration. */
-export async function buildPinbot(config: Config, logger: Logger): Promise<Pinbot> {
-  const sandbox = config.hfToken === undefined ? await startSandboxSimulator() : undefined;
-  const client = createHfClient({
-    baseUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
-    token: sandbox ? sandbox.token : (config.hfToken ?? ''),
-    logger,
-  });
-  const service = new PinningService({
-    apiFor: () => client,
-    store: new MemoryProposalStore(),
-    audit: new MemoryAuditLog(),
-    lock: new MemoryScopeLock(),
-    policy: openPolicy,
-    clock: systemClock,
-    logger,
-    newId,
-    proposalTtlMs: config.proposalTtlMs,
-  });
-  return {
-    service,
-    sandbox: sandbox !== undefined,
-    accountLabel: sandbox
-      ? 'SANDBOX — a simulated Hugging Face account on this machine; nothing real is pinned. Set HF_TOKEN to manage your account.'
-      : `Managing the Hugging Face account of HF_TOKEN at ${new URL(config.hfApiUrl).host}.`,
-    close: async () => {
-      await client.close();
-      await sandbox?.simulator.close();
-    },
-  };
-}
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_BOUND_MS = 20_000;
 
 interface CliArguments {
   readonly commandLine: string;
@@ -71,6 +22,15 @@ function parseArguments(argv: readonly string[]): CliArguments {
   return { commandLine: words.join(' '), assumeYes };
 }
 
+function secretsOf(config: Config, env: Record<string, string | undefined>): (string | undefined)[] {
+  const scopeTokens = Object.entries(env).filter(([name]) => /^HF_TOKEN/.test(name)).map(([, value]) => value);
+  return [config.hfToken, ...scopeTokens, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token];
+}
+
+/**
+ * Serves every configured chat platform; with none, or with a command on the command line, runs
+ * the console. Returns the exit code.
+ */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config: Config;
   try {
@@ -83,18 +43,49 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     throw error;
   }
   const args = parseArguments(argv);
-  // The console owns the terminal, so its logs go to stderr and only warnings are shown by default.
+  const serving = args.commandLine === '' && (config.slack !== undefined || config.discord !== undefined);
   const logger = createLogger({
-    level: config.logLevel ?? 'warn',
-    sink: process.stderr,
-    secrets: [config.hfToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token],
+    // The console owns the terminal, so its logs go to stderr and only warnings show by default.
+    level: config.logLevel ?? (serving ? 'info' : 'warn'),
+    sink: serving ? process.stdout : process.stderr,
+    secrets: secretsOf(config, env),
   });
-  if (config.slack || config.discord) {
-    logger.warn({}, 'Slack and Discord are configured but not served by this build; opening the console instead');
+  const metrics = createPrometheusMetrics();
+  let pinbot;
+  try {
+    pinbot = await buildPinbot(config, { env, logger, metrics });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
   }
-  const pinbot = await buildPinbot(config, logger);
+  return serving ? runServer(pinbot, config, logger, metrics) : runConsole(pinbot, args);
+}
+
+async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof serve>): Promise<number> {
+  const server = await serve(pinbot, config, logger, metrics);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down');
+  const bound = setTimeout(() => {
+    logger.error({}, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_BOUND_MS);
+  bound.unref();
+  await server.shutdown();
+  clearTimeout(bound);
+  logger.info({}, 'stopped');
+  return 0;
+}
+
+async function runConsole(pinbot: Awaited<ReturnType<typeof buildPinbot>>, args: CliArguments): Promise<number> {
+  const scope = pinbot.scopes[0]?.name ?? 'default';
   const context: RequestContext = {
-    scope: DEFAULT_SCOPE,
+    scope,
     principal: { platform: 'console', userId: safeUserName() },
     channel: { platform: 'console', channelId: 'terminal' },
   };

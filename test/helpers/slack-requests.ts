@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'slack');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'slack');
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');

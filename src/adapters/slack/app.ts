@@ -9,7 +9,7 @@ import { registerActions } from './action-handler.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { registerCommand } from './command-handler.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';
-import { answerHealth, HEALTH_PATH, startHealthServer } from './health.ts';
+import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
 import { createInFlight } from './in-flight.ts';
 import { describeFailure, redrawCard } from './slack-messages.ts';
 
@@ -21,6 +21,8 @@ export interface StartSlackOptions {
   readonly port: number;
   readonly logger: Logger;
   readonly host?: string;
+  /** GET routes served on the same port: `/healthz` by default; `/readyz` and `/metrics` from the composition root. */
+  readonly routes?: readonly OpsRoute[];
 }
 
 export interface SlackHandle {
@@ -50,6 +52,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).');
   }
 
+  const routes = options.routes ?? [HEALTH_ROUTE];
   const inFlight = createInFlight(logger);
   const deps: SlackHandlerDeps = { service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track };
 
@@ -59,7 +62,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       ? { socketMode: true, appToken: config.appToken }
       : {
           signingSecret: config.signingSecret,
-          customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: answerHealth }],
+          customRoutes: routes.map((route) => ({ path: route.path, method: ['GET'], handler: route.handler })),
         }),
     logger: createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]),
     logLevel: LogLevel.WARN,
@@ -78,7 +81,8 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
 
   if (socketMode) {
-    const health = await startHealthServer(options.port, options.host);
+    // Bolt's Socket Mode receiver would listen on every interface and hide its port; ours honours `host`.
+    const health = await startOpsServer(routes, options.port, options.host);
     try {
       await app.start();
     } catch (error) {

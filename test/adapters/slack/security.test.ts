@@ -2,7 +2,7 @@ import { verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { TOKEN } from '../../helpers/pinbot-harness.ts';
 import { ALICE, BOT_TOKEN, blocksOf, BOUND_CHANNEL, mrkdwnOf, SIGNING_SECRET, useSlackHarness } from './slack-harness.ts';
-import { actionBody, buttonPayload, commandBody, fixture, postSigned, slackSignature } from './slack-requests.ts';
+import { actionBody, buttonPayload, commandBody, fixture, postSigned, slackSignature } from '../../helpers/slack-requests.ts';
 
 describe('Slack request authenticity, injection and secrets', () => {
   const start = useSlackHarness();

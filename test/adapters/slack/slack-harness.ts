@@ -5,7 +5,7 @@ import type { ScopeResolver } from '../../../src/core/ports.ts';
 import { usePinbotHarness, type PinbotHarness, type PinbotHarnessOptions } from '../../helpers/pinbot-harness.ts';
 import { startSlackApiServer, type ResponseUrlPost, type SlackApiCall, type SlackApiServer } from '../../helpers/slack-api-server.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-import { actionBody, buttonPayload, commandBody, postSigned, type SignedPostOptions, type SlackUser } from './slack-requests.ts';
+import { actionBody, buttonPayload, commandBody, postSigned, type SignedPostOptions, type SlackUser } from '../../helpers/slack-requests.ts';
 
 export const BOT_TOKEN = 'xoxb-1000000001-2000000002-PinbotSlackBotTokenXyZ';
 export const SIGNING_SECRET = 'pinbot-slack-signing-secret-5ac3e1f0d2';

@@ -6,7 +6,7 @@ import { usePinbotHarness } from '../../helpers/pinbot-harness.ts';
 import { startSlackApiServer } from '../../helpers/slack-api-server.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { ALICE, BOT_TOKEN, blocksOf, BOUND_CHANNEL, buttonsOf, mrkdwnOf, scopeFor } from './slack-harness.ts';
-import { buttonPayload, fixture } from './slack-requests.ts';
+import { buttonPayload, fixture } from '../../helpers/slack-requests.ts';
 
 const APP_TOKEN = 'xapp-1-A0PINBOT-1000000003-PinbotSocketModeAppToken';
 

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { ScopedPolicy } from './core/access-policy.ts';
+import { isPinbotError } from './core/errors.ts';
+import { PinningService } from './core/pinning-service.ts';
+import { noMetrics, systemClock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
+import type { Proposal } from './core/proposal.ts';
+import type { Config } from './config.ts';
+import { defaultScopes, loadScopesFile, scopeResolver, type ScopeConfig } from './config-file.ts';
+import { createHfClient, type HfClient } from './hf/client.ts';
+import { startSandboxSimulator } from './hf/simulator.ts';
+import { MemoryAuditLog } from './store/memory-audit-log.ts';
+import { MemoryProposalStore } from './store/memory-proposal-store.ts';
+import { MemoryScopeLock } from './store/memory-scope-lock.ts';
+
+/** Short, unguessable, URL- and button-safe ids. */
+export function newId(): string {
+  return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
+}
+
+export interface TokenCheck {
+  readonly scope: string;
+  readonly ok: boolean;
+  /** A sentence naming the scope and the variable, never the token. */
+  readonly problem?: string;
+}
+
+export interface Pinbot {
+  readonly service: PinningService;
+  readonly scopes: readonly ScopeConfig[];
+  readonly scopeFor: ScopeResolver;
+  /** What the console's first line says about the account being managed. */
+  readonly accountLabel: string;
+  readonly sandbox: boolean;
+  /** Reads each scope's list once, so a bad token is reported at start-up by scope name. */
+  checkTokens(): Promise<TokenCheck[]>;
+  /** Whether the store answers. */
+  storeReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly env: Record<string, string | undefined>;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Told of every proposal that reaches a final state. */
+  readonly onSettled?: (proposal: Proposal) => void;
+}
+
+/** The composition root: builds every part once from the configuration. */
+export async function buildPinbot(config: Config, options: BuildOptions): Promise<Pinbot> {
+  const { logger } = options;
+  const metrics = options.metrics ?? noMetrics;
+  const scopes = config.configFile !== undefined ? loadScopesFile(config.configFile, options.env) : defaultScopes(config.hfToken);
+  const sandbox = config.configFile === undefined && config.hfToken === undefined ? await startSandboxSimulator() : undefined;
+
+  const clients = new Map<string, HfClient>();
+  for (const scope of scopes) {
+    clients.set(scope.name, createHfClient({
+      baseUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
+      token: sandbox ? sandbox.token : (scope.token ?? ''),
+      logger: logger.child({ scope: scope.name }),
+      metrics,
+    }));
+  }
+  const apiFor = (scope: string): PinnedModelsApi => {
+    const client = clients.get(scope);
+    if (!client) throw new Error(`no scope named ${scope}`);
+    return client;
+  };
+
+  const service = new PinningService({
+    apiFor,
+    store: new MemoryProposalStore(),
+    audit: new MemoryAuditLog(),
+    lock: new MemoryScopeLock(),
+    policy: new ScopedPolicy(new Map(scopes.map((scope) => [scope.name, scope.policy]))),
+    clock: systemClock,
+    logger,
+    metrics,
+    newId,
+    proposalTtlMs: config.proposalTtlMs,
+    ...(options.onSettled ? { onSettled: options.onSettled } : {}),
+  });
+
+  const host = new URL(config.hfApiUrl).host;
+  return {
+    service,
+    scopes,
+    scopeFor: scopeResolver(scopes),
+    sandbox: sandbox !== undefined,
+    accountLabel: sandbox
+      ? 'SANDBOX — a simulated Hugging Face account on this machine; nothing real is pinned. Set HF_TOKEN to manage your account.'
+      : `Managing the Hugging Face account${scopes.length > 1 ? 's' : ''} of ${scopes.map((s) => s.tokenEnv).join(', ')} at ${host}.`,
+    checkTokens: () =>
+      Promise.all(scopes.map(async (scope): Promise<TokenCheck> => {
+        try {
+          await apiFor(scope.name).readPins();
+          return { scope: scope.name, ok: true };
+        } catch (error) {
+          const reason = isPinbotError(error) ? error.message : 'an unexpected error';
+          return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read the pinned list. ${reason}` };
+        }
+      })),
+    storeReady: async () => true,
+    close: async () => {
+      for (const client of clients.values()) await client.close();
+      await sandbox?.simulator.close();
+    },
+  };
+}

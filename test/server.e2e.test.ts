@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { TOKEN } from './helpers/hf-harness.ts';
+import { startSlackApiServer, type SlackApiServer } from './helpers/slack-api-server.ts';
+import { actionBody, buttonPayload, commandBody, postSigned } from './helpers/slack-requests.ts';
+import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
+import { waitFor } from './helpers/wait-for.ts';
+
+const BOT_TOKEN = 'xoxb-1000000001-2000000002-ServerTestBotTokenAbc';
+const SIGNING_SECRET = 'server-test-signing-secret-0a1b2c3d4e';
+const ALICE = { id: 'U0ALICE001', username: 'alice' };
+const CHANNEL = 'C0PINS0001';
+
+describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  async function startAll(): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot; base: string }> {
+    const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    const slack = await startSlackApiServer();
+    cleanups.push(() => slack.close());
+    const pinbot = spawnPinbot([], {
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', LOG_LEVEL: 'debug',
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+    });
+    cleanups.push(async () => {
+      if (pinbot.process.exitCode === null) pinbot.process.kill('SIGKILL');
+      await pinbot.exited();
+    });
+    await pinbot.waitForOutput('"msg":"pinbot ready"', 20_000);
+    const ready = pinbot.stdout().split('\n').find((line) => line.includes('"msg":"pinbot ready"')) ?? '';
+    const port = (JSON.parse(ready) as { port: number }).port;
+    return { sim, slack, pinbot, base: `http://127.0.0.1:${port}` };
+  }
+
+  /** No secret in any log line; nothing sent to Slack carries the HF token or the signing secret. */
+  function expectNoSecrets(pinbot: RunningPinbot, slack: SlackApiServer) {
+    const logs = `${pinbot.stdout()}\n${pinbot.stderr()}`;
+    expect(logs.split('\n').length).toBeGreaterThan(3);
+    for (const secret of [TOKEN, BOT_TOKEN, SIGNING_SECRET]) expect(logs).not.toContain(secret);
+    const sentToSlack = slack.bodies.map((b) => b.raw).join('\n');
+    for (const secret of [TOKEN, SIGNING_SECRET]) expect(sentToSlack).not.toContain(secret);
+  }
+
+  it('answers /healthz, /readyz and /metrics, and the counters move with commands', async () => {
+    const { slack, pinbot, base } = await startAll();
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { store: true, slack: true } });
+
+    const responseUrl = slack.responseUrl('commands');
+    const ack = await postSigned(`${base}/slack/events`, SIGNING_SECRET, commandBody({ text: 'list', user: ALICE, channelId: CHANNEL, responseUrl }));
+    expect(ack.status).toBe(200);
+    await waitFor(() => slack.responsesTo(responseUrl).length === 1, 10_000, 'the list answer');
+    expect(JSON.stringify(slack.responsesTo(responseUrl)[0]?.body)).toContain('gpt2');
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('pinbot_commands_total{verb="list",outcome="ok"} 1');
+    expect(metrics).toMatch(/pinbot_hf_request_seconds_count\{endpoint="pinned_models",method="GET",status="200"\} [1-9]/);
+    expectNoSecrets(pinbot, slack);
+  });
+
+  it('finishes an apply in flight when SIGTERM arrives, then exits 0', async () => {
+    const { sim, slack, pinbot, base } = await startAll();
+    const post = (body: string) => postSigned(`${base}/slack/events`, SIGNING_SECRET, body);
+    await post(commandBody({ text: 'add bigscience/bloom gpu', user: ALICE, channelId: CHANNEL, responseUrl: slack.responseUrl('commands') }));
+    await waitFor(() => slack.callsTo('chat.postMessage').length === 1, 10_000, 'the card');
+    const card = slack.callsTo('chat.postMessage')[0];
+    const blocks = JSON.parse(card?.params['blocks'] ?? '[]') as { elements?: { action_id?: string; value?: string }[] }[];
+    const approve = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'pinbot_approve');
+    expect(approve?.value).toBeTruthy();
+
+    sim.setLatency(1500);
+    const requestsBefore = sim.requestLog.length;
+    await post(actionBody(buttonPayload({
+      actionId: 'pinbot_approve', value: approve?.value ?? '', user: ALICE, channelId: CHANNEL,
+      messageTs: card?.result['ts'] as string, responseUrl: slack.responseUrl('actions'),
+    })));
+    await waitFor(() => sim.requestLog.length > requestsBefore, 10_000, 'the apply to reach Hugging Face');
+    pinbot.process.kill('SIGTERM');
+
+    expect(await pinbot.exited()).toBe(0);
+    const writes = sim.requestLog.filter((e) => e.source === 'client' && e.method === 'POST');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.status).toBe(200);
+    expect(sim.pins(TOKEN).map((p) => p.model_id)).toEqual(['gpt2', 'bigscience/bloom']);
+    expect(slack.callsTo('chat.update').some((call) => (call.params['text'] ?? '').includes('Applied'))).toBe(true);
+    expect(pinbot.stdout()).toContain('"msg":"stopped"');
+    expectNoSecrets(pinbot, slack);
+  }, 40_000);
+});
