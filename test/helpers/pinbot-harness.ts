@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import { openPolicy, type Policy } from '../../src/core/policy.ts';
 import { PinningService } from '../../src/core/pinning-service.ts';
-import { systemClock, type Clock, type Logger } from '../../src/core/ports.ts';
+import { systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/hf/client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
@@ -12,7 +12,15 @@ import { captureLogger, TOKEN, type LogLine } from './hf-harness.ts';
 
 export { TOKEN };
 
+/** The durable parts a service keeps its state in; in memory unless a test passes others. */
+export interface HarnessStorage {
+  readonly proposals: ProposalStore;
+  readonly audit: AuditLog;
+  readonly lock: ScopeLock;
+}
+
 export interface PinbotHarnessOptions {
+  readonly storage?: HarnessStorage;
   readonly allowed?: number;
   readonly pins?: WireEntry[];
   readonly policy?: Policy;
@@ -24,7 +32,9 @@ export interface PinbotHarnessOptions {
 export interface PinbotHarness {
   readonly service: PinningService;
   readonly simulator: Simulator;
-  readonly store: MemoryProposalStore;
+  readonly store: ProposalStore;
+  /** Another service on the same simulator and client, as a restarted process would build it. */
+  serviceWith(storage: HarnessStorage): PinningService;
   readonly logger: Logger;
   /** Every line logged through `logger`, to check that no secret reaches the sink. */
   readonly logLines: LogLine[];
@@ -58,13 +68,13 @@ export function usePinbotHarness() {
     });
     closers.push(() => client.close());
     const logger = captureLogger();
-    const store = new MemoryProposalStore();
+    const storage = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
     const settled: Proposal[] = [];
-    const service = new PinningService({
+    const serviceWith = ({ proposals, audit, lock }: HarnessStorage) => new PinningService({
       apiFor: () => client,
-      store,
-      audit: new MemoryAuditLog(),
-      lock: new MemoryScopeLock(),
+      store: proposals,
+      audit,
+      lock,
       policy: options.policy ?? openPolicy,
       clock: options.clock ?? systemClock,
       logger,
@@ -72,11 +82,13 @@ export function usePinbotHarness() {
       proposalTtlMs: options.proposalTtlMs ?? 60_000,
       onSettled: (proposal) => settled.push(proposal),
     });
+    const service = serviceWith(storage);
     const clientRequests = () => simulator.requestLog.filter((entry) => entry.source === 'client');
     return {
       service,
       simulator,
-      store,
+      store: storage.proposals,
+      serviceWith,
       logger,
       logLines: logger.lines,
       settled,

@@ -1,0 +1,158 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock } from '../core/ports.ts';
+import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
+import { migrationProvider } from './migrations.ts';
+import { PostgresScopeLock } from './postgres-scope-lock.ts';
+import type { Database, StoreKind } from './schema.ts';
+import { SqlAuditLog } from './sql-audit-log.ts';
+import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
+import { SqlProposalStore } from './sql-proposal-store.ts';
+import { SqliteScopeLock } from './sqlite-scope-lock.ts';
+
+/** Everything durable pinbot keeps, behind the core's ports. */
+export interface PinbotStore {
+  readonly kind: StoreKind;
+  readonly proposals: ProposalStore;
+  readonly audit: AuditLog;
+  readonly lock: ScopeLock;
+  readonly once: PrunableOnceLedger;
+  /** Resolves when the database answers a trivial query (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  readonly logger?: Logger;
+  /** Timestamps of claimed once-keys. */
+  readonly clock?: Clock;
+  /** PostgreSQL schema, created if missing; overrides the URL's `?schema=`. */
+  readonly schema?: string;
+  readonly lock?: {
+    /** SQLite: how long a crashed holder keeps a scope locked. Default 30 s. */
+    readonly leaseMs?: number;
+    /** SQLite: pause between attempts while another process holds the lock. Default 100 ms. */
+    readonly pollMs?: number;
+    /** How long a caller waits for a scope's lock before failing. Default 2 min. */
+    readonly waitMs?: number;
+  };
+}
+
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_POLL_MS = 100;
+const DEFAULT_WAIT_MS = 120_000;
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const INT8_OID = 20;
+
+/**
+ * Opens the store `DATABASE_URL` names (see `parseDatabaseUrl`) and brings its schema to the
+ * latest version before returning.
+ */
+export async function openStore(databaseUrl: string | undefined, options: OpenStoreOptions = {}): Promise<PinbotStore> {
+  const target = parseDatabaseUrl(databaseUrl, options.schema);
+  const logger = (options.logger ?? silentLogger).child({ component: 'store' });
+  const store = target.kind === 'sqlite' ? await openSqlite(target.filename, options, logger) : await openPostgres(target, options, logger);
+  logger.info(describeTarget(target), 'store opened');
+  return store;
+}
+
+async function openSqlite(filename: string, options: OpenStoreOptions, logger: Logger): Promise<PinbotStore> {
+  if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
+  const sqlite = new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  // WAL lets readers in other processes proceed while one writes.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrateOrClose(db, 'sqlite', undefined, logger);
+  return {
+    kind: 'sqlite',
+    ...sqlPorts(db, options),
+    lock: new SqliteScopeLock(db, {
+      leaseMs: options.lock?.leaseMs ?? DEFAULT_LEASE_MS,
+      pollMs: options.lock?.pollMs ?? DEFAULT_POLL_MS,
+      waitMs: options.lock?.waitMs ?? DEFAULT_WAIT_MS,
+      logger,
+    }),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(target: Extract<StoreTarget, { kind: 'postgres' }>, options: OpenStoreOptions, logger: Logger): Promise<PinbotStore> {
+  const { connectionString, schema } = target;
+  await ensureSchema(connectionString, schema);
+  // Epoch milliseconds are bigint columns; they fit a JS number exactly.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, 'text', (value: string) => Number(value));
+  const pool = new pg.Pool({ connectionString, types, options: `-c search_path=${schema}` });
+  const lockPool = new pg.Pool({ connectionString, lock_timeout: options.lock?.waitMs ?? DEFAULT_WAIT_MS, max: 20 });
+  for (const p of [pool, lockPool]) {
+    // An idle connection that the server drops must not crash the process.
+    p.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateOrClose(db, 'postgres', schema, logger);
+  } catch (error) {
+    await lockPool.end();
+    throw error;
+  }
+  return {
+    kind: 'postgres',
+    ...sqlPorts(db, options),
+    lock: new PostgresScopeLock(lockPool, `pinbot:${schema}:`, logger),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await lockPool.end();
+    },
+  };
+}
+
+function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
+  return {
+    proposals: new SqlProposalStore(db),
+    audit: new SqlAuditLog(db),
+    once: new SqlOnceLedger(db, options.clock ?? systemClock),
+  };
+}
+
+/** `CREATE SCHEMA IF NOT EXISTS` can still collide when two replicas start together; either way it exists. */
+async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+  if (schema === 'public') return;
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrateOrClose(db: Kysely<Database>, kind: StoreKind, schema: string | undefined, logger: Logger): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(kind),
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  for (const result of results) {
+    const fields = { migration: result.migrationName, status: result.status };
+    if (result.status === 'Error') logger.error(fields, 'store migration failed');
+    if (result.status === 'Success') logger.info(fields, 'store migration applied');
+  }
+  if (error !== undefined) {
+    await db.destroy();
+    throw error instanceof Error ? error : new Error(`store migration failed: ${String(error)}`);
+  }
+}

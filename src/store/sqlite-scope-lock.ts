@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { Logger, ScopeLock } from '../core/ports.ts';
+import { MemoryScopeLock } from './memory-scope-lock.ts';
+import type { Database } from './schema.ts';
+
+export interface LeaseLockOptions {
+  /** How long a holder owns the lock without renewing it; a crashed holder's lock frees after this. */
+  readonly leaseMs: number;
+  /** Pause between attempts while another process holds the lock (jittered). */
+  readonly pollMs: number;
+  /** Give up waiting after this long. */
+  readonly waitMs: number;
+  readonly logger: Logger;
+}
+
+/**
+ * The scope lock for several processes sharing one SQLite file: a row per held scope, with an
+ * owner and a lease the holder renews while its work runs. SQLite has no session to die with its
+ * process, so the lease is what frees a crashed holder's lock. Callers in this process queue in
+ * memory first, so only one of them at a time competes for the row.
+ */
+export class SqliteScopeLock implements ScopeLock {
+  private readonly local = new MemoryScopeLock();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: LeaseLockOptions,
+  ) {}
+
+  withLock<T>(scope: string, work: () => Promise<T>): Promise<T> {
+    return this.local.withLock(scope, () => this.withLease(scope, work));
+  }
+
+  private async withLease<T>(scope: string, work: () => Promise<T>): Promise<T> {
+    const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+    await this.acquire(scope, owner);
+    let held = true;
+    const heartbeat = setInterval(() => {
+      void this.renew(scope, owner).then((renewed) => {
+        if (held && !renewed) this.options.logger.error({ scope }, 'scope lock lease lost while held');
+      }, (error: unknown) => {
+        this.options.logger.warn({ scope, err: error }, 'scope lock lease renewal failed');
+      });
+    }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
+    heartbeat.unref();
+    try {
+      return await work();
+    } finally {
+      held = false;
+      clearInterval(heartbeat);
+      await this.release(scope, owner).catch((error: unknown) => {
+        // The lease runs out on its own; the work's own result matters more than this.
+        this.options.logger.warn({ scope, err: error }, 'scope lock release failed');
+      });
+    }
+  }
+
+  private async acquire(scope: string, owner: string): Promise<void> {
+    const deadline = Date.now() + this.options.waitMs;
+    for (;;) {
+      const now = Date.now();
+      const expiresAt = now + this.options.leaseMs;
+      const won = await this.db
+        .insertInto('scope_locks')
+        .values({ scope, owner, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('scope').doUpdateSet({ owner, expires_at: expiresAt }).where('scope_locks.expires_at', '<=', now))
+        .returning('owner')
+        .executeTakeFirst();
+      if (won?.owner === owner) return;
+      if (Date.now() >= deadline) throw new Error(`Timed out after ${this.options.waitMs} ms waiting for the lock of scope ${scope}.`);
+      await sleep(this.options.pollMs * (0.5 + Math.random()));
+    }
+  }
+
+  private async renew(scope: string, owner: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('scope_locks')
+      .set({ expires_at: Date.now() + this.options.leaseMs })
+      .where('scope', '=', scope)
+      .where('owner', '=', owner)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  private async release(scope: string, owner: string): Promise<void> {
+    await this.db.deleteFrom('scope_locks').where('scope', '=', scope).where('owner', '=', owner).execute();
+  }
+}

@@ -1,0 +1,13 @@
+import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
+import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
+import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
+import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
+import { describeStoreContract } from './store-contract.ts';
+
+describeStoreContract('memory', async () => ({
+  proposals: new MemoryProposalStore(),
+  audit: new MemoryAuditLog(),
+  lock: new MemoryScopeLock(),
+  once: new MemoryOnceLedger(),
+  close: async () => undefined,
+}));

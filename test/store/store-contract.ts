@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock } from '../../src/core/ports.ts';
+import type { Principal } from '../../src/core/principal.ts';
+import type { Proposal } from '../../src/core/proposal.ts';
+
+/** The ports one store implementation provides, and how to let it go. */
+export interface StoreUnderTest {
+  readonly proposals: ProposalStore;
+  readonly audit: AuditLog;
+  readonly lock: ScopeLock;
+  readonly once: OnceLedger;
+  close(): Promise<void>;
+}
+
+const alice: Principal = { platform: 'slack', userId: 'UALICE', displayName: 'alice', groups: ['S0PLATFORM'] };
+const bob: Principal = { platform: 'discord', userId: '1100000000000000001', displayName: 'bob' };
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A pending proposal with every required field; read entries carry extra wire fields. */
+export function aProposal(overrides: Partial<Proposal> = {}): Proposal {
+  return {
+    id: unique('p'),
+    scope: unique('scope'),
+    state: 'pending',
+    command: { verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] },
+    requester: alice,
+    channel: { platform: 'slack', channelId: 'C0123RSRCH' },
+    base: [
+      { modelId: 'gpt2', computeType: 'cpu', wire: { model_id: 'gpt2', compute_type: 'cpu' } },
+      {
+        modelId: 'org/keep',
+        computeType: 'tpu',
+        wire: { model_id: 'org/keep', compute_type: 'tpu', note: 'x', nested: { gpu: { count: 8 } }, tags: ['a', 1, null] },
+      },
+    ],
+    baseVersion: 'v1:abc123',
+    proposed: [
+      { modelId: 'gpt2', computeType: 'cpu', wire: { model_id: 'gpt2', compute_type: 'cpu' } },
+      {
+        modelId: 'org/keep',
+        computeType: 'tpu',
+        wire: { model_id: 'org/keep', compute_type: 'tpu', note: 'x', nested: { gpu: { count: 8 } }, tags: ['a', 1, null] },
+      },
+      { modelId: 'bigscience/bloom', computeType: 'gpu' },
+    ],
+    diff: [{ kind: 'added', modelId: 'bigscience/bloom', computeType: 'gpu' }],
+    allowed: 5,
+    createdAt: T0,
+    expiresAt: T0 + 86_400_000,
+    approvals: [],
+    approvalsRequired: 2,
+    ...overrides,
+  };
+}
+
+function aChange(overrides: Partial<ChangeRecord> = {}): ChangeRecord {
+  return {
+    id: unique('c'),
+    scope: unique('scope'),
+    proposalId: unique('p'),
+    before: [{ modelId: 'gpt2', computeType: 'cpu', wire: { model_id: 'gpt2', compute_type: 'cpu', extra: { a: 1 } } }],
+    after: [{ modelId: 'gpt2', computeType: 'gpu' }],
+    requester: alice,
+    approver: bob,
+    channel: { platform: 'discord', channelId: '1100000000000000009' },
+    proposedAt: T0,
+    appliedAt: T0 + 1000,
+    ...overrides,
+  };
+}
+
+/** Runs `work` on the lock and records when it entered and left. */
+function recorder() {
+  const events: string[] = [];
+  let inside = 0;
+  let maxInside = 0;
+  return {
+    events,
+    get maxInside() {
+      return maxInside;
+    },
+    async run(lock: ScopeLock, scope: string, name: string, holdMs: number): Promise<string> {
+      return lock.withLock(scope, async () => {
+        inside += 1;
+        maxInside = Math.max(maxInside, inside);
+        events.push(`enter ${name}`);
+        await sleep(holdMs);
+        events.push(`exit ${name}`);
+        inside -= 1;
+        return name;
+      });
+    },
+  };
+}
+
+/** The behaviour every ProposalStore, AuditLog, OnceLedger and ScopeLock must have. */
+export function describeStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`${name} store contract`, () => {
+    let store: StoreUnderTest;
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe('proposals', () => {
+      it('returns a created proposal with every field as it was stored', async () => {
+        const full = aProposal({
+          state: 'stale',
+          approvals: [alice, bob],
+          decidedBy: bob,
+          decidedAt: T0 + 5,
+          outcome: {
+            kind: 'stale',
+            changedUnderneath: [{ kind: 'compute', modelId: 'gpt2', from: 'cpu', to: 'gpu' }, { kind: 'removed', modelId: 'x/y', computeType: 'cpu' }],
+            allowedBefore: 5,
+            allowedNow: 4,
+          },
+          messageRef: 'C0123RSRCH:1700000000.000100',
+          command: { verb: 'set', pins: [{ modelId: 'gpt2', computeType: 'cpu' }] },
+        });
+        const minimal = aProposal();
+        await store.proposals.create(full);
+        await store.proposals.create(minimal);
+
+        expect(await store.proposals.get(full.id)).toStrictEqual(full);
+        expect(await store.proposals.get(minimal.id)).toStrictEqual(minimal);
+        expect(await store.proposals.get('no-such-proposal')).toBeUndefined();
+      });
+
+      it('refuses a second proposal with the same id', async () => {
+        const proposal = aProposal();
+        await store.proposals.create(proposal);
+        await expect(store.proposals.create({ ...proposal, scope: 'other' })).rejects.toThrow();
+        expect((await store.proposals.get(proposal.id))?.scope).toBe(proposal.scope);
+      });
+
+      it('lets exactly one of 20 simultaneous transitions out of pending win', async () => {
+        const proposal = aProposal();
+        await store.proposals.create(proposal);
+
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.proposals.transition(proposal.id, 'pending', 'applying', { decidedBy: { platform: 'slack', userId: `U${i}` }, decidedAt: T0 + i }),
+          ),
+        );
+
+        const winners = results.filter((r) => r !== undefined);
+        expect(winners).toHaveLength(1);
+        const winner = winners[0];
+        expect(winner?.state).toBe('applying');
+        expect(await store.proposals.get(proposal.id)).toStrictEqual(winner);
+      });
+
+      it('applies the patch with the state change and keeps every other field', async () => {
+        const proposal = aProposal({ messageRef: 'm1' });
+        await store.proposals.create(proposal);
+
+        const applying = await store.proposals.transition(proposal.id, 'pending', 'applying', { approvals: [bob], decidedBy: bob, decidedAt: T0 + 7 });
+        const applied = await store.proposals.transition(proposal.id, 'applying', 'applied', {
+          outcome: { kind: 'applied', message: 'Pinned 3 models', changeId: 'c1' },
+        });
+
+        expect(applying).toStrictEqual({ ...proposal, state: 'applying', approvals: [bob], decidedBy: bob, decidedAt: T0 + 7 });
+        expect(applied).toStrictEqual({ ...applying, state: 'applied', outcome: { kind: 'applied', message: 'Pinned 3 models', changeId: 'c1' } });
+      });
+
+      it('clears the fields a patch sets to undefined', async () => {
+        const proposal = aProposal();
+        await store.proposals.create(proposal);
+        await store.proposals.transition(proposal.id, 'pending', 'applying', { decidedBy: bob, decidedAt: T0 + 1 });
+
+        const back = await store.proposals.transition(proposal.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
+
+        expect(back?.state).toBe('pending');
+        expect(back?.decidedBy).toBeUndefined();
+        expect(back?.decidedAt).toBeUndefined();
+        expect((await store.proposals.get(proposal.id))?.decidedBy).toBeUndefined();
+      });
+
+      it('returns undefined and changes nothing when the proposal is not in the expected state', async () => {
+        const proposal = aProposal();
+        await store.proposals.create(proposal);
+
+        expect(await store.proposals.transition(proposal.id, 'applying', 'applied')).toBeUndefined();
+        expect(await store.proposals.transition('no-such-proposal', 'pending', 'cancelled')).toBeUndefined();
+        expect(await store.proposals.get(proposal.id)).toStrictEqual(proposal);
+      });
+
+      it('counts each approver once, and only while the proposal is pending', async () => {
+        const proposal = aProposal({ approvalsRequired: 3 });
+        await store.proposals.create(proposal);
+
+        await store.proposals.addApproval(proposal.id, alice);
+        const again = await store.proposals.addApproval(proposal.id, { ...alice, displayName: 'Alice renamed' });
+        const second = await store.proposals.addApproval(proposal.id, bob);
+        expect(again?.approvals).toStrictEqual([alice]);
+        expect(second?.approvals).toStrictEqual([alice, bob]);
+
+        await store.proposals.transition(proposal.id, 'pending', 'cancelled');
+        expect(await store.proposals.addApproval(proposal.id, { platform: 'slack', userId: 'ULATE' })).toBeUndefined();
+        expect(await store.proposals.addApproval('no-such-proposal', alice)).toBeUndefined();
+        expect((await store.proposals.get(proposal.id))?.approvals).toStrictEqual([alice, bob]);
+      });
+
+      it('loses no approval when many approvers click at once', async () => {
+        const proposal = aProposal({ approvalsRequired: 20 });
+        await store.proposals.create(proposal);
+        const approvers: Principal[] = Array.from({ length: 10 }, (_, i) => ({ platform: 'slack', userId: `U${i}` }));
+
+        await Promise.all([...approvers, ...approvers].map((a) => store.proposals.addApproval(proposal.id, a)));
+
+        const approvals = (await store.proposals.get(proposal.id))?.approvals ?? [];
+        expect(approvals.map((a) => a.userId).sort()).toEqual(approvers.map((a) => a.userId).sort());
+      });
+
+      it('remembers where the card was posted', async () => {
+        const proposal = aProposal();
+        await store.proposals.create(proposal);
+
+        await store.proposals.setMessageRef(proposal.id, 'C1:123.456');
+        await store.proposals.setMessageRef('no-such-proposal', 'C1:999');
+
+        expect(await store.proposals.get(proposal.id)).toStrictEqual({ ...proposal, messageRef: 'C1:123.456' });
+      });
+
+      it('lists proposals in a state, oldest first, in one scope or in all', async () => {
+        const scope = unique('scope');
+        const other = unique('scope');
+        const newer = aProposal({ scope, createdAt: T0 + 2000 });
+        const older = aProposal({ scope, createdAt: T0 + 1000 });
+        const sameMsFirst = aProposal({ scope, createdAt: T0 + 3000 });
+        const sameMsSecond = aProposal({ scope, createdAt: T0 + 3000 });
+        const elsewhere = aProposal({ scope: other, createdAt: T0 + 1500 });
+        const cancelled = aProposal({ scope, createdAt: T0 + 500 });
+        for (const p of [newer, older, sameMsFirst, sameMsSecond, elsewhere, cancelled]) await store.proposals.create(p);
+        await store.proposals.transition(cancelled.id, 'pending', 'cancelled');
+
+        const inScope = await store.proposals.listByState(scope, 'pending');
+        const everywhere = await store.proposals.listByState(undefined, 'pending');
+        const ours = new Set([newer.id, older.id, sameMsFirst.id, sameMsSecond.id, elsewhere.id]);
+
+        expect(inScope.map((p) => p.id)).toEqual([older.id, newer.id, sameMsFirst.id, sameMsSecond.id]);
+        expect(everywhere.filter((p) => ours.has(p.id)).map((p) => p.id)).toEqual([older.id, elsewhere.id, newer.id, sameMsFirst.id, sameMsSecond.id]);
+        expect((await store.proposals.listByState(scope, 'cancelled')).map((p) => p.id)).toEqual([cancelled.id]);
+        expect(inScope[0]).toStrictEqual(older);
+      });
+
+      it('lists pending proposals whose expiry is at or before now', async () => {
+        const now = T0 + 10_000_000;
+        const due = aProposal({ expiresAt: now - 1 });
+        const exactlyNow = aProposal({ expiresAt: now });
+        const later = aProposal({ expiresAt: now + 1 });
+        const decided = aProposal({ expiresAt: now - 1 });
+        for (const p of [due, exactlyNow, later, decided]) await store.proposals.create(p);
+        await store.proposals.transition(decided.id, 'pending', 'cancelled');
+
+        const expired = await store.proposals.listExpired(now);
+        const ours = new Set([due.id, exactlyNow.id, later.id, decided.id]);
+
+        expect(expired.filter((p) => ours.has(p.id)).map((p) => p.id).sort()).toEqual([due.id, exactlyNow.id].sort());
+        expect(expired.find((p) => p.id === due.id)).toStrictEqual(due);
+      });
+    });
+
+    describe('audit log', () => {
+      it('returns a scope’s changes newest first, up to the limit, and no other scope’s', async () => {
+        const scope = unique('scope');
+        const first = aChange({ scope, appliedAt: T0 + 1000 });
+        const second = aChange({ scope, appliedAt: T0 + 2000 });
+        const third = aChange({ scope, appliedAt: T0 + 3000 });
+        const elsewhere = aChange({ appliedAt: T0 + 2500 });
+        for (const c of [first, second, elsewhere, third]) await store.audit.record(c);
+
+        expect((await store.audit.recent(scope, 10)).map((c) => c.id)).toEqual([third.id, second.id, first.id]);
+        expect((await store.audit.recent(scope, 2)).map((c) => c.id)).toEqual([third.id, second.id]);
+        expect(await store.audit.recent(unique('scope'), 10)).toEqual([]);
+      });
+
+      it('finds a change by id within its scope only, with every field', async () => {
+        const change = aChange();
+
+        await store.audit.record(change);
+
+        expect(await store.audit.get(change.scope, change.id)).toStrictEqual(change);
+        expect(await store.audit.get('another-scope', change.id)).toBeUndefined();
+        expect(await store.audit.get(change.scope, 'no-such-change')).toBeUndefined();
+      });
+    });
+
+    describe('once ledger', () => {
+      it('gives exactly one of 20 simultaneous claims of a key, and none after', async () => {
+        const key = unique('slack:interaction');
+
+        const claims = await Promise.all(Array.from({ length: 20 }, () => store.once.claim(key)));
+
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await store.once.claim(key)).toBe(false);
+        expect(await store.once.claim(unique('slack:interaction'))).toBe(true);
+      });
+    });
+
+    describe('scope lock', () => {
+      it('never runs two pieces of work on one scope at the same time', async () => {
+        const scope = unique('scope');
+        const r = recorder();
+
+        const names = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => r.run(store.lock, scope, n, 15)));
+
+        expect(names).toEqual(['a', 'b', 'c', 'd', 'e']);
+        expect(r.maxInside).toBe(1);
+        for (let i = 0; i < r.events.length; i += 2) {
+          expect(r.events[i]?.replace('enter', '')).toBe(r.events[i + 1]?.replace('exit', ''));
+        }
+      });
+
+      it('runs work on different scopes in parallel', async () => {
+        const r = recorder();
+
+        await Promise.all([r.run(store.lock, unique('scope'), 'a', 150), r.run(store.lock, unique('scope'), 'b', 150)]);
+
+        expect(r.maxInside).toBe(2);
+      });
+
+      it('releases the lock when the work throws, and passes the error on', async () => {
+        const scope = unique('scope');
+        const failure = new Error('write failed');
+
+        await expect(store.lock.withLock(scope, async () => { throw failure; })).rejects.toBe(failure);
+        const started = Date.now();
+        const value = await store.lock.withLock(scope, async () => 42);
+
+        expect(value).toBe(42);
+        expect(Date.now() - started).toBeLessThan(1000);
+      });
+    });
+  });
+}
