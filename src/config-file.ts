@@ -97,7 +97,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
     const token = env[scope.token_env]?.trim() || undefined;
     if (token === undefined) problems.push(`${at} token_env: the variable ${scope.token_env} is not set`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
-    if (approvers !== 'any' && approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
+    if (scope.policy.approvers !== 'any' && scope.policy.approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
     return {
       name: scope.name,
       tokenEnv: scope.token_env,

@@ -31,6 +31,8 @@ export interface Pinbot {
   /** What the console's first line says about the account being managed. */
   readonly accountLabel: string;
   readonly sandbox: boolean;
+  /** True when some policy names a Slack user group, so the Slack adapter must look groups up. */
+  readonly usesSlackGroups: boolean;
   /** Reads each scope's list once, so a bad token is reported at start-up by scope name. */
   checkTokens(): Promise<TokenCheck[]>;
   /** Whether the store answers. */
@@ -88,6 +90,8 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     scopes,
     scopeFor: scopeResolver(scopes),
     sandbox: sandbox !== undefined,
+    usesSlackGroups: scopes.some((scope) =>
+      [scope.policy.proposers, scope.policy.approvers].some((list) => list !== 'any' && list.some((p) => p.platform === 'slack' && p.kind === 'group'))),
     accountLabel: sandbox
       ? 'SANDBOX — a simulated Hugging Face account on this machine; nothing real is pinned. Set HF_TOKEN to manage your account.'
       : `Managing the Hugging Face account${scopes.length > 1 ? 's' : ''} of ${scopes.map((s) => s.tokenEnv).join(', ')} at ${host}.`,

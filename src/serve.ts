@@ -43,7 +43,9 @@ export async function serve(pinbot: Pinbot, config: Config, logger: Logger, metr
   let opsServer: { port: number; close(): Promise<void> } | undefined;
   if (config.slack) {
     const { startSlack } = await import('./adapters/slack/app.ts');
-    const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes });
+    const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
+      lookUpUserGroups: pinbot.usesSlackGroups,
+    });
     port = slack.port;
     platforms.push({ name: 'slack', refreshCard: (p) => slack.refreshCard(p), connected: () => true, stop: () => slack.stop() });
   } else {

@@ -35,6 +35,8 @@ export interface SlackApiServer {
   failNext(method: string, error: string): void;
   /** What `apps.connections.open` hands out, for a Socket Mode test peer. */
   setSocketModeUrl(url: string): void;
+  /** The user groups `usergroups.list` reports, with their members. */
+  setUserGroups(groups: readonly { id: string; users: readonly string[] }[]): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
   const bodies: { path: string; raw: string }[] = [];
   const failures = new Map<string, string[]>();
   let socketModeUrl: string | undefined;
+  let userGroups: readonly { id: string; users: readonly string[] }[] = [];
   let messageCounter = 0;
   let responseCounter = 0;
 
@@ -63,6 +66,8 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       }
       case 'chat.update':
         return { ok: true, channel: params.channel, ts: params.ts, text: params.text };
+      case 'usergroups.list':
+        return { ok: true, usergroups: userGroups.map((group) => ({ id: group.id, handle: group.id.toLowerCase(), users: [...group.users] })) };
       case 'apps.connections.open':
         return socketModeUrl !== undefined ? { ok: true, url: socketModeUrl } : { ok: false, error: 'invalid_auth' };
       default:
@@ -105,6 +110,9 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     failNext: (method, error) => failures.set(method, [...(failures.get(method) ?? []), error]),
     setSocketModeUrl: (wsUrl) => {
       socketModeUrl = wsUrl;
+    },
+    setUserGroups: (groups) => {
+      userGroups = groups;
     },
     close: async () => {
       server.closeAllConnections();

@@ -41,7 +41,7 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
     deps.logger.warn({ issues: parsed.error.issues.length }, 'button payload not understood');
     return;
   }
-  const click = toClick(parsed.data, respond, client, deps.logger);
+  const click = toClick(parsed.data, await deps.groupsOf(parsed.data.user.id), respond, client, deps.logger);
   if (!click) {
     await respondWith(respond, { visibility: 'private', isError: true, lines: [[text('pinbot does not recognise that button; nothing was written.')]] }, deps.logger);
     return;
@@ -59,7 +59,7 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
   }
 }
 
-function toClick(payload: BlockActionPayload, respond: RespondFn, client: webApi.WebClient, logger: Logger): Click | undefined {
+function toClick(payload: BlockActionPayload, groups: readonly string[], respond: RespondFn, client: webApi.WebClient, logger: Logger): Click | undefined {
   const [action] = payload.actions;
   const kind = action ? actionKindOf(action.action_id) : undefined;
   const proposalId = action?.value;
@@ -70,7 +70,7 @@ function toClick(payload: BlockActionPayload, respond: RespondFn, client: webApi
   return {
     kind,
     proposalId,
-    principal: slackPrincipal(payload.user.id, payload.user.username ?? payload.user.name),
+    principal: slackPrincipal(payload.user.id, payload.user.username ?? payload.user.name, groups),
     card,
     channelId,
     client,

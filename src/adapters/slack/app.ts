@@ -11,6 +11,7 @@ import { registerCommand } from './command-handler.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
 import { createInFlight } from './in-flight.ts';
+import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { describeFailure, redrawCard } from './slack-messages.ts';
 
 export interface StartSlackOptions {
@@ -21,6 +22,8 @@ export interface StartSlackOptions {
   readonly port: number;
   readonly logger: Logger;
   readonly host?: string;
+  /** Look up users' Slack user groups (needs `usergroups:read`), for policies that name groups. */
+  readonly lookUpUserGroups?: boolean;
   /** GET routes served on the same port: `/healthz` by default; `/readyz` and `/metrics` from the composition root. */
   readonly routes?: readonly OpsRoute[];
 }
@@ -54,7 +57,10 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
 
   const routes = options.routes ?? [HEALTH_ROUTE];
   const inFlight = createInFlight(logger);
-  const deps: SlackHandlerDeps = { service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track };
+  let groupsOf: GroupsOf = noGroups;
+  const deps: SlackHandlerDeps = {
+    service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, groupsOf: (userId) => groupsOf(userId),
+  };
 
   const app = new App({
     token: config.botToken,
@@ -74,6 +80,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   app.error(async (error) => {
     logger.error({ code: error.code, error: describeFailure(error) }, 'slack listener error');
   });
+  if (options.lookUpUserGroups === true) groupsOf = slackUserGroups(app.client, logger);
   registerCommand(app, deps);
   registerActions(app, deps);
   await app.init();

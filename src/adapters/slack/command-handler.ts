@@ -32,7 +32,8 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
     await respondWith(respond, notBound(payload), logger);
     return;
   }
-  const context: RequestContext = { scope, principal: slackPrincipal(payload.user_id, payload.user_name), channel };
+  const principal = slackPrincipal(payload.user_id, payload.user_name, await deps.groupsOf(payload.user_id));
+  const context: RequestContext = { scope, principal, channel };
   try {
     const result = await deps.service.execute(parseCommand(payload.text.trim()), context);
     if (result.kind === 'proposal') {

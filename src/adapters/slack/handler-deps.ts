@@ -1,6 +1,7 @@
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
+import type { GroupsOf } from './user-groups.ts';
 
 /** The slash command pinbot registers (manifest.yml declares the same). */
 export const SLASH_COMMAND = '/pins';
@@ -14,4 +15,6 @@ export interface SlackHandlerDeps {
   readonly logger: Logger;
   /** Runs work that continues after the ack, so that `stop()` can wait for it. */
   readonly track: (work: () => Promise<void>) => Promise<void>;
+  /** The user groups a user is in, for policies that name `slack:S…` groups. */
+  readonly groupsOf: GroupsOf;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/hf/simulator.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
@@ -108,6 +111,19 @@ describe('the console, as a spawned process', () => {
     for (const name of ['PORT', 'HF_API_URL', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'SLACK_SIGNING_SECRET']) expect(err).toContain(name);
     expect(err).toContain('5 problems');
     expect(err).not.toContain('xoxb-secret-value');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists every problem of a PINBOT_CONFIG file at once and exits 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pinbot-config-')), 'pinbot.yml');
+    writeFileSync(file, 'scopes:\n  - name: prod\n    token_env: HF_TOKEN_UNSET\n    policy: { approvers: [bob], proposal_ttl: never }\n');
+    const pinbot = run(['list'], { PINBOT_CONFIG: file });
+    expect(await pinbot.exited()).toBe(1);
+    const err = pinbot.stderr();
+    expect(err).toContain('3 problems');
+    expect(err).toContain('HF_TOKEN_UNSET is not set');
+    expect(err).toContain('"bob" is not a principal');
+    expect(err).toContain('proposal_ttl');
     expect(err).not.toMatch(/\n\s+at /);
   });
 });
