@@ -8,9 +8,7 @@ import type { Config } from './config.ts';
 import { defaultScopes, loadScopesFile, scopeResolver, type ScopeConfig } from './config-file.ts';
 import { createHfClient, type HfClient } from './hf/client.ts';
 import { startSandboxSimulator } from './hf/simulator.ts';
-import { MemoryAuditLog } from './store/memory-audit-log.ts';
-import { MemoryProposalStore } from './store/memory-proposal-store.ts';
-import { MemoryScopeLock } from './store/memory-scope-lock.ts';
+import { openStore, type PinbotStore } from './store/open-store.ts';
 
 /** Short, unguessable, URL- and button-safe ids. */
 export function newId(): string {
@@ -31,6 +29,7 @@ export interface Pinbot {
   /** What the console's first line says about the account being managed. */
   readonly accountLabel: string;
   readonly sandbox: boolean;
+  readonly store: PinbotStore;
   /** True when some policy names a Slack user group, so the Slack adapter must look groups up. */
   readonly usesSlackGroups: boolean;
   /** Reads each scope's list once, so a bad token is reported at start-up by scope name. */
@@ -54,6 +53,8 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   const metrics = options.metrics ?? noMetrics;
   const scopes = config.configFile !== undefined ? loadScopesFile(config.configFile, options.env) : defaultScopes(config.hfToken);
   const sandbox = config.configFile === undefined && config.hfToken === undefined ? await startSandboxSimulator() : undefined;
+  // The sandbox account vanishes when the process stops, so by default its proposals do too.
+  const store = await openStore(config.databaseUrl ?? (sandbox ? ':memory:' : undefined), { logger });
 
   const clients = new Map<string, HfClient>();
   for (const scope of scopes) {
@@ -72,9 +73,9 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
 
   const service = new PinningService({
     apiFor,
-    store: new MemoryProposalStore(),
-    audit: new MemoryAuditLog(),
-    lock: new MemoryScopeLock(),
+    store: store.proposals,
+    audit: store.audit,
+    lock: store.lock,
     policy: new ScopedPolicy(new Map(scopes.map((scope) => [scope.name, scope.policy]))),
     clock: systemClock,
     logger,
@@ -90,6 +91,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     scopes,
     scopeFor: scopeResolver(scopes),
     sandbox: sandbox !== undefined,
+    store,
     usesSlackGroups: scopes.some((scope) =>
       [scope.policy.proposers, scope.policy.approvers].some((list) => list !== 'any' && list.some((p) => p.platform === 'slack' && p.kind === 'group'))),
     accountLabel: sandbox
@@ -105,9 +107,10 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
           return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read the pinned list. ${reason}` };
         }
       })),
-    storeReady: async () => true,
+    storeReady: () => store.ping().then(() => true, () => false),
     close: async () => {
       for (const client of clients.values()) await client.close();
+      await store.close();
       await sandbox?.simulator.close();
     },
   };

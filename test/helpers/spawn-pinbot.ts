@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for.ts';
 
@@ -14,11 +16,19 @@ export interface RunningPinbot {
   exited(): Promise<number>;
 }
 
-/** The variables a test may pass; everything else from the parent environment is left out. */
+/**
+ * The variables a test may pass; everything else from the parent environment is left out. The
+ * store is a fresh SQLite file per process unless the test names one, so tests never share state.
+ */
 export function spawnPinbot(args: readonly string[], env: Record<string, string>): RunningPinbot {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'pinbot-run-')), 'pinbot.sqlite'),
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
