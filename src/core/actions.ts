@@ -1,5 +1,8 @@
-/** What a button on a card does. Buttons carry the proposal id and nothing to be parsed back from text. */
-export type ActionKind = 'approve' | 'cancel' | 'repropose';
+/**
+ * What a button does. Buttons carry an id and nothing to be parsed back from text: a proposal id,
+ * or for `restore` the id of a drift alert.
+ */
+export type ActionKind = 'approve' | 'cancel' | 'repropose' | 'restore';
 
 const PREFIX = 'pinbot';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -12,7 +15,7 @@ export function encodeAction(kind: ActionKind, proposalId: string): string {
 export function decodeAction(value: string): { kind: ActionKind; proposalId: string } | undefined {
   const [prefix, kind, proposalId, ...rest] = value.split(':');
   if (prefix !== PREFIX || rest.length > 0 || proposalId === undefined || !ID_PATTERN.test(proposalId)) return undefined;
-  if (kind !== 'approve' && kind !== 'cancel' && kind !== 'repropose') return undefined;
+  if (kind !== 'approve' && kind !== 'cancel' && kind !== 'repropose' && kind !== 'restore') return undefined;
   return { kind, proposalId };
 }
 

@@ -21,14 +21,20 @@ export type Command =
 
 export type Verb = Command['verb'];
 
+/** Put back the list a drift alert saw replaced; proposed from the alert's Restore button, not typed. */
+export interface RestoreCommand {
+  readonly verb: 'restore';
+  readonly alertId: string;
+}
+
 /** Commands that propose a new list and so go through approval. */
-export type ChangeCommand = Extract<Command, { verb: 'add' | 'remove' | 'set' | 'compute' | 'clear' | 'revert' }>;
+export type ChangeCommand = Extract<Command, { verb: 'add' | 'remove' | 'set' | 'compute' | 'clear' | 'revert' }> | RestoreCommand;
 
 export const VERBS: readonly Verb[] = [
   'list', 'add', 'remove', 'set', 'compute', 'clear', 'status', 'pending', 'history', 'revert', 'help',
 ];
 
-export function isChangeCommand(command: Command): command is ChangeCommand {
+export function isChangeCommand(command: Command | RestoreCommand): command is ChangeCommand {
   return ['add', 'remove', 'set', 'compute', 'clear', 'revert'].includes(command.verb);
 }
 

@@ -18,6 +18,7 @@ export interface ErrorDetails {
   EXPIRED: { proposalId: string; expiredAt: number };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };
   CHANGE_NOT_FOUND: { changeId: string };
+  ALERT_NOT_FOUND: { alertId: string };
   /** Hugging Face rejected the token. */
   HF_BAD_TOKEN: HfErrorDetails;
   /** The account or organization has no plan that allows pinning. */

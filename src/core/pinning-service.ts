@@ -6,6 +6,7 @@ import type { Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
+  SnapshotStore,
 } from './ports.ts';
 
 export interface PinningServiceDeps {
@@ -22,6 +23,8 @@ export interface PinningServiceDeps {
   /** Told of every proposal that reaches a final state, for notifications. */
   readonly onSettled?: (proposal: Proposal) => void;
   readonly metrics?: Metrics;
+  /** Where the list pinbot applied is remembered, for drift detection. */
+  readonly snapshots?: SnapshotStore;
 }
 
 /** Who asks, from where, about which scope. */
@@ -88,7 +91,9 @@ export class PinningService {
   async propose(command: ChangeCommand, context: RequestContext): Promise<Proposal> {
     const decision = this.deps.policy.canPropose(context.scope, context.principal);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'propose', reason: decision.reason });
-    const revertTo = command.verb === 'revert' ? (await this.changeToRevert(context.scope, command.changeId)).before : undefined;
+    const revertTo = command.verb === 'revert'
+      ? (await this.changeToRevert(context.scope, command.changeId)).before
+      : command.verb === 'restore' ? (await this.alertToRestore(context.scope, command.alertId)).previous.pins : undefined;
     const live = await this.deps.apiFor(context.scope).readPins();
     const plan = buildPlan(command, live, revertTo);
     const now = this.deps.clock.now();
@@ -112,6 +117,13 @@ export class PinningService {
     await this.deps.store.create(proposal);
     this.log(proposal).info({ diff: plan.diff.length }, 'proposal created');
     return proposal;
+  }
+
+  /** Proposes putting back the list a drift alert saw replaced, for the alert's Restore button. */
+  async restoreDrift(alertId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
+    const alert = await this.deps.snapshots?.getAlert(alertId);
+    if (!alert) throw new PinbotError('ALERT_NOT_FOUND', 'pinbot no longer knows that alert, so it cannot restore the list from it.', { alertId });
+    return this.propose({ verb: 'restore', alertId }, { ...context, scope: alert.scope });
   }
 
   /** Proposes the same change again on the current list, for a stale card's button. */
@@ -231,6 +243,7 @@ export class PinningService {
         });
       }
       const changeId = await this.recordChange(proposal);
+      await this.deps.snapshots?.recordSeen(proposal.scope, { pins: proposal.proposed, allowed: live.allowed, at: this.deps.clock.now() });
       log.info({ changeId }, 'pinned list written');
       return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
     } catch (error) {
@@ -314,6 +327,14 @@ export class PinningService {
         }
       }),
     );
+  }
+
+  private async alertToRestore(scope: string, alertId: string) {
+    const alert = await this.deps.snapshots?.getAlert(alertId);
+    if (alert?.scope !== scope) {
+      throw new PinbotError('ALERT_NOT_FOUND', 'pinbot no longer knows that alert, so it cannot restore the list from it.', { alertId });
+    }
+    return alert;
   }
 
   private async changeToRevert(scope: string, changeId: string): Promise<ChangeRecord> {

@@ -62,7 +62,8 @@ function proposedList(command: ChangeCommand, base: readonly Pin[], revertTo?: r
     case 'clear':
       return [];
     case 'revert':
-      if (!revertTo) throw new Error('revert needs the list to restore');
+    case 'restore':
+      if (!revertTo) throw new Error(`${command.verb} needs the list to restore`);
       return [...revertTo];
   }
 }

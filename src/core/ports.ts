@@ -79,6 +79,30 @@ export interface ScopeLock {
   withLock<T>(scope: string, work: () => Promise<T>): Promise<T>;
 }
 
+/** A scope's list as pinbot last applied or saw it, to notice changes made elsewhere. */
+export interface ScopeSnapshot {
+  readonly pins: readonly Pin[];
+  readonly allowed: number;
+  readonly at: number;
+}
+
+/** A change to a scope's list (or its quota) that did not come through pinbot. */
+export interface DriftAlert {
+  readonly id: string;
+  readonly scope: string;
+  readonly previous: ScopeSnapshot;
+  readonly current: ScopeSnapshot;
+  readonly detectedAt: number;
+}
+
+/** What the drift watcher compares against, and the alerts whose Restore button must keep working. */
+export interface SnapshotStore {
+  lastSeen(scope: string): Promise<ScopeSnapshot | undefined>;
+  recordSeen(scope: string, snapshot: ScopeSnapshot): Promise<void>;
+  saveAlert(alert: DriftAlert): Promise<void>;
+  getAlert(id: string): Promise<DriftAlert | undefined>;
+}
+
 /**
  * Remembers keys that were claimed, so an effect keyed by them happens once across restarts and
  * replicas: platform interaction ids, notifications per (scope, event).

@@ -1,7 +1,8 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { decodeAction } from '../../core/actions.ts';
 import { hasCode, isPinbotError } from '../../core/errors.ts';
-import type { Logger } from '../../core/ports.ts';
+import type { ChannelRef, Logger } from '../../core/ports.ts';
+import type { Principal } from '../../core/principal.ts';
 import { isFinal, type Proposal } from '../../core/proposal.ts';
 import { describeError, renderOutcome, renderProposalCard } from '../../core/replies.ts';
 import { text } from '../../core/ui.ts';
@@ -33,7 +34,9 @@ export async function handleButton(interaction: ButtonInteraction, deps: Handler
     case 'cancel':
       return decide(interaction, deps, log, deps.service.cancel(action.proposalId, principal));
     case 'repropose':
-      return repropose(interaction, deps, log, action.proposalId);
+      return propose(interaction, deps, log, 'repropose', (context) => deps.service.repropose(action.proposalId, context));
+    case 'restore':
+      return propose(interaction, deps, log, 'restore', (context) => deps.service.restoreDrift(action.proposalId, context));
   }
 }
 
@@ -83,18 +86,27 @@ async function refuse(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   }
 }
 
-/** "Propose again on the current list" from a stale card: a new proposal and a new card. */
-async function repropose(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposalId: string): Promise<void> {
+/**
+ * "Propose again on the current list" from a stale card, or Restore from a drift alert: a new
+ * proposal and a new card, through the same approval.
+ */
+async function propose(
+  interaction: ButtonInteraction,
+  deps: HandlerDeps,
+  log: Logger,
+  what: 'repropose' | 'restore',
+  make: (context: { principal: Principal; channel: ChannelRef }) => Promise<Proposal>,
+): Promise<void> {
   if (!(await attempt(log, 'deferReply', () => interaction.deferReply({ flags: MessageFlags.Ephemeral })))) return;
   try {
-    const proposal = await deps.service.repropose(proposalId, {
+    const proposal = await make({
       principal: principalOf(interaction),
-      channel: { platform: 'discord', channelId: interaction.channelId },
+      channel: { platform: 'discord', channelId: interaction.channelId, ...(interaction.guildId ? { guildId: interaction.guildId } : {}) },
     });
     await postProposal(interaction, proposal, deps, log);
   } catch (error) {
-    if (isPinbotError(error)) log.info(errorFields(error), 'repropose refused');
-    else log.error(errorFields(error, deps.secrets), 'repropose failed');
+    if (isPinbotError(error)) log.info(errorFields(error), `${what} refused`);
+    else log.error(errorFields(error, deps.secrets), `${what} failed`);
     await attempt(log, 'editReply', () => interaction.editReply(renderMessage(describeError(error, DISCORD_STYLE))));
   }
 }

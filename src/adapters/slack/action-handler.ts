@@ -49,7 +49,8 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
   try {
     if (click.kind === 'approve') await approve(deps, click);
     else if (click.kind === 'cancel') await cancel(deps, click);
-    else await repropose(deps, click);
+    else if (click.kind === 'repropose') await repropose(deps, click);
+    else await restore(deps, click);
   } catch (error) {
     if (isPinbotError(error)) click.logger.info({ code: error.code }, 'click refused');
     else click.logger.error({ error: describeFailure(error) }, 'click failed');
@@ -89,6 +90,14 @@ async function cancel(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const cancelled = await deps.service.cancel(click.proposalId, click.principal);
   await updateCard(click.client, click.respond, click.card, cancelled, click.logger);
   await announce(click, cancelled);
+}
+
+/** A drift alert's Restore button: a normal proposal, through the same approval. */
+async function restore(deps: SlackHandlerDeps, click: Click): Promise<void> {
+  if (click.channelId === undefined) return;
+  const channel = { platform: 'slack' as const, channelId: click.channelId };
+  const proposal = await deps.service.restoreDrift(click.proposalId, { principal: click.principal, channel });
+  await postProposalCard(click.client, click.respond, deps.service, proposal, click.logger);
 }
 
 async function repropose(deps: SlackHandlerDeps, click: Click): Promise<void> {

@@ -30,6 +30,7 @@ export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
   approve: 'pinbot_approve',
   cancel: 'pinbot_cancel',
   repropose: 'pinbot_repropose',
+  restore: 'pinbot_restore',
 };
 
 export function actionKindOf(actionId: string): ActionKind | undefined {
