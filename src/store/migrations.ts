@@ -70,6 +70,25 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         }
       },
     },
+    '0002_snapshots_and_drift_alerts': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('scope_snapshots')
+          .addColumn('scope', 'text', (c) => c.primaryKey())
+          .addColumn('pins', 'text', (c) => c.notNull())
+          .addColumn('allowed', 'integer', (c) => c.notNull())
+          .addColumn('seen_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('drift_alerts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('previous', 'text', (c) => c.notNull())
+          .addColumn('current', 'text', (c) => c.notNull())
+          .addColumn('detected_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

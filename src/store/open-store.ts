@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock } from '../core/ports.ts';
+import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { PostgresScopeLock } from './postgres-scope-lock.ts';
@@ -11,6 +11,7 @@ import type { Database, StoreKind } from './schema.ts';
 import { SqlAuditLog } from './sql-audit-log.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
+import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
 
 /** Everything durable pinbot keeps, behind the core's ports. */
@@ -20,6 +21,7 @@ export interface PinbotStore {
   readonly audit: AuditLog;
   readonly lock: ScopeLock;
   readonly once: PrunableOnceLedger;
+  readonly snapshots: SnapshotStore;
   /** Resolves when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     proposals: new SqlProposalStore(db),
     audit: new SqlAuditLog(db),
     once: new SqlOnceLedger(db, options.clock ?? systemClock),
+    snapshots: new SqlSnapshotStore(db),
   };
 }
 

@@ -50,7 +50,24 @@ export interface ScopeLockRow {
   expires_at: number;
 }
 
+export interface ScopeSnapshotRow {
+  scope: string;
+  pins: string;
+  allowed: number;
+  seen_at: number;
+}
+
+export interface DriftAlertRow {
+  id: string;
+  scope: string;
+  previous: string;
+  current: string;
+  detected_at: number;
+}
+
 export interface Database {
+  scope_snapshots: ScopeSnapshotRow;
+  drift_alerts: DriftAlertRow;
   proposals: ProposalRow;
   changes: ChangeRow;
   once_keys: OnceKeyRow;

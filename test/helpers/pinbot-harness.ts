@@ -1,13 +1,14 @@
 import { afterEach } from 'vitest';
 import { openPolicy, type Policy } from '../../src/core/policy.ts';
 import { PinningService } from '../../src/core/pinning-service.ts';
-import { systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock } from '../../src/core/ports.ts';
+import { systemClock, type AuditLog, type Clock, type Logger, type PinnedModelsApi, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/hf/client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
 import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
+import { MemorySnapshotStore } from '../../src/store/memory-snapshot-store.ts';
 import { captureLogger, TOKEN, type LogLine } from './hf-harness.ts';
 
 export { TOKEN };
@@ -17,6 +18,7 @@ export interface HarnessStorage {
   readonly proposals: ProposalStore;
   readonly audit: AuditLog;
   readonly lock: ScopeLock;
+  readonly snapshots?: SnapshotStore;
 }
 
 export interface PinbotHarnessOptions {
@@ -33,6 +35,9 @@ export interface PinbotHarness {
   readonly service: PinningService;
   readonly simulator: Simulator;
   readonly store: ProposalStore;
+  readonly storage: HarnessStorage & { readonly snapshots: SnapshotStore };
+  /** The HF client the service uses, for other parts built on the same graph. */
+  readonly client: PinnedModelsApi;
   /** Another service on the same simulator and client, as a restarted process would build it. */
   serviceWith(storage: HarnessStorage): PinningService;
   readonly logger: Logger;
@@ -68,13 +73,15 @@ export function usePinbotHarness() {
     });
     closers.push(() => client.close());
     const logger = captureLogger();
-    const storage = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
+    const given = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
+    const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
-    const serviceWith = ({ proposals, audit, lock }: HarnessStorage) => new PinningService({
+    const serviceWith = ({ proposals, audit, lock, snapshots }: HarnessStorage) => new PinningService({
       apiFor: () => client,
       store: proposals,
       audit,
       lock,
+      ...(snapshots ? { snapshots } : {}),
       policy: options.policy ?? openPolicy,
       clock: options.clock ?? systemClock,
       logger,
@@ -88,6 +95,8 @@ export function usePinbotHarness() {
       service,
       simulator,
       store: storage.proposals,
+      storage,
+      client,
       serviceWith,
       logger,
       logLines: logger.lines,

@@ -2,6 +2,7 @@ import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
 import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
+import { MemorySnapshotStore } from '../../src/store/memory-snapshot-store.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 describeStoreContract('memory', async () => ({
@@ -9,5 +10,6 @@ describeStoreContract('memory', async () => ({
   audit: new MemoryAuditLog(),
   lock: new MemoryScopeLock(),
   once: new MemoryOnceLedger(),
+  snapshots: new MemorySnapshotStore(),
   close: async () => undefined,
 }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock } from '../../src/core/ports.ts';
+import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock, SnapshotStore } from '../../src/core/ports.ts';
 import type { Principal } from '../../src/core/principal.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 
@@ -11,6 +11,7 @@ export interface StoreUnderTest {
   readonly audit: AuditLog;
   readonly lock: ScopeLock;
   readonly once: OnceLedger;
+  readonly snapshots: SnapshotStore;
   close(): Promise<void>;
 }
 
@@ -339,6 +340,32 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
         expect(value).toBe(42);
         expect(Date.now() - started).toBeLessThan(1000);
+      });
+    });
+
+    describe('snapshots and drift alerts', () => {
+      it('keeps the last list seen per scope, with entries exactly as read, replacing the previous one', async () => {
+        const scope = unique('scope');
+        expect(await store.snapshots.lastSeen(scope)).toBeUndefined();
+        const first = { pins: aProposal().base, allowed: 5, at: T0 };
+        await store.snapshots.recordSeen(scope, first);
+        expect(await store.snapshots.lastSeen(scope)).toEqual(first);
+        const second = { pins: [], allowed: 3, at: T0 + 1000 };
+        await store.snapshots.recordSeen(scope, second);
+        expect(await store.snapshots.lastSeen(scope)).toEqual(second);
+        expect(await store.snapshots.lastSeen(unique('other'))).toBeUndefined();
+      });
+
+      it('keeps drift alerts by id; saving the same id twice keeps the first', async () => {
+        const alert = {
+          id: unique('a'), scope: unique('scope'), detectedAt: T0,
+          previous: { pins: aProposal().base, allowed: 5, at: T0 - 1000 },
+          current: { pins: aProposal().proposed, allowed: 5, at: T0 },
+        };
+        await store.snapshots.saveAlert(alert);
+        await store.snapshots.saveAlert({ ...alert, detectedAt: T0 + 5 });
+        expect(await store.snapshots.getAlert(alert.id)).toEqual(alert);
+        expect(await store.snapshots.getAlert(unique('missing'))).toBeUndefined();
       });
     });
   });

@@ -1,0 +1,137 @@
+import { isPinbotError } from './errors.ts';
+import type { Notifier } from './notifications.ts';
+import { diffLists, listVersion } from './plan.ts';
+import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, PinnedModelsApi, ScopeLock, ScopeSnapshot, SnapshotStore } from './ports.ts';
+import { code, diffSymbol, diffText, strong, text, type CardAction, type Line } from './ui.ts';
+
+export interface WatchedScope {
+  readonly name: string;
+  /** Channels told of every drift in this scope, besides the channel of its last applied change. */
+  readonly notify: readonly ChannelRef[];
+}
+
+export interface DriftWatcherOptions {
+  readonly scopes: readonly WatchedScope[];
+  readonly apiFor: (scope: string) => PinnedModelsApi;
+  readonly snapshots: SnapshotStore;
+  readonly audit: AuditLog;
+  readonly lock: ScopeLock;
+  readonly once: OnceLedger;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly newId: () => string;
+  readonly intervalMs: number;
+  /** Each wait is the interval ± this fraction, so replicas and scopes spread out. */
+  readonly jitter?: number;
+}
+
+/**
+ * Reads each scope's live list on an interval and compares it with the list pinbot last applied or
+ * saw. A difference made elsewhere gets an alert with the diff and a Restore button; a changed
+ * quota is announced too. Only one replica reads a scope per interval.
+ */
+export class DriftWatcher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly options: DriftWatcherOptions) {}
+
+  start(): void {
+    for (const scope of this.options.scopes) this.schedule(scope);
+  }
+
+  /** Stops the timers and waits for a check in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Checks one scope now. Returns the alert when the list or quota changed outside pinbot, and
+   * `undefined` when nothing changed, another replica has this interval, or the list is unreadable.
+   */
+  async check(scope: WatchedScope): Promise<DriftAlert | undefined> {
+    const { clock, intervalMs } = this.options;
+    const slot = Math.floor(clock.now() / intervalMs);
+    if (!(await this.options.once.claim(`drift-check:${scope.name}:${slot}`))) return undefined;
+    // Under the apply lock, a write by pinbot and its snapshot are never seen half done.
+    const alert = await this.options.lock.withLock(scope.name, () => this.compare(scope.name));
+    if (alert) await this.announce(scope, alert);
+    return alert;
+  }
+
+  private async compare(scope: string): Promise<DriftAlert | undefined> {
+    const { snapshots, clock } = this.options;
+    let current: ScopeSnapshot;
+    try {
+      const live = await this.options.apiFor(scope).readPins();
+      current = { pins: live.pins, allowed: live.allowed, at: clock.now() };
+    } catch (error) {
+      this.options.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'drift check could not read the list');
+      return undefined;
+    }
+    const previous = await snapshots.lastSeen(scope);
+    await snapshots.recordSeen(scope, current);
+    if (!previous) return undefined;
+    if (listVersion(previous.pins) === listVersion(current.pins) && previous.allowed === current.allowed) return undefined;
+    const alert: DriftAlert = { id: this.options.newId(), scope, previous, current, detectedAt: current.at };
+    await snapshots.saveAlert(alert);
+    this.options.logger.warn({ scope, alertId: alert.id }, 'pinned list changed outside pinbot');
+    return alert;
+  }
+
+  private async announce(scope: WatchedScope, alert: DriftAlert): Promise<void> {
+    const [lastChange] = await this.options.audit.recent(scope.name, 1);
+    const channels = [...scope.notify, ...(lastChange ? [lastChange.channel] : [])].filter(
+      (channel, index, all) => all.findIndex((c) => c.platform === channel.platform && c.channelId === channel.channelId) === index,
+    );
+    const pinsChanged = listVersion(alert.previous.pins) !== listVersion(alert.current.pins);
+    const actions: CardAction[] = pinsChanged
+      ? [{ kind: 'restore', proposalId: alert.id, label: 'Restore the previous list', style: 'primary' }]
+      : [];
+    for (const channel of channels) {
+      await this.options.notifier.send({
+        key: `drift:${alert.id}:${channel.platform}:${channel.channelId}`,
+        scope: scope.name,
+        channel,
+        message: { visibility: 'channel', isError: true, lines: driftLines(alert) },
+        actions,
+      });
+    }
+  }
+
+  private schedule(scope: WatchedScope): void {
+    if (this.stopped) return;
+    const jitter = this.options.jitter ?? 0.2;
+    const wait = this.options.intervalMs * (1 + jitter * (2 * Math.random() - 1));
+    const timer = setTimeout(() => {
+      const run = this.check(scope)
+        .catch((error: unknown) => {
+          this.options.logger.warn({ scope: scope.name, error: error instanceof Error ? error.message : String(error) }, 'drift check failed');
+        })
+        .finally(() => {
+          this.running.delete(run);
+          this.schedule(scope);
+        });
+      this.running.add(run);
+    }, wait);
+    timer.unref();
+    this.timers.set(scope.name, timer);
+  }
+}
+
+export function driftLines(alert: DriftAlert): Line[] {
+  const lines: Line[] = [[strong(`⚠️ The pinned models of scope ${alert.scope} were changed outside pinbot.`)]];
+  for (const line of diffLists(alert.previous.pins, alert.current.pins)) lines.push([text(`${diffSymbol(line)} `), code(diffText(line))]);
+  if (alert.previous.allowed !== alert.current.allowed) {
+    lines.push([text(`Slots allowed by the plan: ${alert.previous.allowed} → ${alert.current.allowed}.`)]);
+  }
+  if (listVersion(alert.previous.pins) !== listVersion(alert.current.pins)) {
+    lines.push([text('Restore proposes the previous list for approval; nothing is written until someone approves it.')]);
+  }
+  return lines;
+}
