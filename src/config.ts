@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './core/access-policy.ts';
 
 export const DEFAULT_HF_API_URL = 'https://api-inference.huggingface.co';
 const DEFAULT_PROPOSAL_TTL_MS = 24 * 60 * 60 * 1000;
@@ -24,6 +25,8 @@ const envSchema = z
     DISCORD_GUILD_ID: optionalText.refine((value) => value === undefined || /^\d{15,21}$/.test(value), 'must be a numeric Discord id'),
     DISCORD_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
     PINBOT_CONFIG: optionalText,
+    PINBOT_DRIFT_INTERVAL: optionalText.refine((value) => value === undefined || value === 'off' || isDuration(value, 10_000), 'must be a duration of at least 10s, like 5m, or off'),
+    PINBOT_LOAD_TIMEOUT: optionalText.refine((value) => value === undefined || isDuration(value, 1000), 'must be a duration of at least 1s, like 15m'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
       .optional(),
@@ -71,6 +74,10 @@ export interface Config {
   readonly configFile?: string;
   readonly logLevel?: string;
   readonly proposalTtlMs: number;
+  /** How often each scope's live list is compared with the last one seen; undefined = off. */
+  readonly driftIntervalMs?: number;
+  /** How long a newly pinned model is followed until it loads. */
+  readonly loadTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.PINBOT_CONFIG !== undefined ? { configFile: e.PINBOT_CONFIG } : {}),
     ...(e.LOG_LEVEL !== undefined ? { logLevel: e.LOG_LEVEL } : {}),
     proposalTtlMs: DEFAULT_PROPOSAL_TTL_MS,
+    ...(e.PINBOT_DRIFT_INTERVAL === 'off' ? {} : { driftIntervalMs: parseDuration(e.PINBOT_DRIFT_INTERVAL ?? '5m') ?? 300_000 }),
+    loadTimeoutMs: parseDuration(e.PINBOT_LOAD_TIMEOUT ?? '15m') ?? 900_000,
   };
 }
 
@@ -128,6 +137,11 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isDuration(value: string, atLeastMs: number): boolean {
+  const ms = parseDuration(value);
+  return ms !== undefined && ms >= atLeastMs;
 }
 
 function isPort(value: string): boolean {

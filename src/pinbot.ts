@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ScopedPolicy } from './core/access-policy.ts';
 import { isPinbotError } from './core/errors.ts';
 import { PinningService } from './core/pinning-service.ts';
-import { noMetrics, systemClock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
+import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, loadScopesFile, scopeResolver, type ScopeConfig } from './config-file.ts';
@@ -45,6 +45,8 @@ export interface BuildOptions {
   readonly metrics?: Metrics;
   /** Told of every proposal that reaches a final state. */
   readonly onSettled?: (proposal: Proposal) => void;
+  /** The service's clock (proposal expiry); the system clock unless a test moves time by hand. */
+  readonly clock?: Clock;
 }
 
 /** The composition root: builds every part once from the configuration. */
@@ -76,8 +78,9 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     store: store.proposals,
     audit: store.audit,
     lock: store.lock,
+    snapshots: store.snapshots,
     policy: new ScopedPolicy(new Map(scopes.map((scope) => [scope.name, scope.policy]))),
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     logger,
     metrics,
     newId,

@@ -48,4 +48,12 @@ describe('loadConfig', () => {
   it('says how many problems there are in its message', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(/1 problem:\n {2}- PORT must be a whole number/);
   });
+
+  it('reads the drift interval (or off) and the load-tracking bound', () => {
+    expect(loadConfig({}).driftIntervalMs).toBe(300_000);
+    expect(loadConfig({}).loadTimeoutMs).toBe(900_000);
+    expect(loadConfig({ PINBOT_DRIFT_INTERVAL: '30s', PINBOT_LOAD_TIMEOUT: '2m' })).toMatchObject({ driftIntervalMs: 30_000, loadTimeoutMs: 120_000 });
+    expect(loadConfig({ PINBOT_DRIFT_INTERVAL: 'off' }).driftIntervalMs).toBeUndefined();
+    expect(problems({ PINBOT_DRIFT_INTERVAL: '1s', PINBOT_LOAD_TIMEOUT: 'soon' }).map((p) => p.split(' ')[0])).toEqual(['PINBOT_DRIFT_INTERVAL', 'PINBOT_LOAD_TIMEOUT']);
+  });
 });
