@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
 import type { Logger } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import { createOpsRoutes, startOpsServer } from './http/ops-routes.ts';
@@ -10,26 +11,42 @@ export interface PlatformHandle {
   readonly name: 'slack' | 'discord';
   /** Redraws a proposal's card in its current state, when the card lives on this platform. */
   refreshCard(proposal: Proposal): Promise<void>;
+  /** Posts a notification in one of this platform's channels. */
+  deliver(notification: Notification): Promise<void>;
   connected(): boolean;
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** How often pending proposals past their expiry are expired. Default 60 s. */
+  readonly expirySweepMs?: number;
+}
+
 export interface Server {
   readonly port: number;
+  /**
+   * Sends a notification once per key across restarts and replicas, on whichever configured
+   * platform its channel is on (settled proposals, model loads, drift alerts).
+   */
+  readonly notifier: Notifier;
   /** Stops taking commands, lets an apply in flight finish, then closes everything. */
   shutdown(): Promise<void>;
 }
 
-const EXPIRY_SWEEP_MS = 60_000;
+const DEFAULT_EXPIRY_SWEEP_MS = 60_000;
 
 /** Serves every configured platform on one pinbot, plus `/healthz`, `/readyz` and `/metrics`. */
-export async function serve(pinbot: Pinbot, config: Config, logger: Logger, metrics: PrometheusMetrics): Promise<Server> {
+export async function serve(
+  pinbot: Pinbot, config: Config, logger: Logger, metrics: PrometheusMetrics, options: ServeOptions = {},
+): Promise<Server> {
   for (const check of await pinbot.checkTokens()) {
     if (check.ok) logger.info({ scope: check.scope }, 'scope token works');
     else logger.error({ scope: check.scope }, check.problem ?? 'scope token check failed');
   }
 
   const platforms: PlatformHandle[] = [];
+  // Keys live in the durable store, so neither a restart nor another replica repeats a notice.
+  const notifier = new Notifier(pinbot.store.once, logger);
   const routes = createOpsRoutes({
     metrics,
     readiness: async () => {
@@ -44,41 +61,49 @@ export async function serve(pinbot: Pinbot, config: Config, logger: Logger, metr
   if (config.slack) {
     const { startSlack } = await import('./adapters/slack/app.ts');
     const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
-      lookUpUserGroups: pinbot.usesSlackGroups,
+      lookUpUserGroups: pinbot.usesSlackGroups, notifier,
     });
     port = slack.port;
-    platforms.push({ name: 'slack', refreshCard: (p) => slack.refreshCard(p), connected: () => true, stop: () => slack.stop() });
+    platforms.push({
+      name: 'slack', refreshCard: (p) => slack.refreshCard(p), deliver: (n) => slack.deliver(n), connected: () => true, stop: () => slack.stop(),
+    });
   } else {
     opsServer = await startOpsServer(routes, config.port);
     port = opsServer.port;
   }
   if (config.discord) {
     const { startDiscord } = await import('./adapters/discord/client.ts');
-    const discord = await startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.discord, logger });
+    const discord = await startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.discord, logger, notifier });
     platforms.push({
       name: 'discord',
       refreshCard: (p) => discord.refreshCard(p),
+      deliver: (n) => discord.deliver(n),
       connected: () => discord.client.isReady(),
       stop: () => discord.stop(),
     });
   }
+  // Added before any click can settle a proposal: handling a request needs I/O, and this runs first.
+  for (const platform of platforms) notifier.addChannel({ platform: platform.name, deliver: (n) => platform.deliver(n) });
 
-  const refreshEverywhere = async (proposals: readonly Proposal[]) => {
+  /** Proposals settled outside a click: their cards show the final state, and the channel is told once. */
+  const announceSettled = async (proposals: readonly Proposal[]) => {
     for (const proposal of proposals) {
       for (const platform of platforms) await platform.refreshCard(proposal).catch(() => undefined);
+      await notifier.send(settledNotice(proposal));
     }
   };
-  await refreshEverywhere(await pinbot.service.recoverInterrupted());
+  await announceSettled(await pinbot.service.recoverInterrupted());
   const sweep = setInterval(() => {
-    pinbot.service.expireDue().then(refreshEverywhere, (error: unknown) => {
+    pinbot.service.expireDue().then(announceSettled).catch((error: unknown) => {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry sweep failed');
     });
-  }, EXPIRY_SWEEP_MS);
+  }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 
   return {
     port,
+    notifier,
     shutdown: async () => {
       clearInterval(sweep);
       for (const platform of platforms) await platform.stop();

@@ -74,13 +74,15 @@ describe('several scopes and their policies, through the composition root and Sl
     cleanups.push(() => server.shutdown());
     const events = `http://127.0.0.1:${server.port}/slack/events`;
 
+    // Cards are the posts with an Approve button; outcome notices are posted too, and are not cards.
+    const cards = () => slack.callsTo('chat.postMessage').filter((call) => (call.params['blocks'] ?? '').includes('pinbot_approve'));
     const command = async (text: string, user: SlackUser, channelId: string) => {
       const responseUrl = slack.responseUrl('commands');
-      const cardsBefore = slack.callsTo('chat.postMessage').length;
+      const cardsBefore = cards().length;
       await postSigned(events, SIGNING_SECRET, commandBody({ text, user, channelId, responseUrl }));
-      await waitFor(() => slack.responsesTo(responseUrl).length > 0 || slack.callsTo('chat.postMessage').length > cardsBefore, 10_000, `an answer to ${text}`);
+      await waitFor(() => slack.responsesTo(responseUrl).length > 0 || cards().length > cardsBefore, 10_000, `an answer to ${text}`);
       const answer = slack.responsesTo(responseUrl)[0];
-      return { answer: answer ? JSON.stringify(answer.body) : undefined, card: slack.callsTo('chat.postMessage')[cardsBefore] };
+      return { answer: answer ? JSON.stringify(answer.body) : undefined, card: cards()[cardsBefore] };
     };
     const click = async (card: { params: Record<string, string>; result: Record<string, unknown> } | undefined, user: SlackUser) => {
       const blocks = JSON.parse(card?.params['blocks'] ?? '[]') as { elements?: { action_id?: string; value?: string }[] }[];

@@ -1,5 +1,7 @@
 import type { CardAction, Message } from './ui.ts';
 import type { ChannelRef, Logger, OnceLedger, Platform } from './ports.ts';
+import type { Proposal } from './proposal.ts';
+import { renderOutcome } from './replies.ts';
 
 /** Something pinbot tells a channel on its own: a result after a restart, a model loaded, a drift alert. */
 export interface Notification {
@@ -36,8 +38,9 @@ export class Notifier {
   async send(notification: Notification): Promise<boolean> {
     const channel = this.channels.get(notification.channel.platform);
     if (!channel) return false;
-    if (!(await this.once.claim(`notify:${notification.key}`))) return false;
     try {
+      // A store that cannot answer means not told, rather than a failed click or start-up.
+      if (!(await this.once.claim(`notify:${notification.key}`))) return false;
       await channel.deliver(notification);
       return true;
     } catch (error) {
@@ -48,4 +51,19 @@ export class Notifier {
       return false;
     }
   }
+}
+
+/**
+ * The one channel message about how a proposal ended, as a reply to its card. Keyed by the
+ * proposal alone, so whoever settled it (a click, start-up recovery, the expiry sweep, another
+ * replica) it is told once.
+ */
+export function settledNotice(proposal: Proposal): Notification {
+  return {
+    key: `settled:${proposal.id}`,
+    scope: proposal.scope,
+    channel: proposal.channel,
+    ...(proposal.messageRef !== undefined ? { replyTo: proposal.messageRef } : {}),
+    message: renderOutcome(proposal),
+  };
 }

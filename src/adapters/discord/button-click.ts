@@ -1,6 +1,7 @@
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { decodeAction } from '../../core/actions.ts';
 import { hasCode, isPinbotError } from '../../core/errors.ts';
+import { settledNotice } from '../../core/notifications.ts';
 import type { ChannelRef, Logger } from '../../core/ports.ts';
 import type { Principal } from '../../core/principal.ts';
 import { isFinal, type Proposal } from '../../core/proposal.ts';
@@ -59,9 +60,10 @@ async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   const proposal = result.value;
   log.info({ state: proposal.state }, 'button handled');
   await showCard(interaction, deps, log, proposal);
-  if (isFinal(proposal.state)) {
-    await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
-  }
+  if (!isFinal(proposal.state)) return;
+  // Through the shared notifier the message is keyed like recovery's and the sweep's: told once.
+  if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
 }
 
 /** Updates the clicked card through the interaction; through the channel when its token is gone. */

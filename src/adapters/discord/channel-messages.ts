@@ -42,6 +42,12 @@ export class ChannelMessages {
   }
 }
 
+/** `channelId:messageId` as stored with a Discord proposal; `undefined` for anything else. */
+export function parseMessageRef(value: string | undefined): { channelId: string; messageId: string } | undefined {
+  const match = /^(\d{1,20}):(\d{1,20})$/.exec(value ?? '');
+  return match?.[1] !== undefined && match[2] !== undefined ? { channelId: match[1], messageId: match[2] } : undefined;
+}
+
 export function messageRefOf(message: Pick<Message, 'channelId' | 'id'>): string {
   return `${message.channelId}:${message.id}`;
 }

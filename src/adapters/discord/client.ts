@@ -1,14 +1,15 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, RESTEvents } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
+import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import { renderProposalCard } from '../../core/replies.ts';
-import { ChannelMessages } from './channel-messages.ts';
+import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
-import { DISCORD_STYLE, NO_MENTIONS, renderCard } from './render-embed.ts';
+import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './render-embed.ts';
 
 /** Discord wants a first answer within 3 s; work still running after this is deferred first. */
 const ACK_DEADLINE_MS = 1500;
@@ -20,6 +21,11 @@ export interface StartDiscordOptions {
   readonly logger: Logger;
   /** Tests shorten it to exercise the deferred path. */
   readonly ackDeadlineMs?: number;
+  /**
+   * Announces a clicked proposal's outcome through this notifier (keyed `settled:<id>`), so a
+   * proposal settled elsewhere too is told once. Without it the click posts the outcome itself.
+   */
+  readonly notifier?: Notifier;
 }
 
 export interface DiscordAdapter {
@@ -29,6 +35,11 @@ export interface DiscordAdapter {
    * through the channel with the bot token; does nothing for cards that live elsewhere.
    */
   refreshCard(proposal: Proposal): Promise<void>;
+  /**
+   * Posts a notification to its channel with the bot token, as a reply to the card it follows up
+   * (`channel:message`); no mentions. Throws when it could not be posted.
+   */
+  deliver(notification: Notification): Promise<void>;
   /** Waits for the interactions being handled, then disconnects. */
   stop(): Promise<void>;
 }
@@ -55,6 +66,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     logger,
     ackDeadlineMs: options.ackDeadlineMs ?? ACK_DEADLINE_MS,
     secrets,
+    ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
   });
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
@@ -89,6 +101,15 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     refreshCard: async (proposal) => {
       if (proposal.channel.platform !== 'discord' || proposal.messageRef === undefined) return;
       await channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    },
+    deliver: async (notification) => {
+      const { channelId } = notification.channel;
+      const card = parseMessageRef(notification.replyTo);
+      const posted = await channels.send(channelId, {
+        ...renderNotification(notification.message, notification.actions ?? []),
+        ...(card?.channelId === channelId ? { reply: { messageReference: card.messageId, failIfNotExists: false } } : {}),
+      });
+      if (!posted) throw new Error(`discord: the notification could not be posted in channel ${channelId}`);
     },
     stop: async () => {
       await Promise.allSettled([...inFlight]);

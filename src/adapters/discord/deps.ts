@@ -1,3 +1,4 @@
+import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ChannelMessages } from './channel-messages.ts';
@@ -12,4 +13,6 @@ export interface HandlerDeps {
   readonly ackDeadlineMs: number;
   /** Strings that must never reach a log line (the bot token). */
   readonly secrets: readonly string[];
+  /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */
+  readonly notifier?: Notifier;
 }

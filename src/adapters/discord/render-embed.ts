@@ -115,3 +115,12 @@ export interface TextPayload {
 export function renderMessage(message: Message): TextPayload {
   return { content: joinWithin(message.lines.map(renderLine), LIMITS.content), allowedMentions: NO_MENTIONS };
 }
+
+export interface NotificationPayload extends TextPayload {
+  readonly components: APIActionRowComponent<APIButtonComponent>[];
+}
+
+/** A notification as message text with its buttons (custom id = `encodeAction(kind, id)`). */
+export function renderNotification(message: Message, actions: readonly CardAction[]): NotificationPayload {
+  return { ...renderMessage(message), components: actionRows(actions) };
+}

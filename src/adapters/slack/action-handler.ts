@@ -1,6 +1,7 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import { isProposalId, type ActionKind } from '../../core/actions.ts';
 import { hasCode, isPinbotError } from '../../core/errors.ts';
+import { settledNotice } from '../../core/notifications.ts';
 import type { Principal } from '../../core/principal.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import { describeError, renderOutcome } from '../../core/replies.ts';
@@ -83,13 +84,13 @@ function toClick(payload: BlockActionPayload, groups: readonly string[], respond
 async function approve(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const result = await deps.service.approve(click.proposalId, click.principal);
   await updateCard(click.client, click.respond, click.card, result.proposal, click.logger);
-  if (result.kind === 'settled') await announce(click, result.proposal);
+  if (result.kind === 'settled') await announce(deps, click, result.proposal);
 }
 
 async function cancel(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const cancelled = await deps.service.cancel(click.proposalId, click.principal);
   await updateCard(click.client, click.respond, click.card, cancelled, click.logger);
-  await announce(click, cancelled);
+  await announce(deps, click, cancelled);
 }
 
 /** A drift alert's Restore button: a normal proposal, through the same approval. */
@@ -116,8 +117,15 @@ async function refreshCard(deps: SlackHandlerDeps, click: Click): Promise<void> 
   }
 }
 
-/** The one channel message about how a proposal ended, posted by the click that ended it. */
-async function announce(click: Click, proposal: Proposal): Promise<void> {
+/**
+ * The one channel message about how a proposal ended, posted by the click that ended it; through
+ * the shared notifier when there is one, so it is keyed like recovery's and the sweep's.
+ */
+async function announce(deps: SlackHandlerDeps, click: Click, proposal: Proposal): Promise<void> {
+  if (deps.notifier) {
+    await deps.notifier.send(settledNotice(proposal));
+    return;
+  }
   const channel = click.card?.channel ?? click.channelId ?? proposal.channel.channelId;
   try {
     await postToChannel(click.client, click.respond, channel, renderMessageBlocks(renderOutcome(proposal)), click.logger);

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
+import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
@@ -12,7 +13,7 @@ import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
 import { createInFlight } from './in-flight.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
-import { describeFailure, redrawCard } from './slack-messages.ts';
+import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
 
 export interface StartSlackOptions {
   readonly service: PinningService;
@@ -26,6 +27,11 @@ export interface StartSlackOptions {
   readonly lookUpUserGroups?: boolean;
   /** GET routes served on the same port: `/healthz` by default; `/readyz` and `/metrics` from the composition root. */
   readonly routes?: readonly OpsRoute[];
+  /**
+   * Announces a clicked proposal's outcome through this notifier (keyed `settled:<id>`), so a
+   * proposal settled elsewhere too is told once. Without it the click posts the outcome itself.
+   */
+  readonly notifier?: Notifier;
 }
 
 export interface SlackHandle {
@@ -36,6 +42,8 @@ export interface SlackHandle {
    * (e.g. those `service.expireDue()` returns). Does nothing for cards on other platforms.
    */
   refreshCard(proposal: Proposal): Promise<void>;
+  /** Posts a notification to its Slack channel (in the card's thread when it follows one up); throws when Slack refuses. */
+  deliver(notification: Notification): Promise<void>;
   /** Stops taking requests, waits for work already acknowledged, then closes. */
   stop(): Promise<void>;
 }
@@ -60,6 +68,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   let groupsOf: GroupsOf = noGroups;
   const deps: SlackHandlerDeps = {
     service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, groupsOf: (userId) => groupsOf(userId),
+    ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
   };
 
   const app = new App({
@@ -86,6 +95,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   await app.init();
 
   const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
+  const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
 
   if (socketMode) {
     // Bolt's Socket Mode receiver would listen on every interface and hide its port; ours honours `host`.
@@ -100,6 +110,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     return {
       port: health.port,
       refreshCard,
+      deliver,
       stop: async () => {
         await app.stop();
         await inFlight.drain(DRAIN_TIMEOUT_MS);
@@ -114,6 +125,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   return {
     port,
     refreshCard,
+    deliver,
     stop: async () => {
       const closed = app.stop();
       server.closeIdleConnections();

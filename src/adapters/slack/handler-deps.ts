@@ -1,3 +1,4 @@
+import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
@@ -17,4 +18,6 @@ export interface SlackHandlerDeps {
   readonly track: (work: () => Promise<void>) => Promise<void>;
   /** The user groups a user is in, for policies that name `slack:S…` groups. */
   readonly groupsOf: GroupsOf;
+  /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */
+  readonly notifier?: Notifier;
 }

@@ -192,3 +192,11 @@ export function renderMessageBlocks(message: Message): SlackMessage {
   const blocks = capBlocks(packSections(lines).map(section), MAX_BLOCKS);
   return { text: clip(lines.join('\n'), FALLBACK_TEXT_LIMIT), blocks };
 }
+
+/** A notification: its text as sections, then its buttons (value = the proposal or alert id). */
+export function renderNotificationBlocks(message: Message, actions: readonly CardAction[]): SlackMessage {
+  const { text, blocks } = renderMessageBlocks(message);
+  if (actions.length === 0) return { text, blocks };
+  const row: KnownBlock = { type: 'actions', block_id: 'pinbot_actions', elements: actions.map(button) };
+  return { text, blocks: [...capBlocks(blocks, MAX_BLOCKS - 1), row] };
+}

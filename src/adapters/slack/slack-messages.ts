@@ -1,11 +1,12 @@
 import type { RespondFn, webApi } from '@slack/bolt';
+import type { Notification } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import { renderProposalCard } from '../../core/replies.ts';
 import type { Message } from '../../core/ui.ts';
 import { SLACK_STYLE } from './handler-deps.ts';
-import { renderCardBlocks, renderMessageBlocks, type SlackMessage } from './render-blocks.ts';
+import { renderCardBlocks, renderMessageBlocks, renderNotificationBlocks, type SlackMessage } from './render-blocks.ts';
 import { slackErrorCode } from './schema.ts';
 
 /** Where a posted message lives; stored with the proposal as `${channel}:${ts}`. */
@@ -103,6 +104,17 @@ export async function redrawCard(client: webApi.WebClient, proposal: Proposal, l
   } catch (error) {
     logger.warn({ proposalId: proposal.id, error: describeFailure(error) }, 'card could not be refreshed');
   }
+}
+
+/**
+ * Posts a notification with the bot token; in the thread of the card it follows up when
+ * `replyTo` is a Slack message ref in the same channel. Throws when Slack refuses.
+ */
+export async function deliverNotification(client: webApi.WebClient, notification: Notification): Promise<void> {
+  const { channelId } = notification.channel;
+  const card = parseMessageRef(notification.replyTo);
+  const { text, blocks } = renderNotificationBlocks(notification.message, notification.actions ?? []);
+  await client.chat.postMessage({ channel: channelId, text, blocks, ...(card?.channel === channelId ? { thread_ts: card.ts } : {}) });
 }
 
 /** A short, secret-free description of a failed Slack call for the log. */
