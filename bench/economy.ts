@@ -1,0 +1,55 @@
+// Request economy against the simulator: how many Hugging Face requests each operation costs.
+import { parseCommand } from '../src/core/grammar.ts';
+import type { ChangeCommand } from '../src/core/command.ts';
+import { openPolicy } from '../src/core/policy.ts';
+import { PinningService, type RequestContext } from '../src/core/pinning-service.ts';
+import { silentLogger, systemClock } from '../src/core/ports.ts';
+import { createHfClient } from '../src/hf/client.ts';
+import { startSimulator } from '../src/hf/simulator.ts';
+import { MemoryAuditLog } from '../src/store/memory-audit-log.ts';
+import { MemoryProposalStore } from '../src/store/memory-proposal-store.ts';
+import { MemoryScopeLock } from '../src/store/memory-scope-lock.ts';
+import { HF_TOKEN } from './pinbot-under-test.ts';
+import { row, type Row } from './stats.ts';
+
+const context: RequestContext = {
+  scope: 'default',
+  principal: { platform: 'console', userId: 'bench' },
+  channel: { platform: 'console', channelId: 'bench' },
+};
+
+export async function requestEconomy(): Promise<Row[]> {
+  const simulator = await startSimulator({ loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 50, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+  const client = createHfClient({ baseUrl: simulator.url, token: HF_TOKEN });
+  let id = 0;
+  const service = new PinningService({
+    apiFor: () => client, store: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock(),
+    policy: openPolicy, clock: systemClock, logger: silentLogger, newId: () => `b${++id}`, proposalTtlMs: 60_000,
+  });
+  const count = async (work: () => Promise<unknown>) => {
+    simulator.clearLog();
+    await work();
+    const log = simulator.requestLog.filter((e) => e.source === 'client');
+    return { gets: log.filter((e) => e.method === 'GET').length, posts: log.filter((e) => e.method === 'POST').length };
+  };
+  const exactly = (value: number, wanted: number, text: string) => ({ text, met: value === wanted });
+  try {
+    const list = await count(() => service.execute({ verb: 'list' }, context));
+    let proposalId = '';
+    const propose = await count(async () => {
+      proposalId = (await service.propose(parseCommand('add bert-base-uncased') as ChangeCommand, context)).id;
+    });
+    const approve = await count(() => service.approve(proposalId, context.principal));
+    const hundred = await count(() => Promise.all(Array.from({ length: 100 }, () => service.execute({ verb: 'list' }, context))));
+    return [
+      row('list: HF requests', list.gets + list.posts, 'requests', exactly(list.gets + list.posts, 1, '1 GET')),
+      row('propose: HF requests', propose.gets + propose.posts, 'requests', exactly(propose.gets + propose.posts, 1, '1 GET')),
+      row('approve: HF GETs', approve.gets, 'requests', exactly(approve.gets, 1, '1')),
+      row('approve: HF POSTs', approve.posts, 'requests', exactly(approve.posts, 1, '1')),
+      row('100 concurrent list: HF GETs', hundred.gets, 'requests', exactly(hundred.gets, 1, '1')),
+    ];
+  } finally {
+    await client.close();
+    await simulator.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../src/config.ts';
+import type { Logger } from '../src/core/ports.ts';
+import { createLogger } from '../src/logger.ts';
+import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
+import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+
+export const HF_TOKEN = 'hf_BenchmarkTokenNotSecret0000000000';
+export const SLACK_BOT_TOKEN = 'xoxb-1000000001-2000000002-BenchBotToken';
+export const SLACK_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+
+export interface PinbotUnderTest {
+  readonly pinbot: Pinbot;
+  readonly simulator: Simulator;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Writes every line nowhere: pino still formats and scrubs it, as it would for stdout. */
+function discardingSink(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
+/**
+ * pinbot as `src/main.ts` builds it (real PinningService, HF client, SQLite store in a temp file,
+ * pino at `info`), pointed at an HF simulator whose quota never gets in the way.
+ */
+export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
+  const simulator = await startSimulator({ loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 1_000_000, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+  const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-'));
+  const env = { HF_TOKEN, HF_API_URL: simulator.url, DATABASE_URL: join(dir, 'pinbot.sqlite'), PORT: '0', LOG_LEVEL: 'info' };
+  const config = loadConfig(env);
+  const logger = createLogger({ level: 'info', sink: discardingSink(), secrets: [HF_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET], pretty: false });
+  const pinbot = await buildPinbot(config, { env, logger });
+  return {
+    pinbot,
+    simulator,
+    logger,
+    close: async () => {
+      await pinbot.close();
+      await simulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

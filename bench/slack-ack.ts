@@ -1,0 +1,138 @@
+// Slack ack latency: signed `/pins list` and `/pins add` against pinbot's real Bolt app, and the
+// same requests against a bare Bolt app that only acks, in alternating rounds in one process.
+// Slack itself (sender and Web API) runs in a worker thread: see worker-rpc.ts.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import { startSlack } from '../src/adapters/slack/app.ts';
+import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './pinbot-under-test.ts';
+import type { Shape, SlackSideHandlers } from './slack-side.ts';
+import { median, percentile, round, row, type Row } from './stats.ts';
+import { startWorker } from './worker-rpc.ts';
+
+type Who = 'pinbot' | 'baseline';
+
+interface Samples {
+  readonly ack: number[];
+  /** Ack → answer: the card for `add`, the `response_url` post for `list` (pinbot only). */
+  readonly done: number[];
+  /** Requests acked per second, one value per burst. */
+  readonly throughput: number[];
+}
+
+const LEVELS = [1, 50, 200] as const;
+const SHAPES: readonly Shape[] = ['list', 'add'];
+const ROUNDS = 6;
+/** N = 1 is a sequence of single requests, so that one round gives a distribution. */
+const SEQUENTIAL_SINGLES = 60;
+
+export interface BenchResult {
+  readonly rows: Row[];
+  readonly detail: Record<string, unknown>;
+}
+
+export async function benchSlackAck(log: (line: string) => void): Promise<BenchResult> {
+  const side = startWorker<SlackSideHandlers>(new URL('./slack-side.ts', import.meta.url));
+  const slackApi = await side.call('start', null);
+  const under = await startPinbotUnderTest();
+  const slack = await startSlack({
+    service: under.pinbot.service,
+    scopeFor: under.pinbot.scopeFor,
+    config: { botToken: SLACK_BOT_TOKEN, signingSecret: SLACK_SIGNING_SECRET, apiUrl: slackApi.apiUrl },
+    port: 0,
+    host: '127.0.0.1',
+    logger: under.logger,
+  });
+  const bare = new App({
+    token: SLACK_BOT_TOKEN,
+    signingSecret: SLACK_SIGNING_SECRET,
+    clientOptions: { slackApiUrl: slackApi.apiUrl },
+    tokenVerificationEnabled: false,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    logLevel: LogLevel.ERROR,
+  });
+  bare.command('/pins', async ({ ack }) => {
+    await ack();
+  });
+  const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
+  const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
+
+  const empty = (): Samples => ({ ack: [], done: [], throughput: [] });
+  const run = async (who: Who, shape: Shape, level: number, into: Samples) => {
+    const request = { port: ports[who], secret: SLACK_SIGNING_SECRET, shape, follows: who === 'pinbot' };
+    const bursts = level === 1 ? SEQUENTIAL_SINGLES : 1;
+    for (let i = 0; i < bursts; i++) {
+      const result = await side.call('burst', { ...request, count: level });
+      into.ack.push(...result.ack);
+      into.done.push(...result.done);
+      into.throughput.push(result.throughput);
+    }
+  };
+
+  const results = new Map<string, Samples>();
+  const key = (who: Who, shape: Shape, level: number) => `${who}/${shape}/${level}`;
+  try {
+    // Warm-up: JIT, connection pools, SQLite pages, on both apps.
+    for (const who of ['pinbot', 'baseline'] as const) {
+      for (const shape of SHAPES) {
+        await run(who, shape, 1, empty());
+        await run(who, shape, 200, empty());
+      }
+    }
+    for (const level of LEVELS) {
+      for (const shape of SHAPES) {
+        for (let r = 0; r < ROUNDS; r++) {
+          // Alternate who goes first, so neither always runs right after the other's burst.
+          const order: Who[] = r % 2 === 0 ? ['pinbot', 'baseline'] : ['baseline', 'pinbot'];
+          for (const who of order) {
+            const samples = results.get(key(who, shape, level)) ?? empty();
+            results.set(key(who, shape, level), samples);
+            await run(who, shape, level, samples);
+          }
+        }
+        log(`  slack ${shape} N=${level}: ${ROUNDS} rounds each`);
+      }
+    }
+  } finally {
+    await slack.stop();
+    await bare.stop();
+    await under.close();
+    await side.call('close', null);
+    await side.close();
+  }
+
+  const rows: Row[] = [];
+  const detail: Record<string, unknown> = {};
+  for (const level of LEVELS) {
+    for (const shape of SHAPES) {
+      const p = results.get(key('pinbot', shape, level)) ?? empty();
+      const b = results.get(key('baseline', shape, level)) ?? empty();
+      const stats = {
+        pinbot: { p50: percentile(p.ack, 50), p99: percentile(p.ack, 99), samples: p.ack.length },
+        baseline: { p50: percentile(b.ack, 50), p99: percentile(b.ack, 99), samples: b.ack.length },
+        answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
+        throughput: { pinbot: median(p.throughput), baseline: median(b.throughput) },
+      };
+      detail[`slack ${shape} N=${level}`] = stats;
+      const ratio50 = stats.pinbot.p50 / stats.baseline.p50;
+      const ratio99 = stats.pinbot.p99 / stats.baseline.p99;
+      const label = `slack ${shape} N=${level}`;
+      const answer = shape === 'add' ? 'card at Slack' : 'answer at Slack';
+      rows.push(row(`${label}: ack p50`, stats.pinbot.p50, 'ms', { text: `bolt ${round(stats.baseline.p50)} ms` }));
+      rows.push(row(`${label}: ack p99`, stats.pinbot.p99, 'ms', level === 1
+        ? { text: `≤ 15 ms (bolt ${round(stats.baseline.p99)} ms)`, met: stats.pinbot.p99 <= 15 }
+        : { text: `bolt ${round(stats.baseline.p99)} ms` }));
+      rows.push(row(`${label}: ack ratio p50`, ratio50, '×', { text: '≤ 1.2', met: ratio50 <= 1.2 }));
+      rows.push(row(`${label}: ack ratio p99`, ratio99, '×', { text: '≤ 1.2', met: ratio99 <= 1.2 }));
+      rows.push(row(`${label}: ack → ${answer} p50`, stats.answer.p50, 'ms'));
+      rows.push(row(`${label}: ack → ${answer} p99`, stats.answer.p99, 'ms'));
+      if (level === 200) {
+        const ratio = stats.throughput.pinbot / stats.throughput.baseline;
+        rows.push(row(`${label}: acks per second`, stats.throughput.pinbot, 'req/s', { text: `bolt ${round(stats.throughput.baseline, 0)} req/s` }));
+        rows.push(row(`${label}: throughput ratio`, ratio, '×', { text: '≥ 0.85', met: ratio >= 0.85 }));
+      }
+    }
+  }
+  return { rows, detail };
+}
