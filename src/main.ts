@@ -65,6 +65,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
 }
 
 async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof serve>): Promise<number> {
+  // A rejection nobody awaited (one seen inside Bolt's HTTP receiver on a malformed signed body)
+  // must not take every channel down with it: log it and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ error: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection; still serving');
+  });
   const server = await serve(pinbot, config, logger, metrics);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

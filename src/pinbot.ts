@@ -36,6 +36,10 @@ export interface Pinbot {
   checkTokens(): Promise<TokenCheck[]>;
   /** Whether the store answers. */
   storeReady(): Promise<boolean>;
+  /** Calls `listener` with every proposal that reaches a final state in this process. */
+  onSettled(listener: (proposal: Proposal) => void): void;
+  /** One HF client per scope, for the parts that follow loads and watch for drift. */
+  apiFor(scope: string): PinnedModelsApi;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     return client;
   };
 
+  const settledListeners: ((proposal: Proposal) => void)[] = [];
   const service = new PinningService({
     apiFor,
     store: store.proposals,
@@ -85,7 +90,10 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     metrics,
     newId,
     proposalTtlMs: config.proposalTtlMs,
-    ...(options.onSettled ? { onSettled: options.onSettled } : {}),
+    onSettled: (proposal) => {
+      options.onSettled?.(proposal);
+      for (const listener of settledListeners) listener(proposal);
+    },
   });
 
   const host = new URL(config.hfApiUrl).host;
@@ -111,6 +119,10 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
         }
       })),
     storeReady: () => store.ping().then(() => true, () => false),
+    onSettled: (listener) => {
+      settledListeners.push(listener);
+    },
+    apiFor,
     close: async () => {
       for (const client of clients.values()) await client.close();
       await store.close();

@@ -1,6 +1,9 @@
 import type { Config } from './config.ts';
+import { DriftWatcher, type WatchedScope } from './core/drift-watcher.ts';
+import { LoadTracker } from './core/load-tracker.ts';
 import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
-import type { Logger } from './core/ports.ts';
+import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
+import { newId } from './pinbot.ts';
 import type { Proposal } from './core/proposal.ts';
 import { createOpsRoutes, startOpsServer } from './http/ops-routes.ts';
 import type { PrometheusMetrics } from './metrics.ts';
@@ -18,8 +21,11 @@ export interface PlatformHandle {
 }
 
 export interface ServeOptions {
-  /** How often pending proposals past their expiry are expired. Default 60 s. */
+  /** How often pending proposals past their expiry are expired and unconfirmed writes reconciled. Default 60 s. */
   readonly expirySweepMs?: number;
+  readonly clock?: Clock;
+  /** First wait before asking whether a newly pinned model has loaded. Default 2 s. */
+  readonly loadPollMs?: number;
 }
 
 export interface Server {
@@ -94,11 +100,38 @@ export async function serve(
   };
   await announceSettled(await pinbot.service.recoverInterrupted());
   const sweep = setInterval(() => {
-    pinbot.service.expireDue().then(announceSettled).catch((error: unknown) => {
+    const sweepOnce = async () => {
+      await announceSettled(await pinbot.service.expireDue());
+      await announceSettled(await pinbot.service.recoverInterrupted());
+    };
+    sweepOnce().catch((error: unknown) => {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry sweep failed');
     });
   }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
+
+  const clock = options.clock ?? systemClock;
+  const loads = new LoadTracker({
+    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs,
+    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
+  });
+  pinbot.onSettled((proposal) => {
+    if (proposal.state === 'applied') void loads.track(proposal);
+  });
+  const drift = config.driftIntervalMs === undefined ? undefined : new DriftWatcher({
+    scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: notifyChannels(scope.notify) })),
+    apiFor: (scope) => pinbot.apiFor(scope),
+    snapshots: pinbot.store.snapshots,
+    audit: pinbot.store.audit,
+    lock: pinbot.store.lock,
+    once: pinbot.store.once,
+    notifier,
+    clock,
+    logger,
+    newId,
+    intervalMs: config.driftIntervalMs,
+  });
+  drift?.start();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 
   return {
@@ -106,9 +139,18 @@ export async function serve(
     notifier,
     shutdown: async () => {
       clearInterval(sweep);
+      await drift?.stop();
       for (const platform of platforms) await platform.stop();
+      await loads.stop();
       await opsServer?.close();
       await pinbot.close();
     },
   };
+}
+
+function notifyChannels(notify: { readonly slack?: string; readonly discord?: string }): ChannelRef[] {
+  return [
+    ...(notify.slack !== undefined ? [{ platform: 'slack' as const, channelId: notify.slack }] : []),
+    ...(notify.discord !== undefined ? [{ platform: 'discord' as const, channelId: notify.discord }] : []),
+  ];
 }

@@ -92,4 +92,19 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     expect(pinbot.stdout()).toContain('"msg":"stopped"');
     expectNoSecrets(pinbot, slack);
   }, 40_000);
+
+  it('survives a signed but malformed interaction body that Bolt mishandles, and keeps serving', async () => {
+    const { slack, pinbot, base } = await startAll();
+    // Bolt 5.1 reads `null.ssl_check` in a promise nobody awaits; without a guard the process dies.
+    // Bolt never answers this request, so it is not awaited; the process is what is checked.
+    void postSigned(`${base}/slack/events`, SIGNING_SECRET, 'payload=null').catch(() => undefined);
+    await pinbot.waitForOutput('unhandled rejection; still serving', 10_000);
+
+    const responseUrl = slack.responseUrl('commands');
+    const ack = await postSigned(`${base}/slack/events`, SIGNING_SECRET, commandBody({ text: 'list', user: ALICE, channelId: CHANNEL, responseUrl }));
+    expect(ack.status).toBe(200);
+    await waitFor(() => slack.responsesTo(responseUrl).length === 1, 10_000, 'the list answer');
+    expect(pinbot.process.exitCode).toBeNull();
+    expectNoSecrets(pinbot, slack);
+  });
 });

@@ -1,5 +1,5 @@
 import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
-import { isPinbotError, PinbotError } from './errors.ts';
+import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
 import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -48,7 +48,12 @@ export type ApproveResult =
   /** The proposal reached a final state: applied, stale or failed. */
   | { readonly kind: 'settled'; readonly proposal: Proposal }
   /** More approvals are needed; this one was counted. */
-  | { readonly kind: 'approval-recorded'; readonly proposal: Proposal };
+  | { readonly kind: 'approval-recorded'; readonly proposal: Proposal }
+  /**
+   * The write went out but was not confirmed (timeout, connection lost, 5xx). The proposal stays
+   * `applying` until reconciliation reads the live list and settles it.
+   */
+  | { readonly kind: 'unconfirmed'; readonly proposal: Proposal };
 
 const HISTORY_LIMIT = 10;
 
@@ -157,7 +162,8 @@ export class PinningService {
       if (!applying) throw await this.alreadyDecided(proposal.id);
       const started = this.deps.clock.now();
       try {
-        return { kind: 'settled', proposal: await this.apply(applying) };
+        const result = await this.apply(applying);
+        return { kind: result.state === 'applying' ? 'unconfirmed' : 'settled', proposal: result };
       } finally {
         this.deps.metrics?.applySeconds((this.deps.clock.now() - started) / 1000);
       }
@@ -248,30 +254,69 @@ export class PinningService {
       return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
     } catch (error) {
       const code = isPinbotError(error) ? error.code : 'UNKNOWN';
-      log.warn({ code }, 'write failed');
       const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
+      if (hasCode(error, 'HF_UNAVAILABLE')) return this.unconfirmedWrite(proposal, message);
+      log.warn({ code }, 'write failed');
       return this.settle(proposal, 'failed', { kind: 'failed', code, message });
     }
   }
 
   /**
-   * Settles proposals a stopped process left in `applying`: under the scope's lock nobody else can be
-   * applying, so the live list alone tells whether the write happened. Returns those it settled.
+   * A timeout, a lost connection or a 5xx after retries says nothing about whether the list was
+   * written. Look once; if the list is not visibly ours yet, leave the proposal `applying` so that
+   * reconciliation settles it from the live list later, instead of reporting a failure that may be false.
+   */
+  private async unconfirmedWrite(proposal: Proposal, reason: string): Promise<Proposal> {
+    const log = this.log(proposal);
+    try {
+      const live = await this.deps.apiFor(proposal.scope).readPins();
+      if (sameAssignments(live.pins, proposal.proposed)) {
+        const changeId = await this.recordChange(proposal);
+        await this.deps.snapshots?.recordSeen(proposal.scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });
+        log.info({ changeId }, 'write unconfirmed but visible in the live list');
+        return this.settle(proposal, 'applied', {
+          kind: 'applied', message: 'Hugging Face did not confirm the write, but the live list now matches it.', changeId,
+        });
+      }
+    } catch {
+      // Unreadable too: reconciliation will look again.
+    }
+    log.warn({}, 'write unconfirmed; left for reconciliation');
+    const outcome: ProposalOutcome = {
+      kind: 'unconfirmed',
+      message: `${reason} pinbot will check the live list and update this card.`,
+    };
+    return (await this.deps.store.transition(proposal.id, 'applying', 'applying', { outcome })) ?? { ...proposal, outcome };
+  }
+
+  /**
+   * Settles proposals left in `applying` by a stopped process or an unconfirmed write: under the
+   * scope's lock nobody else can be applying, so the live list alone tells whether the write
+   * happened. A scope whose list cannot be read is left for the next run. Returns those it settled.
    */
   async recoverInterrupted(): Promise<Proposal[]> {
     const recovered: Proposal[] = [];
     const interrupted = await this.deps.store.listByState(undefined, 'applying');
     for (const scope of new Set(interrupted.map((p) => p.scope))) {
       await this.deps.lock.withLock(scope, async () => {
-        for (const stuck of await this.deps.store.listByState(scope, 'applying')) {
-          const live = await this.deps.apiFor(scope).readPins();
+        const stuckHere = await this.deps.store.listByState(scope, 'applying');
+        if (stuckHere.length === 0) return;
+        let live: PinnedList;
+        try {
+          live = await this.deps.apiFor(scope).readPins();
+        } catch (error) {
+          this.deps.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'cannot reconcile yet: live list unreadable');
+          return;
+        }
+        for (const stuck of stuckHere) {
           const log = this.log(stuck);
           if (sameAssignments(live.pins, stuck.proposed)) {
             const changeId = await this.recordChange(stuck);
+            await this.deps.snapshots?.recordSeen(scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });
             log.info({ changeId }, 'interrupted apply found written; recorded as applied');
             recovered.push(await this.settle(stuck, 'applied', {
               kind: 'applied',
-              message: 'pinbot restarted during this change; the live list matches it, so it was applied.',
+              message: 'The write of this change was interrupted or not confirmed, but the live list matches it, so it was applied.',
               changeId,
             }));
           } else {
@@ -279,7 +324,7 @@ export class PinningService {
             recovered.push(await this.settle(stuck, 'failed', {
               kind: 'failed',
               code: 'INTERRUPTED',
-              message: 'pinbot stopped while applying this change and the live list does not match it, so it was not applied. Propose it again.',
+              message: 'The write of this change was interrupted or not confirmed, and the live list does not match it, so it was not applied. Propose it again.',
             }));
           }
         }

@@ -18,6 +18,8 @@ export type ProposalOutcome =
   | { readonly kind: 'failed'; readonly code: string; readonly message: string }
   | { readonly kind: 'stale'; readonly changedUnderneath: readonly DiffLine[]; readonly allowedBefore: number; readonly allowedNow: number }
   | { readonly kind: 'cancelled' }
+  /** Still `applying`: the write went out but Hugging Face did not confirm it; reconciled from the live list. */
+  | { readonly kind: 'unconfirmed'; readonly message: string }
   | { readonly kind: 'expired' };
 
 export interface Proposal {

@@ -132,6 +132,8 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       break;
     case 'applying':
       title = [strong('Applying…')];
+      notes.push(decidedLine('Approved by', proposal.decidedBy));
+      if (proposal.outcome?.kind === 'unconfirmed') notes.push([text(proposal.outcome.message)]);
       break;
     case 'applied':
       title = [strong('✅ Applied')];
@@ -191,6 +193,7 @@ export function renderOutcome(proposal: Proposal): Message {
       return { visibility: 'channel', lines: [[text('The proposal was cancelled by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('. Nothing was written.')]] };
     case 'expired':
       return { visibility: 'channel', lines: [[text('A proposal expired without approval. Nothing was written.')]] };
+    case 'unconfirmed':
     case undefined:
       return { visibility: 'channel', lines: [[text(`Proposal ${proposal.id} is ${proposal.state}.`)]] };
   }

@@ -79,6 +79,8 @@ export interface Simulator {
   malformNext(count: number): void;
   /** The next `count` API requests get their connection destroyed without an answer. */
   resetNext(count: number): void;
+  /** API requests still being handled (e.g. waiting out the latency), even if their client gave up. */
+  inFlight(): number;
 }
 
 interface AccountState {
@@ -154,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let failPlan: FailPlan | undefined;
   let malformCount = 0;
   let resetCount = 0;
+  let inFlightCount = 0;
   let closed = false;
 
   function addAccount(token: string, account: SimulatorAccount): string {
@@ -402,7 +405,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
-    const work = path.startsWith('/_simulator/') ? handleAdmin(req, res, path) : handleApi(req, res, path);
+    const isAdmin = path.startsWith('/_simulator/');
+    if (!isAdmin) inFlightCount++;
+    const work = (isAdmin ? handleAdmin(req, res, path) : handleApi(req, res, path)).finally(() => {
+      if (!isAdmin) inFlightCount--;
+    });
     work.catch(() => {
       if (!res.headersSent && !res.destroyed) send(res, undefined, 500, { error: 'unknown error' });
     });
@@ -454,6 +461,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     malformNext(count) {
       malformCount = count;
     },
+    inFlight: () => inFlightCount,
     resetNext(count) {
       resetCount = count;
     },
