@@ -1,23 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern, type ScopePolicy } from './core/access-policy.ts';
-import type { ChannelRef, ScopeResolver } from './core/ports.ts';
+import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
 import { ConfigError } from './config.ts';
+import type { ScopeConfig } from './scopes.ts';
 
-/** One Hugging Face organization: its token, the channels bound to it, and who may do what. */
-export interface ScopeConfig {
-  readonly name: string;
-  /** The name of the variable holding the token, for messages; the token itself is never shown. */
-  readonly tokenEnv: string;
-  readonly token: string | undefined;
-  /** `'*'` binds every channel of the platform. */
-  readonly slackChannels: readonly string[] | '*';
-  readonly discordChannels: readonly string[] | '*';
-  readonly discordGuilds: readonly string[];
-  readonly notify: { readonly slack?: string; readonly discord?: string };
-  readonly policy: ScopePolicy;
-}
 
 const idList = z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'must be a channel or guild id')).default([]);
 
@@ -48,12 +35,6 @@ const fileSchema = z.object({
     .min(1, 'must list at least one scope'),
 }).strict();
 
-/** Without a file: one scope named `default` from `HF_TOKEN`, bound to every channel, open policy. */
-export function defaultScopes(token: string | undefined): ScopeConfig[] {
-  return [{
-    name: 'default', tokenEnv: 'HF_TOKEN', token, slackChannels: '*', discordChannels: '*', discordGuilds: [], notify: {}, policy: DEFAULT_SCOPE_POLICY,
-  }];
-}
 
 export function loadScopesFile(path: string, env: Record<string, string | undefined>): ScopeConfig[] {
   let text: string;
@@ -136,22 +117,4 @@ function duplicateProblems(scopes: readonly ScopeConfig[], where: string): strin
     for (const guild of scope.discordGuilds) claim(`guild:${guild}`, `Discord guild ${guild}`, scope.name);
   }
   return problems;
-}
-
-/**
- * The scope a channel acts on: the scope listing the channel, else (Discord) the scope listing its
- * guild, else none. A channel bound to nothing gets no scope, never a guess.
- */
-export function scopeResolver(scopes: readonly ScopeConfig[]): ScopeResolver {
-  return (channel: ChannelRef) => {
-    for (const scope of scopes) {
-      const channels = channel.platform === 'slack' ? scope.slackChannels : channel.platform === 'discord' ? scope.discordChannels : '*';
-      if (channels === '*' || channels.includes(channel.channelId)) return scope.name;
-    }
-    if (channel.platform === 'discord' && channel.guildId !== undefined) {
-      const guildId = channel.guildId;
-      return scopes.find((scope) => scope.discordGuilds.includes(guildId))?.name;
-    }
-    return undefined;
-  };
 }

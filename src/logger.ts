@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 import type { Logger } from './core/ports.ts';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
@@ -24,7 +25,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? process.stdout;
   const secrets = options.secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
   const pretty = options.pretty ?? sink.isTTY === true;
-  const target: NodeJS.WritableStream = pretty ? PinoPretty({ colorize: sink.isTTY === true, destination: sink, sync: true }) : sink;
+  const target: NodeJS.WritableStream = pretty ? loadPretty()({ colorize: sink.isTTY === true, destination: sink, sync: true }) : sink;
   const scrubbing = new Writable({
     write(chunk: Buffer, _encoding, done) {
       target.write(scrub(chunk.toString('utf8'), secrets));
@@ -45,4 +46,10 @@ export function scrub(line: string, secrets: readonly string[]): string {
   let result = line;
   for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('[redacted]');
   return result;
+}
+
+/** The pretty printer is only for terminals; servers writing JSON never load it. */
+function loadPretty(): typeof PinoPrettyFactory {
+  const require = createRequire(import.meta.url);
+  return (require('pino-pretty') as { PinoPretty: typeof PinoPrettyFactory }).PinoPretty;
 }

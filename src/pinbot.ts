@@ -5,9 +5,8 @@ import { PinningService } from './core/pinning-service.ts';
 import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
-import { defaultScopes, loadScopesFile, scopeResolver, type ScopeConfig } from './config-file.ts';
+import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
 import { createHfClient, type HfClient } from './hf/client.ts';
-import { startSandboxSimulator } from './hf/simulator.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
 
 /** Short, unguessable, URL- and button-safe ids. */
@@ -57,8 +56,13 @@ export interface BuildOptions {
 export async function buildPinbot(config: Config, options: BuildOptions): Promise<Pinbot> {
   const { logger } = options;
   const metrics = options.metrics ?? noMetrics;
-  const scopes = config.configFile !== undefined ? loadScopesFile(config.configFile, options.env) : defaultScopes(config.hfToken);
-  const sandbox = config.configFile === undefined && config.hfToken === undefined ? await startSandboxSimulator() : undefined;
+  // The YAML reader and the simulator are loaded only when they are used, which keeps start-up short.
+  const scopes = config.configFile !== undefined
+    ? (await import('./config-file.ts')).loadScopesFile(config.configFile, options.env)
+    : defaultScopes(config.hfToken);
+  const sandbox = config.configFile === undefined && config.hfToken === undefined
+    ? await (await import('./hf/simulator.ts')).startSandboxSimulator()
+    : undefined;
   // The sandbox account vanishes when the process stops, so by default its proposals do too.
   const store = await openStore(config.databaseUrl ?? (sandbox ? ':memory:' : undefined), { logger });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.ts';
-import { defaultScopes, parseScopes, scopeResolver } from '../src/config-file.ts';
+import { parseScopes } from '../src/config-file.ts';
+import { defaultScopes, scopeResolver } from '../src/scopes.ts';
 
 const env = { HF_TOKEN_RESEARCH: 'hf_research_secret_value', HF_TOKEN_PROD: 'hf_prod_secret_value' };
 

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
@@ -63,6 +62,8 @@ export async function openStore(databaseUrl: string | undefined, options: OpenSt
 
 async function openSqlite(filename: string, options: OpenStoreOptions, logger: Logger): Promise<PinbotStore> {
   if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
+  // Each driver is loaded only when its database is used, which keeps start-up short.
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
   const sqlite = new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   // WAL lets readers in other processes proceed while one writes.
   sqlite.pragma('journal_mode = WAL');
@@ -87,7 +88,8 @@ async function openSqlite(filename: string, options: OpenStoreOptions, logger: L
 
 async function openPostgres(target: Extract<StoreTarget, { kind: 'postgres' }>, options: OpenStoreOptions, logger: Logger): Promise<PinbotStore> {
   const { connectionString, schema } = target;
-  await ensureSchema(connectionString, schema);
+  const { default: pg } = await import('pg');
+  await ensureSchema(pg, connectionString, schema);
   // Epoch milliseconds are bigint columns; they fit a JS number exactly.
   const types = new pg.TypeOverrides();
   types.setTypeParser(INT8_OID, 'text', (value: string) => Number(value));
@@ -128,9 +130,9 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
 }
 
 /** `CREATE SCHEMA IF NOT EXISTS` can still collide when two replicas start together; either way it exists. */
-async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+async function ensureSchema(driver: typeof pg, connectionString: string, schema: string): Promise<void> {
   if (schema === 'public') return;
-  const client = new pg.Client({ connectionString });
+  const client = new driver.Client({ connectionString });
   await client.connect();
   try {
     await client.query(`create schema if not exists "${schema}"`);

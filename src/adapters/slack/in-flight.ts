@@ -12,7 +12,9 @@ export function createInFlight(logger: Logger): InFlight {
   const running = new Set<Promise<void>>();
   return {
     track: async (work) => {
-      const promise = work().catch((error: unknown) => {
+      // Bolt writes the ack's bytes only when the current job yields; start the work on the next
+      // turn of the event loop so Slack gets its answer before parsing and I/O begin.
+      const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch((error: unknown) => {
         logger.error({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown failure' }, 'slack handler failed');
       });
       running.add(promise);
