@@ -52,7 +52,8 @@ export async function serve(
 
   const platforms: PlatformHandle[] = [];
   // Keys live in the durable store, so neither a restart nor another replica repeats a notice.
-  const notifier = new Notifier(pinbot.store.once, logger);
+  const scopeChannels = new Map(pinbot.scopes.map((scope) => [scope.name, notifyChannels(scope.notify)]));
+  const notifier = new Notifier(pinbot.store.once, logger, (scope) => scopeChannels.get(scope) ?? []);
   const routes = createOpsRoutes({
     metrics,
     readiness: async () => {
@@ -119,7 +120,7 @@ export async function serve(
     if (proposal.state === 'applied') void loads.track(proposal);
   });
   const drift = config.driftIntervalMs === undefined ? undefined : new DriftWatcher({
-    scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: notifyChannels(scope.notify) })),
+    scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })),
     apiFor: (scope) => pinbot.apiFor(scope),
     snapshots: pinbot.store.snapshots,
     audit: pinbot.store.audit,

@@ -76,6 +76,11 @@ describe('follow-ups from a served pinbot: model loads and drift alerts (Slack o
       expect.stringMatching(/^✅ `bigscience\/bloom` is loaded on gpu \(a10g\), \d+ s after the change was applied\.$/),
     ]);
 
+    // The scope's notification channel gets a copy of each, outside any thread.
+    const copies = () => slack.callsTo('chat.postMessage').filter((c) => c.params['channel'] === ALERTS && (c.params['text'] ?? '').includes('is loaded'));
+    await waitFor(() => copies().length === 2, 10_000, 'copies in the notification channel');
+    expect(copies().every((c) => c.params['thread_ts'] === undefined)).toBe(true);
+
     // An outside change: the alert goes to the notify channel and to the channel of the last change.
     sim.setPins(TOKEN, [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'intruder/model', compute_type: 'gpu' }]);
     const alerts = () => slack.callsTo('chat.postMessage').filter((call) => (call.params['text'] ?? '').includes('changed outside pinbot'));

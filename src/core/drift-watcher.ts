@@ -100,6 +100,7 @@ export class DriftWatcher {
         channel,
         message: { visibility: 'channel', isError: true, lines: driftLines(alert) },
         actions,
+        copyToScopeChannels: false,
       });
     }
   }

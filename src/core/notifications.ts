@@ -13,6 +13,11 @@ export interface Notification {
   readonly replyTo?: string;
   readonly message: Message;
   readonly actions?: readonly CardAction[];
+  /**
+   * Whether the scope's notification channels get a copy too (default true). False for notices
+   * that choose their channels themselves, such as drift alerts.
+   */
+  readonly copyToScopeChannels?: boolean;
 }
 
 /** A platform's way of posting a notification. */
@@ -28,14 +33,34 @@ export interface NotificationChannel {
 export class Notifier {
   private readonly channels = new Map<Platform, NotificationChannel>();
 
-  constructor(private readonly once: OnceLedger, private readonly logger: Logger) {}
+  constructor(
+    private readonly once: OnceLedger,
+    private readonly logger: Logger,
+    /** The optional notification channels of a scope, which get a copy of every notice. */
+    private readonly scopeChannels: (scope: string) => readonly ChannelRef[] = () => [],
+  ) {}
 
   addChannel(channel: NotificationChannel): void {
     this.channels.set(channel.platform, channel);
   }
 
-  /** Returns true when this call delivered it. */
+  /**
+   * Sends to the notice's channel and, unless it opts out, a copy to each of the scope's
+   * notification channels (not threaded: the card lives elsewhere). Returns true when this call
+   * delivered the notice to its own channel.
+   */
   async send(notification: Notification): Promise<boolean> {
+    const delivered = await this.sendOne(notification);
+    if (notification.copyToScopeChannels === false) return delivered;
+    for (const copyTo of this.scopeChannels(notification.scope)) {
+      if (copyTo.platform === notification.channel.platform && copyTo.channelId === notification.channel.channelId) continue;
+      const { replyTo: _thread, ...rest } = notification;
+      await this.sendOne({ ...rest, key: `${notification.key}@${copyTo.platform}:${copyTo.channelId}`, channel: copyTo });
+    }
+    return delivered;
+  }
+
+  private async sendOne(notification: Notification): Promise<boolean> {
     const channel = this.channels.get(notification.channel.platform);
     if (!channel) return false;
     try {
