@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
+import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
 import { PostgresScopeLock } from './postgres-scope-lock.ts';
 import type { Database, StoreKind } from './schema.ts';
 import { SqlAuditLog } from './sql-audit-log.ts';
@@ -64,11 +65,12 @@ async function openSqlite(filename: string, options: OpenStoreOptions, logger: L
   if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
   // Each driver is loaded only when its database is used, which keeps start-up short.
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const sqlite = new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const sqlite = retainForProcess(new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS }));
   // WAL lets readers in other processes proceed while one writes.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Through retained statements: `pragma()` would prepare one that is then collected (see retained-sqlite.ts).
+  retainForProcess(sqlite.prepare('PRAGMA journal_mode = WAL')).get();
+  retainForProcess(sqlite.prepare('PRAGMA synchronous = NORMAL')).run();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: retainedDatabase(sqlite) }) });
   await migrateOrClose(db, 'sqlite', undefined, logger);
   return {
     kind: 'sqlite',

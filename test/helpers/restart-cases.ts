@@ -8,6 +8,7 @@ import { TOKEN } from './hf-harness.ts';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.ts';
 import { cardUpdates, listWrites, startSlackProcess, threadReplies } from './slack-process.ts';
 import { waitFor } from './wait-for.ts';
+import { retainForProcess } from '../../src/store/retained-sqlite.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from '../store/postgres-test-db.ts';
 
 interface StoreUnderTest {
@@ -29,9 +30,9 @@ export const RESTART_STORES = [
       return {
         url: file,
         lapseDeadLocks: () => {
-          const db = new BetterSqlite3(file);
+          const db = retainForProcess(new BetterSqlite3(file));
           try {
-            db.prepare('update scope_locks set expires_at = 0').run();
+            retainForProcess(db.prepare('update scope_locks set expires_at = 0')).run();
           } finally {
             db.close();
           }

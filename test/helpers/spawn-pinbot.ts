@@ -47,8 +47,14 @@ export function spawnPinbot(args: readonly string[], env: Record<string, string>
     send: (line) => {
       child.stdin.write(`${line}\n`);
     },
-    waitForOutput: (text, timeoutMs = 15_000, from = 0) =>
-      waitFor(() => out.indexOf(text, from) !== -1, timeoutMs, `output "${text}" (got: ${out.slice(-400)} ${err.slice(-400)})`),
+    waitForOutput: async (text, timeoutMs = 15_000, from = 0) => {
+      // A process that died will never print it: fail at once, saying how it ended.
+      await waitFor(() => out.indexOf(text, from) !== -1 || child.exitCode !== null || child.signalCode !== null, timeoutMs,
+        `output "${text}" (got: ${out.slice(-400)} ${err.slice(-400)})`);
+      if (out.indexOf(text, from) === -1) {
+        throw new Error(`pinbot exited (code ${child.exitCode}, signal ${child.signalCode}) before printing "${text}": ${out.slice(-400)} ${err.slice(-400)}`);
+      }
+    },
     exited: async () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       try {
