@@ -14,12 +14,22 @@ const SHUTDOWN_BOUND_MS = 20_000;
 interface CliArguments {
   readonly commandLine: string;
   readonly assumeYes: boolean;
+  /** `--scope NAME`: which scope the console acts on when PINBOT_CONFIG lists several. */
+  readonly scope?: string;
 }
 
 function parseArguments(argv: readonly string[]): CliArguments {
-  const assumeYes = argv.includes('--yes') || argv.includes('-y');
-  const words = argv.filter((word) => word !== '--yes' && word !== '-y' && word !== '--');
-  return { commandLine: words.join(' '), assumeYes };
+  const words: string[] = [];
+  let assumeYes = false;
+  let scope: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] ?? '';
+    if (word === '--yes' || word === '-y') assumeYes = true;
+    else if (word === '--scope') scope = argv[++i];
+    else if (word.startsWith('--scope=')) scope = word.slice('--scope='.length);
+    else if (word !== '--') words.push(word);
+  }
+  return { commandLine: words.join(' '), assumeYes, ...(scope !== undefined ? { scope } : {}) };
 }
 
 function secretsOf(config: Config, env: Record<string, string | undefined>): (string | undefined)[] {
@@ -88,7 +98,12 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
 }
 
 async function runConsole(pinbot: Awaited<ReturnType<typeof buildPinbot>>, args: CliArguments): Promise<number> {
-  const scope = pinbot.scopes[0]?.name ?? 'default';
+  const scope = args.scope ?? pinbot.scopes[0]?.name ?? 'default';
+  if (!pinbot.scopes.some((known) => known.name === scope)) {
+    process.stderr.write(`There is no scope named ${scope}. Scopes: ${pinbot.scopes.map((known) => known.name).join(', ')}.\n`);
+    await pinbot.close();
+    return 1;
+  }
   const context: RequestContext = {
     scope,
     principal: { platform: 'console', userId: safeUserName() },
@@ -97,7 +112,7 @@ async function runConsole(pinbot: Awaited<ReturnType<typeof buildPinbot>>, args:
   const options = {
     service: pinbot.service,
     context,
-    banner: `pinbot console — ${pinbot.accountLabel}`,
+    banner: `pinbot console — ${pinbot.accountLabel}${pinbot.scopes.length > 1 ? ` Scope: ${scope} (choose with --scope).` : ''}`,
     assumeYes: args.assumeYes,
     input: process.stdin,
     output: process.stdout,

@@ -126,4 +126,24 @@ describe('the console, as a spawned process', () => {
     expect(err).toContain('proposal_ttl');
     expect(err).not.toMatch(/\n\s+at /);
   });
+
+  it('acts on the scope named with --scope when PINBOT_CONFIG lists several, and refuses an unknown one', async () => {
+    const other = 'hf_OtherScopeTokenForTheConsoleTest000000';
+    const sim = await simulator();
+    sim.addAccount(other, { allowed: 2, pins: [{ model_id: 'other/model', compute_type: 'gpu' }] });
+    const file = join(mkdtempSync(join(tmpdir(), 'pinbot-config-')), 'pinbot.yml');
+    writeFileSync(file, 'scopes:\n  - name: research\n    token_env: HF_TOKEN_A\n  - name: production\n    token_env: HF_TOKEN_B\n');
+    const env = { PINBOT_CONFIG: file, HF_TOKEN_A: TOKEN, HF_TOKEN_B: other, HF_API_URL: sim.url };
+
+    const production = run(['--scope', 'production', 'list'], env);
+    expect(await production.exited()).toBe(0);
+    expect(production.stdout()).toContain('Scope: production');
+    expect(production.stdout()).toContain('Pinned models (production) — 1 of 2 slots used');
+    expect(production.stdout()).toContain('other/model');
+
+    const unknown = run(['--scope=staging', 'list'], env);
+    expect(await unknown.exited()).toBe(1);
+    expect(unknown.stderr()).toContain('There is no scope named staging. Scopes: research, production.');
+    expect(`${production.stdout()}${unknown.stderr()}`).not.toContain(other);
+  });
 });
