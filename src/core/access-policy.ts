@@ -1,5 +1,5 @@
 import type { Decision, Policy } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { samePrincipal, type Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 
 /**
@@ -69,7 +69,7 @@ export class ScopedPolicy implements Policy {
 
   canApprove(proposal: Proposal, who: Principal): Decision {
     const policy = this.settings(proposal.scope);
-    const isRequester = proposal.requester.platform === who.platform && proposal.requester.userId === who.userId;
+    const isRequester = samePrincipal(proposal.requester, who);
     if (isRequester && !policy.requesterCanApprove && who.platform !== 'console') {
       return { allowed: false, reason: 'You asked for this change, and this scope needs someone else to approve it.' };
     }
@@ -79,7 +79,7 @@ export class ScopedPolicy implements Policy {
   }
 
   canCancel(proposal: Proposal, who: Principal): Decision {
-    const isRequester = proposal.requester.platform === who.platform && proposal.requester.userId === who.userId;
+    const isRequester = samePrincipal(proposal.requester, who);
     return isRequester || listed(this.settings(proposal.scope).approvers, who)
       ? ALLOWED
       : { allowed: false, reason: 'Only the person who asked for this change or an approver may cancel it.' };

@@ -2,7 +2,7 @@ import { isPinbotError } from './errors.ts';
 import type { Notifier } from './notifications.ts';
 import { diffLists, listVersion } from './plan.ts';
 import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, PinnedModelsApi, ScopeLock, ScopeSnapshot, SnapshotStore } from './ports.ts';
-import { code, diffSymbol, diffText, strong, text, type CardAction, type Line } from './ui.ts';
+import { diffLine, strong, text, type CardAction, type Line } from './ui.ts';
 
 export interface WatchedScope {
   readonly name: string;
@@ -127,7 +127,7 @@ export class DriftWatcher {
 
 export function driftLines(alert: DriftAlert): Line[] {
   const lines: Line[] = [[strong(`⚠️ The pinned models of scope ${alert.scope} were changed outside pinbot.`)]];
-  for (const line of diffLists(alert.previous.pins, alert.current.pins)) lines.push([text(`${diffSymbol(line)} `), code(diffText(line))]);
+  for (const line of diffLists(alert.previous.pins, alert.current.pins)) lines.push(diffLine(line));
   if (alert.previous.allowed !== alert.current.allowed) {
     lines.push([text(`Slots allowed by the plan: ${alert.previous.allowed} → ${alert.current.allowed}.`)]);
   }

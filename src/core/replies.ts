@@ -5,7 +5,7 @@ import type { ChangeRecord, PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, StatusEntry } from './pinning-service.ts';
-import { code, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
+import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
 export interface ReplyStyle {
@@ -148,7 +148,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       title = [strong('⚠️ Not applied: the pinned list changed after this was proposed')];
       notes.push([text('Nothing was written. Changed since the proposal:')]);
       if (proposal.outcome?.kind === 'stale') {
-        for (const line of proposal.outcome.changedUnderneath) notes.push([text(`${diffSymbol(line)} `), code(diffText(line))]);
+        for (const line of proposal.outcome.changedUnderneath) notes.push(diffLine(line));
         if (proposal.outcome.allowedNow !== proposal.outcome.allowedBefore) {
           notes.push([text(`Slots allowed: ${proposal.outcome.allowedBefore} → ${proposal.outcome.allowedNow}`)]);
         }

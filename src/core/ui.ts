@@ -62,6 +62,11 @@ export function diffSymbol(line: DiffLine): string {
   return line.kind === 'added' ? '+' : line.kind === 'removed' ? '−' : '~';
 }
 
+/** One diff line as rich text: `+ ` and the model in code. */
+export function diffLine(line: DiffLine): Line {
+  return [text(`${diffSymbol(line)} `), code(diffText(line))];
+}
+
 export function diffText(line: DiffLine): string {
   return line.kind === 'compute' ? `${line.modelId} (${line.from} → ${line.to})` : `${line.modelId} (${line.computeType})`;
 }

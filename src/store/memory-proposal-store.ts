@@ -1,4 +1,4 @@
-import type { Principal } from '../core/principal.ts';
+import { samePrincipal, type Principal } from '../core/principal.ts';
 import type { Proposal, ProposalState } from '../core/proposal.ts';
 import type { ProposalPatch, ProposalStore } from '../core/ports.ts';
 
@@ -29,7 +29,7 @@ export class MemoryProposalStore implements ProposalStore {
   async addApproval(id: string, approver: Principal): Promise<Proposal | undefined> {
     const current = this.proposals.get(id);
     if (current?.state !== 'pending') return undefined;
-    if (current.approvals.some((a) => a.platform === approver.platform && a.userId === approver.userId)) return current;
+    if (current.approvals.some((a) => samePrincipal(a, approver))) return current;
     const next: Proposal = { ...current, approvals: [...current.approvals, approver] };
     this.proposals.set(id, next);
     return next;
