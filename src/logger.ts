@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { pino, type Level, type Logger as PinoLogger } from 'pino';
 import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 import type { Logger } from './core/ports.ts';
 
@@ -32,7 +32,7 @@ export function createLogger(options: LoggerOptions): Logger {
       done();
     },
   });
-  return pino(
+  const root = pino(
     {
       level: options.level,
       redact: { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`)], censor: '[redacted]' },
@@ -40,6 +40,27 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     scrubbing,
   );
+  return bindOnFirstLine(root, () => root);
+}
+
+/**
+ * Child loggers bind their fields when they first write a line. Each chat request makes one (its
+ * user, channel, interaction) and most write nothing; a pino child with redaction costs several
+ * microseconds to make, spent on the thread that acks the next request.
+ */
+function bindOnFirstLine(root: PinoLogger, bind: () => PinoLogger): Logger {
+  let bound: PinoLogger | undefined;
+  const logger = (): PinoLogger => (bound ??= bind());
+  const at = (level: Level) => (fields: Record<string, unknown>, message: string): void => {
+    if (root.isLevelEnabled(level)) logger()[level](fields, message);
+  };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => bindOnFirstLine(root, () => logger().child(fields)),
+  };
 }
 
 export function scrub(line: string, secrets: readonly string[]): string {

@@ -20,6 +20,25 @@ describe('createLogger', () => {
     expect(line).toMatchObject({ scope: 'default', proposalId: 'p1', diff: 2, msg: 'proposal created', app: 'pinbot' });
   });
 
+  it('binds nested children in order, and writes nothing below its level', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', secrets: [], sink: out.sink, pretty: false });
+    const request = logger.child({ platform: 'slack', user: 'U1' });
+    const scoped = request.child({ scope: 'research', user: 'U2' });
+    scoped.debug({ hidden: true }, 'not written');
+    request.child({ never: 'logs' });
+    scoped.info({ step: 1 }, 'first');
+    scoped.warn({ step: 2 }, 'second');
+    request.error({}, 'parent');
+    const lines = out.text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line['msg'])).toEqual(['first', 'second', 'parent']);
+    expect(lines[0]).toMatchObject({ platform: 'slack', scope: 'research', user: 'U2', step: 1, level: 30 });
+    expect(lines[1]).toMatchObject({ platform: 'slack', scope: 'research', step: 2, level: 40 });
+    expect(lines[2]).toMatchObject({ platform: 'slack', user: 'U1', level: 50 });
+    expect(lines[2]).not.toHaveProperty('scope');
+    expect(out.text()).not.toContain('never');
+  });
+
   it('scrubs a secret wherever it appears: message, fields, nested objects, error text', () => {
     const out = capture();
     const logger = createLogger({ level: 'debug', secrets: [SECRET, undefined], sink: out.sink, pretty: false });
