@@ -2,6 +2,7 @@
 // discord.js client. Dispatches `/pins list` and times the first callback request on this thread.
 import { slashCommand } from '../test/helpers/discord-interactions.ts';
 import { startDiscordPeer, type DiscordPeer, type PeerRequest } from '../test/helpers/discord-peer.ts';
+import { pause } from './stats.ts';
 import { now, serveWorker } from './worker-rpc.ts';
 
 export type Who = 'pinbot' | 'baseline';
@@ -35,7 +36,7 @@ function watch(peer: DiscordPeer): void {
   };
 }
 
-async function dispatch(arg: { who: Who; count: number }): Promise<DispatchResult> {
+async function dispatch(arg: { who: Who; count: number; thinkMs: number }): Promise<DispatchResult> {
   const peer = peers.get(arg.who);
   if (!peer) throw new Error(`no peer for ${arg.who}`);
   const timed = Array.from({ length: arg.count }, () => {
@@ -59,6 +60,7 @@ async function dispatch(arg: { who: Who; count: number }): Promise<DispatchResul
   })]);
   clearTimeout(timer);
   for (const item of timed) waiting.delete(item.token);
+  if (arg.thinkMs > 0) await pause(arg.thinkMs);
   return { firstResponse: results.map((r) => r.first), answered: arg.who === 'pinbot' ? results.map((r) => r.answered) : [] };
 }
 

@@ -6,7 +6,8 @@ import { loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/core/ports.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
-import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import type { HfSideHandlers } from './hf-side.ts';
+import { startWorker } from './worker-rpc.ts';
 
 export const HF_TOKEN = 'hf_BenchmarkTokenNotSecret0000000000';
 export const SLACK_BOT_TOKEN = 'xoxb-1000000001-2000000002-BenchBotToken';
@@ -14,7 +15,6 @@ export const SLACK_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
 export interface PinbotUnderTest {
   readonly pinbot: Pinbot;
-  readonly simulator: Simulator;
   readonly logger: Logger;
   close(): Promise<void>;
 }
@@ -26,10 +26,12 @@ function discardingSink(): Writable {
 
 /**
  * pinbot as `src/main.ts` builds it (real PinningService, HF client, SQLite store in a temp file,
- * pino at `info`), pointed at an HF simulator whose quota never gets in the way.
+ * pino at `info`), pointed at an HF simulator whose quota never gets in the way. The simulator
+ * runs in a worker thread (hf-side.ts), as Hugging Face runs elsewhere in production.
  */
 export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
-  const simulator = await startSimulator({ loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 1_000_000, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+  const hf = startWorker<HfSideHandlers>(new URL('./hf-side.ts', import.meta.url));
+  const simulator = await hf.call('start', { loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 1_000_000, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
   const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-'));
   const env = { HF_TOKEN, HF_API_URL: simulator.url, DATABASE_URL: join(dir, 'pinbot.sqlite'), PORT: '0', LOG_LEVEL: 'info' };
   const config = loadConfig(env);
@@ -37,11 +39,11 @@ export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
   const pinbot = await buildPinbot(config, { env, logger });
   return {
     pinbot,
-    simulator,
     logger,
     close: async () => {
       await pinbot.close();
-      await simulator.close();
+      await hf.call('close', null);
+      await hf.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,10 @@
-// Worker thread: Slack. Sends signed slash commands to an app and receives what the app sends
-// back (Web API calls, response_url posts), timing both on this thread's clock.
+// Worker thread: Slack's sender. Sends signed slash commands to an app and times the acks; the
+// app's answers arrive at slack-api-side.ts, on another thread, which reports them here.
+import type { MessagePort } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { commandBody, slackSignature } from '../test/helpers/slack-requests.ts';
-import { startSlackStub, type SlackArrival, type SlackStub } from './slack-stub.ts';
+import { pause } from './stats.ts';
+import type { Answer } from './slack-api-side.ts';
 import { now, serveWorker } from './worker-rpc.ts';
 
 export type Shape = 'list' | 'add';
@@ -14,6 +16,8 @@ export interface BurstRequest {
   readonly count: number;
   /** Wait for pinbot's answer (the card for `add`, the response_url post for `list`). */
   readonly follows: boolean;
+  /** Idle time after the burst (after its answers, when followed) before it counts as done. */
+  readonly thinkMs: number;
 }
 
 export interface BurstResult {
@@ -28,19 +32,18 @@ export interface BurstResult {
 const USER = { id: 'U0BENCH001', username: 'bench' };
 const CHANNEL = 'C0BENCH001';
 
-let stub: SlackStub | undefined;
+/** Where the answers go: the `response_url`s are made from it. */
+let slackUrl: string | undefined;
 const pools = new Map<number, Pool>();
 const waiting = new Map<number, { shape: Shape; resolve: (at: number) => void }>();
 let nextId = 1;
 
-function arrived(arrival: SlackArrival): void {
-  const match = /\/r(\d+)$/.exec(arrival.path) ?? /bench\/m-(\d+)\b/.exec(arrival.text);
-  const id = match?.[1] !== undefined ? Number(match[1]) : undefined;
-  const entry = id !== undefined ? waiting.get(id) : undefined;
-  if (id === undefined || !entry) return;
-  if (entry.shape === 'add' ? arrival.kind !== 'chat.postMessage' : arrival.kind !== 'response') return;
-  waiting.delete(id);
-  entry.resolve(arrival.at);
+function arrived(answer: Answer): void {
+  const entry = waiting.get(answer.id);
+  if (!entry) return;
+  if (entry.shape === 'add' ? answer.kind !== 'chat.postMessage' : answer.kind !== 'response') return;
+  waiting.delete(answer.id);
+  entry.resolve(answer.at);
 }
 
 function pool(port: number): Pool {
@@ -52,8 +55,8 @@ function pool(port: number): Pool {
 }
 
 async function burst(request: BurstRequest): Promise<BurstResult> {
-  if (!stub) throw new Error('slack side not started');
-  const base = stub.url;
+  const base = slackUrl;
+  if (base === undefined) throw new Error('slack side not started');
   const prepared = Array.from({ length: request.count }, () => {
     const id = nextId++;
     const text = request.shape === 'list' ? 'list' : `add bench/m-${id}`;
@@ -93,19 +96,19 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
     clearTimeout(timer);
     done = at.map((arrivedAt, index) => Math.max(0, arrivedAt - (acks[index]?.acked ?? arrivedAt)));
   }
+  if (request.thinkMs > 0) await pause(request.thinkMs);
   return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000 };
 }
 
 const handlers = {
-  start: async (_: null) => {
-    stub = await startSlackStub(now);
-    stub.onArrival(arrived);
-    return { url: stub.url, apiUrl: stub.apiUrl };
+  start: async ({ answers, url }: { answers: MessagePort; url: string }) => {
+    slackUrl = url;
+    answers.on('message', arrived);
+    return null;
   },
   burst,
   close: async (_: null) => {
     for (const p of pools.values()) await p.close();
-    await stub?.close();
     return null;
   },
 };

@@ -1,4 +1,4 @@
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, type Transferable } from 'node:worker_threads';
 
 /**
  * The chat platform's side of a benchmark runs in a worker thread: its clock and event loop are
@@ -12,7 +12,8 @@ interface Call { readonly id: number; readonly method: string; readonly arg: unk
 type Reply = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
 
 export interface WorkerClient<H extends Handlers> {
-  call<M extends keyof H & string>(method: M, arg: Parameters<H[M]>[0]): Promise<Awaited<ReturnType<H[M]>>>;
+  /** `transfer` lists what `arg` hands over rather than copies (a MessagePort). */
+  call<M extends keyof H & string>(method: M, arg: Parameters<H[M]>[0], transfer?: readonly Transferable[]): Promise<Awaited<ReturnType<H[M]>>>;
   close(): Promise<void>;
 }
 
@@ -32,10 +33,10 @@ export function startWorker<H extends Handlers>(file: URL): WorkerClient<H> {
     pending.clear();
   });
   return {
-    call: (method, arg) => new Promise((resolve, reject) => {
+    call: (method, arg, transfer = []) => new Promise((resolve, reject) => {
       const id = ++next;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, arg } satisfies Call);
+      worker.postMessage({ id, method, arg } satisfies Call, [...transfer]);
     }),
     close: async () => {
       await worker.terminate();
