@@ -12,6 +12,7 @@ import { registerCommand } from './command-handler.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
 import { createInFlight } from './in-flight.ts';
+import { createSlackFetch } from './slack-fetch.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
 
@@ -64,6 +65,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   }
 
   const routes = options.routes ?? [HEALTH_ROUTE];
+  const slackFetch = createSlackFetch();
   const inFlight = createInFlight(logger);
   let groupsOf: GroupsOf = noGroups;
   const deps: SlackHandlerDeps = {
@@ -81,7 +83,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
         }),
     logger: createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]),
     logLevel: LogLevel.WARN,
-    clientOptions: webClientOptions(config.apiUrl),
+    clientOptions: webClientOptions(config.apiUrl, slackFetch.fetch),
     convoStore: false,
     // auth.test runs in init(), so a wrong bot token fails start-up instead of the first click.
     deferInitialization: true,
@@ -92,7 +94,12 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   if (options.lookUpUserGroups === true) groupsOf = slackUserGroups(app.client, logger);
   registerCommand(app, deps);
   registerActions(app, deps);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await slackFetch.close();
+    throw error;
+  }
 
   const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
   const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
@@ -104,6 +111,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       await app.start();
     } catch (error) {
       await health.close();
+      await slackFetch.close();
       throw error;
     }
     logger.info({ port: health.port, mode: 'socket' }, 'slack adapter started');
@@ -115,11 +123,16 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
         await app.stop();
         await inFlight.drain(DRAIN_TIMEOUT_MS);
         await health.close();
+        await slackFetch.close();
       },
     };
   }
 
-  const server = (await app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
+  const server = await (app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) }) as Promise<Server>)
+    .catch(async (error: unknown) => {
+      await slackFetch.close();
+      throw error;
+    });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, mode: 'http' }, 'slack adapter started');
   return {
@@ -131,13 +144,15 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       server.closeIdleConnections();
       await inFlight.drain(DRAIN_TIMEOUT_MS);
       await closed;
+      await slackFetch.close();
     },
   };
 }
 
 /** Interactive paths must not wait half an hour on retries (notes/slack.md §5). */
-export function webClientOptions(apiUrl: string | undefined): webApi.WebClientOptions {
+export function webClientOptions(apiUrl: string | undefined, fetchFn?: typeof fetch): webApi.WebClientOptions {
   return {
+    ...(fetchFn !== undefined ? { fetch: fetchFn } : {}),
     ...(apiUrl !== undefined ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
     retryConfig: { retries: 1 },
     timeout: 5000,
