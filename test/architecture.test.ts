@@ -44,7 +44,9 @@ describe('import direction', () => {
   });
 
   it('keeps adapters from importing each other', () => {
-    const adapters = readdirSync(join(SRC, 'adapters'));
+    // Each directory is an adapter; files beside them (ack-first.ts) are shared by all of them.
+    const adapters = readdirSync(join(SRC, 'adapters')).filter((name) => statSync(join(SRC, 'adapters', name)).isDirectory());
+    expect(adapters).toEqual(expect.arrayContaining(['console', 'discord', 'slack']));
     const violations = adapters.flatMap((adapter) =>
       sourceFiles(join(SRC, 'adapters', adapter)).flatMap((file) =>
         importsOf(file)

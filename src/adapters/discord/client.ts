@@ -5,6 +5,7 @@ import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
+import { createAckFirst } from '../ack-first.ts';
 import { renderProposalCard } from '../../core/replies.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
@@ -13,6 +14,12 @@ import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './re
 
 /** Discord wants a first answer within 3 s; work still running after this is deferred first. */
 const ACK_DEADLINE_MS = 1500;
+const INTERACTION_CALLBACK = /^\/interactions\/(\d+)\/[^/]+\/callback(?:\?|$)/;
+
+/** The interaction a REST request acknowledges (`POST /interactions/:id/:token/callback`), if any. */
+export function interactionAcknowledgedBy(path: string): string | undefined {
+  return INTERACTION_CALLBACK.exec(path)?.[1];
+}
 
 export interface StartDiscordOptions {
   readonly service: PinningService;
@@ -59,18 +66,27 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   });
 
   const channels = new ChannelMessages(client, logger);
+  const ackFirst = createAckFirst();
   const handle = createInteractionHandler({
     service: options.service,
     scopeFor: options.scopeFor,
     channels,
     logger,
     ackDeadlineMs: options.ackDeadlineMs ?? ACK_DEADLINE_MS,
+    turn: ackFirst.turn,
     secrets,
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
   });
   const inFlight = new Set<Promise<void>>();
+  /** Interactions not yet acknowledged, by id: their first callback is answered, or their handler ends. */
+  const unanswered = new Map<string, () => void>();
+  const answered = (interactionId: string): void => {
+    unanswered.get(interactionId)?.();
+    unanswered.delete(interactionId);
+  };
   client.on(Events.InteractionCreate, (interaction) => {
-    const work = handle(interaction);
+    unanswered.set(interaction.id, ackFirst.hold());
+    const work = handle(interaction).finally(() => answered(interaction.id));
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   });
@@ -80,6 +96,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   client.rest.on(RESTEvents.RateLimited, (info) =>
     logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'discord rate limit: request queued'));
   client.rest.on(RESTEvents.Response, (request, response) => {
+    const acknowledged = interactionAcknowledgedBy(request.path);
+    if (acknowledged !== undefined) answered(acknowledged);
     if (response.status === 429) {
       logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'discord answered 429: request retried after the wait');
     }

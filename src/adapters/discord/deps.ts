@@ -11,6 +11,8 @@ export interface HandlerDeps {
   readonly logger: Logger;
   /** Longer work than this is acknowledged first (deferred), then finished by an edit. */
   readonly ackDeadlineMs: number;
+  /** Waits for the next stretch of acknowledged work to be allowed (acks go first: ack-first.ts). */
+  readonly turn: () => Promise<void>;
   /** Strings that must never reach a log line (the bot token). */
   readonly secrets: readonly string[];
   /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */

@@ -21,6 +21,7 @@ const UNBOUND_CHANNEL = 'This channel is not bound to a pinbot scope, so /pins d
 export async function handleSlashCommand(interaction: ChatInputCommandInteraction, deps: HandlerDeps, log: Logger): Promise<void> {
   if (interaction.commandName !== COMMAND_NAME) return;
   if (!(await attempt(log, 'deferReply', () => interaction.deferReply({ flags: MessageFlags.Ephemeral })))) return;
+  await deps.turn();
   const answer = (payload: TextPayload) => attempt(log, 'editReply', () => interaction.editReply(payload));
 
   const channel: ChannelRef = { platform: 'discord', channelId: interaction.channelId };
@@ -33,6 +34,7 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
     const command = optionsToCommand(readPinsOptions(interaction));
     const scoped = log.child({ scope, verb: command.verb });
     const result = await deps.service.execute(command, { scope, principal: principalOf(interaction), channel });
+    await deps.turn();
     if (result.kind === 'proposal') {
       await postProposal(interaction, result.proposal, deps, scoped);
       return;

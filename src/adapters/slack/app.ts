@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
@@ -11,6 +11,7 @@ import { createBoltLogger } from './bolt-logger.ts';
 import { registerCommand } from './command-handler.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
+import { createAckFirst } from '../ack-first.ts';
 import { createInFlight } from './in-flight.ts';
 import { createSlackFetch } from './slack-fetch.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
@@ -66,10 +67,11 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
 
   const routes = options.routes ?? [HEALTH_ROUTE];
   const slackFetch = createSlackFetch();
-  const inFlight = createInFlight(logger);
+  const ackFirst = createAckFirst();
+  const inFlight = createInFlight(logger, ackFirst.turn);
   let groupsOf: GroupsOf = noGroups;
   const deps: SlackHandlerDeps = {
-    service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, groupsOf: (userId) => groupsOf(userId),
+    service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, turn: ackFirst.turn, groupsOf: (userId) => groupsOf(userId),
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
   };
 
@@ -133,6 +135,11 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       await slackFetch.close();
       throw error;
     });
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    const answered = ackFirst.hold();
+    response.once('finish', answered);
+    response.once('close', answered);
+  });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, mode: 'http' }, 'slack adapter started');
   return {

@@ -36,6 +36,7 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
   const context: RequestContext = { scope, principal, channel };
   try {
     const result = await deps.service.execute(parseCommand(payload.text.trim()), context);
+    await deps.turn();
     if (result.kind === 'proposal') {
       await postProposalCard(client, respond, deps.service, result.proposal, logger.child({ scope }));
     } else {

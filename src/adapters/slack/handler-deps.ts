@@ -16,6 +16,8 @@ export interface SlackHandlerDeps {
   readonly logger: Logger;
   /** Runs work that continues after the ack, so that `stop()` can wait for it. */
   readonly track: (work: () => Promise<void>) => Promise<void>;
+  /** Waits for the next stretch of acknowledged work to be allowed (acks go first: ack-first.ts). */
+  readonly turn: () => Promise<void>;
   /** The user groups a user is in, for policies that name `slack:S…` groups. */
   readonly groupsOf: GroupsOf;
   /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */

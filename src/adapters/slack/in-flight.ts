@@ -8,13 +8,12 @@ export interface InFlight {
   drain(timeoutMs: number): Promise<void>;
 }
 
-export function createInFlight(logger: Logger): InFlight {
+/** `turn` lets the work begin: after the ack's bytes have left, and after waiting acks (see ack-first.ts). */
+export function createInFlight(logger: Logger, turn: () => Promise<void>): InFlight {
   const running = new Set<Promise<void>>();
   return {
     track: async (work) => {
-      // Bolt writes the ack's bytes only when the current job yields; start the work on the next
-      // turn of the event loop so Slack gets its answer before parsing and I/O begin.
-      const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch((error: unknown) => {
+      const promise = turn().then(work).catch((error: unknown) => {
         logger.error({ error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown failure' }, 'slack handler failed');
       });
       running.add(promise);

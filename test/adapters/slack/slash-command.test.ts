@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ALICE, mrkdwnOf, blocksOf, UNBOUND_CHANNEL, useSlackHarness } from './slack-harness.ts';
 
@@ -55,5 +56,21 @@ describe('Slack /pins commands that answer only the asker', () => {
     expect(mrkdwnOf(blocksOf(reply))).toContain('list');
     expect(mrkdwnOf(blocksOf(reply))).toContain('`/pins help`');
     expect(h.pinbot.clientRequests()).toHaveLength(0);
+  });
+
+  it('still answers while another request stalls before its ack (acks go first, but not forever)', async () => {
+    const h = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
+    // A request whose body never finishes: Bolt can never ack it.
+    const stalled = connect(h.slack.port, '127.0.0.1');
+    await new Promise<void>((resolve) => stalled.once('connect', resolve));
+    stalled.write('POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\ncommand=%2Fpins');
+    try {
+      const answer = await h.command('list');
+      expect(answer.status).toBe(200);
+      const reply = await h.response(answer.responseUrl);
+      expect(mrkdwnOf(blocksOf(reply))).toContain('`gpt2`');
+    } finally {
+      stalled.destroy();
+    }
   });
 });
