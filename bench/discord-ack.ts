@@ -34,6 +34,7 @@ const LEVELS = ALL_LEVELS.filter((level) => {
   return wanted === undefined || wanted.trim() === '' || wanted.split(',').map((part) => part.trim()).includes(String(level.count));
 });
 const ROUNDS = 10;
+const WARM_UP_PASSES = 3;
 
 export async function benchDiscordAck(log: (line: string) => void): Promise<BenchResult> {
   const side = startWorker<DiscordSideHandlers>(new URL('./discord-side.ts', import.meta.url));
@@ -64,8 +65,11 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     }
   };
   try {
-    for (const who of ['pinbot', 'baseline'] as const) {
-      for (const level of ALL_LEVELS) await run(who, level, false);
+    // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
+    for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
+      for (const who of ['pinbot', 'baseline'] as const) {
+        for (const level of ALL_LEVELS) await run(who, level, false);
+      }
     }
     for (const level of LEVELS) {
       for (let r = 0; r < ROUNDS; r++) {

@@ -68,7 +68,10 @@ const handlers = {
   start: async (_: null) => {
     const apiUrls: Record<string, string> = {};
     for (const who of ['pinbot', 'baseline'] as const) {
-      const peer = await startDiscordPeer();
+      // Longer than a round: pinbot's rounds last seconds (its answer edits go out at discord.js's 50
+      // requests per second), and with Node's 5 s default its connections would have expired
+      // before its next round, while the baseline's short rounds kept theirs.
+      const peer = await startDiscordPeer({ keepAliveMs: 60_000 });
       watch(peer);
       peers.set(who, peer);
       apiUrls[who] = peer.apiUrl;

@@ -53,6 +53,8 @@ export interface GatewayFrame {
 export interface DiscordPeerOptions {
   /** Roles of the guild besides @everyone, sent in GUILD_CREATE. */
   readonly roles?: readonly { id: string; name: string }[];
+  /** How long an idle REST connection stays open (Node's default, 5 s, unless set). */
+  readonly keepAliveMs?: number;
 }
 
 export interface DiscordPeer {
@@ -191,6 +193,7 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
     });
   });
 
+  if (options.keepAliveMs !== undefined) server.keepAliveTimeout = options.keepAliveMs;
   const gateway = new WebSocketServer({ server });
   gateway.on('connection', (socket) => {
     sequence.set(socket, 0);
