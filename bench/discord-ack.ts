@@ -21,9 +21,11 @@ interface Level {
 }
 
 const SINGLES_PER_ROUND = 40;
-const THINK_MS = 5;
+const THINK_MS = 25;
+const SHORT_THINK_MS = 5;
 const ALL_LEVELS: readonly Level[] = [
   { label: 'N=1', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: THINK_MS, targeted: true },
+  { label: 'N=1 5 ms apart', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: SHORT_THINK_MS, targeted: false },
   { label: 'N=1 back-to-back', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: 0, targeted: false },
   { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true },
   { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true },

@@ -24,9 +24,9 @@ interface Samples {
 
 /**
  * One load level. N = 1 runs single requests in sequence, so that one round gives a distribution:
- * each is sent after the previous one's answer arrived and a user's think time, so that no request
- * lands on another's remaining work (that overlap is what N = 50 and 200 measure). The same singles
- * sent back to back are measured too, as context.
+ * each is sent after the previous one's answer arrived and a think time, so that no request lands
+ * on another's remaining work (that overlap is what N = 50 and 200 measure). The same singles 5 ms
+ * apart and back to back are measured too, as context.
  */
 interface Level {
   readonly label: string;
@@ -39,10 +39,14 @@ interface Level {
   readonly rounds: number;
 }
 
-const SINGLES_PER_ROUND = 60;
-const THINK_MS = 5;
+const SINGLES_PER_ROUND = 40;
+/** An idle bot: what the previous request's work leaves behind has settled (it takes 5-25 ms). */
+const THINK_MS = 25;
+/** Shorter think time, shown as context: the previous request's work still shows. */
+const SHORT_THINK_MS = 5;
 const ALL_LEVELS: readonly Level[] = [
   { label: 'N=1', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: THINK_MS, targeted: true, rounds: 10 },
+  { label: 'N=1 5 ms apart', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: SHORT_THINK_MS, targeted: false, rounds: 10 },
   { label: 'N=1 back-to-back', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: 0, targeted: false, rounds: 10 },
   { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true, rounds: 30 },
   { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true, rounds: 20 },
