@@ -6,36 +6,16 @@ import { startDiscord } from '../src/adapters/discord/client.ts';
 import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
+import { listFromEnv, loadLevels, type Level } from './levels.ts';
 import { percentile, round, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
 
 const DISCORD_TOKEN = 'MTExMTExMTExMTExMTExMTEx.Bench.DiscordTokenNotSecret';
-/** As for Slack (slack-ack.ts): N = 1 singles with a think time are the measure, back to back is context. */
-interface Level {
-  readonly label: string;
-  readonly count: number;
-  readonly bursts: number;
-  readonly thinkMs: number;
-  readonly targeted: boolean;
-}
-
-const SINGLES_PER_ROUND = 40;
-const THINK_MS = 25;
-const SHORT_THINK_MS = 5;
-const ALL_LEVELS: readonly Level[] = [
-  { label: 'N=1', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: THINK_MS, targeted: true },
-  { label: 'N=1 5 ms apart', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: SHORT_THINK_MS, targeted: false },
-  { label: 'N=1 back-to-back', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: 0, targeted: false },
-  { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true },
-  { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true },
-];
+/** An N = 200 round lasts ~4 s for pinbot (its answer edits are paced at 50 per second): 10 rounds each. */
+const ALL_LEVELS = loadLevels({ singles: 10, n50: 10, n200: 10 });
 /** BENCH_DISCORD_LEVELS=1,200 narrows the run, e.g. to profile one case. */
-const LEVELS = ALL_LEVELS.filter((level) => {
-  const wanted = process.env['BENCH_DISCORD_LEVELS'];
-  return wanted === undefined || wanted.trim() === '' || wanted.split(',').map((part) => part.trim()).includes(String(level.count));
-});
-const ROUNDS = 10;
+const LEVELS = listFromEnv('BENCH_DISCORD_LEVELS', ALL_LEVELS, (level) => String(level.count));
 const WARM_UP_PASSES = 3;
 
 export async function benchDiscordAck(log: (line: string) => void): Promise<BenchResult> {
@@ -74,10 +54,10 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       }
     }
     for (const level of LEVELS) {
-      for (let r = 0; r < ROUNDS; r++) {
+      for (let r = 0; r < level.rounds; r++) {
         for (const who of (r % 2 === 0 ? ['pinbot', 'baseline'] : ['baseline', 'pinbot']) as Who[]) await run(who, level, true);
       }
-      log(`  discord list ${level.label}: ${ROUNDS} rounds each`);
+      log(`  discord list ${level.label}: ${level.rounds} rounds each`);
     }
   } finally {
     await pinbot.stop();

@@ -9,6 +9,7 @@ import { startSlack } from '../src/adapters/slack/app.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './pinbot-under-test.ts';
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
+import { listFromEnv, loadLevels, type Level } from './levels.ts';
 import { median, percentile, round, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
@@ -22,46 +23,12 @@ interface Samples {
   readonly throughput: number[];
 }
 
-/**
- * One load level. N = 1 runs single requests in sequence, so that one round gives a distribution:
- * each is sent after the previous one's answer arrived and a think time, so that no request lands
- * on another's remaining work (that overlap is what N = 50 and 200 measure). The same singles 5 ms
- * apart and back to back are measured too, as context.
- */
-interface Level {
-  readonly label: string;
-  readonly count: number;
-  readonly bursts: number;
-  readonly thinkMs: number;
-  /** Rows for this level are measured against the targets. */
-  readonly targeted: boolean;
-  /** Rounds per app: bursts are cheap, and more of them keep one disturbed round from setting the p99. */
-  readonly rounds: number;
-}
-
-const SINGLES_PER_ROUND = 40;
-/** An idle bot: what the previous request's work leaves behind has settled (it takes 5-25 ms). */
-const THINK_MS = 25;
-/** Shorter think time, shown as context: the previous request's work still shows. */
-const SHORT_THINK_MS = 5;
-const ALL_LEVELS: readonly Level[] = [
-  { label: 'N=1', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: THINK_MS, targeted: true, rounds: 10 },
-  { label: 'N=1 5 ms apart', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: SHORT_THINK_MS, targeted: false, rounds: 10 },
-  { label: 'N=1 back-to-back', count: 1, bursts: SINGLES_PER_ROUND, thinkMs: 0, targeted: false, rounds: 10 },
-  { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true, rounds: 30 },
-  { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true, rounds: 20 },
-];
+/** Bursts are cheap on Slack: more rounds at N = 50 and 200. */
+const ALL_LEVELS = loadLevels({ singles: 10, n50: 30, n200: 20 });
 /** BENCH_SLACK_LEVELS=1,200 and BENCH_SLACK_SHAPES=list narrow the run, e.g. to profile one case. */
 const LEVELS = listFromEnv('BENCH_SLACK_LEVELS', ALL_LEVELS, (level) => String(level.count));
 const SHAPES = listFromEnv('BENCH_SLACK_SHAPES', ['list', 'add'] as const, (shape) => shape);
 const WARM_UP_PASSES = 4;
-
-function listFromEnv<T>(name: string, all: readonly T[], keyOf: (item: T) => string): readonly T[] {
-  const value = process.env[name];
-  if (value === undefined || value.trim() === '') return all;
-  const wanted = new Set(value.split(',').map((part) => part.trim()));
-  return all.filter((item) => wanted.has(keyOf(item)));
-}
 
 export interface BenchResult {
   readonly rows: Row[];
