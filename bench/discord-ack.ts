@@ -1,12 +1,12 @@
 // Discord: INTERACTION_CREATE on the test gateway → first callback request at the REST peer,
-// for pinbot's client and for a bare discord.js client that only defers, in alternating rounds.
+// for pinbot's client and for a bare discord.js client that only defers, burst by burst in turn.
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { startDiscord } from '../src/adapters/discord/client.ts';
 import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
-import { listFromEnv, loadLevels, type Level } from './levels.ts';
+import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
 import { percentile, round, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
@@ -37,26 +37,22 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   await ready;
 
   const samples = new Map<string, { first: number[]; answered: number[] }>();
-  const run = async (who: Who, level: Level, keep: boolean) => {
-    const into = samples.get(`${who}/${level.label}`) ?? { first: [], answered: [] };
-    if (keep) samples.set(`${who}/${level.label}`, into);
-    for (let i = 0; i < level.bursts; i++) {
+  /** One round at `level` for both apps, burst by burst in turn; `keep` records it (not in the warm-up). */
+  const run = (level: Level, round: number, keep: boolean) =>
+    alternateRound(level, round, ['pinbot', 'baseline'], async (who: Who) => {
+      const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? { first: [], answered: [] };
+      if (keep) samples.set(`${who}/${level.label}`, into);
       const result = await side.call('dispatch', { who, count: level.count, thinkMs: level.thinkMs });
       into.first.push(...result.firstResponse);
       into.answered.push(...result.answered);
-    }
-  };
+    });
   try {
     // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
     for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
-      for (const who of ['pinbot', 'baseline'] as const) {
-        for (const level of ALL_LEVELS) await run(who, level, false);
-      }
+      for (const level of ALL_LEVELS) await run(level, pass, false);
     }
     for (const level of LEVELS) {
-      for (let r = 0; r < level.rounds; r++) {
-        for (const who of (r % 2 === 0 ? ['pinbot', 'baseline'] : ['baseline', 'pinbot']) as Who[]) await run(who, level, true);
-      }
+      for (let r = 0; r < level.rounds; r++) await run(level, r, true);
       log(`  discord list ${level.label}: ${level.rounds} rounds each`);
     }
   } finally {

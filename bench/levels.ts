@@ -14,6 +14,8 @@ export interface Level {
   readonly targeted: boolean;
   /** Rounds per app: more of them keep one disturbed round from setting the p99. */
   readonly rounds: number;
+  /** The apps take turns burst by burst rather than round by round: see `alternateRound`. */
+  readonly turnEachBurst: boolean;
 }
 
 const SINGLES_PER_ROUND = 40;
@@ -25,14 +27,35 @@ const SHORT_THINK_MS = 5;
 /** The three N = 1 levels, then N = 50 and N = 200 with their rounds. */
 export function loadLevels(rounds: { singles: number; n50: number; n200: number }): readonly Level[] {
   const single = (label: string, thinkMs: number, targeted: boolean): Level =>
-    ({ label, count: 1, bursts: SINGLES_PER_ROUND, thinkMs, targeted, rounds: rounds.singles });
+    ({ label, count: 1, bursts: SINGLES_PER_ROUND, thinkMs, targeted, rounds: rounds.singles, turnEachBurst: targeted });
   return [
     single('N=1', THINK_MS, true),
     single('N=1 5 ms apart', SHORT_THINK_MS, false),
     single('N=1 back-to-back', 0, false),
-    { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true, rounds: rounds.n50 },
-    { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true, rounds: rounds.n200 },
+    { label: 'N=50', count: 50, bursts: 1, thinkMs: 0, targeted: true, rounds: rounds.n50, turnEachBurst: false },
+    { label: 'N=200', count: 200, bursts: 1, thinkMs: 0, targeted: true, rounds: rounds.n200, turnEachBurst: false },
   ];
+}
+
+/**
+ * One round of `level` for both apps, who goes first swapping each round. With `turnEachBurst` the
+ * apps take turns burst by burst (swapping who goes first each time): the machine's background
+ * work comes in spells of a few hundred ms, and with rounds of 40 singles per app (~1.5 s) one
+ * spell landed on one app's round only, and its few slow acks set that app's N = 1 p99
+ * (bench/README.md). The context singles (5 ms apart, back to back) stay in rounds of one app: they
+ * show what an app's previous request leaves behind, so the other app's must not come between.
+ */
+export async function alternateRound<Who>(level: Level, round: number, apps: readonly [Who, Who], burst: (who: Who) => Promise<void>): Promise<void> {
+  const inOrder = (step: number) => (step % 2 === 0 ? apps : ([apps[1], apps[0]] as const));
+  if (!level.turnEachBurst) {
+    for (const who of inOrder(round)) {
+      for (let i = 0; i < level.bursts; i++) await burst(who);
+    }
+    return;
+  }
+  for (let i = 0; i < level.bursts; i++) {
+    for (const who of inOrder(round + i)) await burst(who);
+  }
 }
 
 /** `all`, narrowed to the items whose key an environment variable lists (comma-separated), if set. */

@@ -1,5 +1,5 @@
 // Slack ack latency: signed `/pins list` and `/pins add` against pinbot's real Bolt app, and the
-// same requests against a bare Bolt app that only acks, in alternating rounds in one process.
+// same requests against a bare Bolt app that only acks, burst by burst in turn, in one process.
 // Slack itself (sender and Web API) runs in a worker thread: see worker-rpc.ts.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,7 @@ import { startSlack } from '../src/adapters/slack/app.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './pinbot-under-test.ts';
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
-import { listFromEnv, loadLevels, type Level } from './levels.ts';
+import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
 import { median, percentile, round, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
@@ -66,39 +66,32 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
   const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
 
   const empty = (): Samples => ({ ack: [], done: [], throughput: [] });
-  const run = async (who: Who, shape: Shape, level: Level, into: Samples) => {
-    const request = { port: ports[who], secret: SLACK_SIGNING_SECRET, shape, follows: who === 'pinbot', thinkMs: level.thinkMs };
-    for (let i = 0; i < level.bursts; i++) {
-      const result = await side.call('burst', { ...request, count: level.count });
+  const results = new Map<string, Samples>();
+  const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
+  /** One round of `shape` at `level` for both apps; `keep` records it (not in the warm-up). */
+  const run = (shape: Shape, level: Level, round: number, keep: boolean) =>
+    alternateRound(level, round, ['pinbot', 'baseline'], async (who: Who) => {
+      const into = keep ? results.get(key(who, shape, level)) ?? empty() : empty();
+      if (keep) results.set(key(who, shape, level), into);
+      const result = await side.call('burst', {
+        port: ports[who], secret: SLACK_SIGNING_SECRET, shape, count: level.count, follows: who === 'pinbot', thinkMs: level.thinkMs,
+      });
       into.ack.push(...result.ack);
       into.done.push(...result.done);
       into.throughput.push(result.throughput);
-    }
-  };
+    });
 
-  const results = new Map<string, Samples>();
-  const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
   try {
     // Warm-up: JIT, connection pools, SQLite pages, on both apps. One pass was not enough: the
     // first measured N=200 rounds still acked at 2-4x the steady p50, which decided the p99.
     for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
-      for (const who of ['pinbot', 'baseline'] as const) {
-        for (const shape of SHAPES) {
-          for (const level of ALL_LEVELS) await run(who, shape, level, empty());
-        }
+      for (const shape of SHAPES) {
+        for (const level of ALL_LEVELS) await run(shape, level, pass, false);
       }
     }
     for (const level of LEVELS) {
       for (const shape of SHAPES) {
-        for (let r = 0; r < level.rounds; r++) {
-          // Alternate who goes first, so neither always runs right after the other's burst.
-          const order: Who[] = r % 2 === 0 ? ['pinbot', 'baseline'] : ['baseline', 'pinbot'];
-          for (const who of order) {
-            const samples = results.get(key(who, shape, level)) ?? empty();
-            results.set(key(who, shape, level), samples);
-            await run(who, shape, level, samples);
-          }
-        }
+        for (let r = 0; r < level.rounds; r++) await run(shape, level, r, true);
         log(`  slack ${shape} ${level.label}: ${level.rounds} rounds each`);
       }
     }

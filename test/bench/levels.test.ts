@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { alternateRound, loadLevels, type Level } from '../../bench/levels.ts';
+
+const levels = loadLevels({ singles: 10, n50: 30, n200: 20 });
+
+function levelNamed(label: string): Level {
+  const level = levels.find((candidate) => candidate.label === label);
+  if (!level) throw new Error(`no level ${label}`);
+  return level;
+}
+
+async function orderOf(level: Level, round: number): Promise<string> {
+  const order: string[] = [];
+  await alternateRound(level, round, ['p', 'b'], async (who) => {
+    order.push(who);
+  });
+  return order.join('');
+}
+
+describe('bench load levels', () => {
+  it('takes turns single by single at the targeted N = 1, swapping who goes first each time', async () => {
+    const singles = { ...levelNamed('N=1'), bursts: 4 };
+    expect(await orderOf(singles, 0)).toBe('pbbppbbp');
+    expect(await orderOf(singles, 1)).toBe('bppbbppb');
+  });
+
+  it('keeps the context singles in rounds of one app, swapping who goes first each round', async () => {
+    const context = { ...levelNamed('N=1 back-to-back'), bursts: 3 };
+    expect(await orderOf(context, 0)).toBe('pppbbb');
+    expect(await orderOf(context, 1)).toBe('bbbppp');
+  });
+
+  it('runs one burst per app and round at N = 50 and N = 200', async () => {
+    expect(await orderOf(levelNamed('N=200'), 0)).toBe('pb');
+    expect(await orderOf(levelNamed('N=50'), 1)).toBe('bp');
+  });
+
+  it('turns burst by burst only where the targets are measured on singles', () => {
+    expect(levels.filter((level) => level.turnEachBurst).map((level) => level.label)).toEqual(['N=1']);
+    expect(levels.filter((level) => level.targeted).map((level) => level.label)).toEqual(['N=1', 'N=50', 'N=200']);
+  });
+});
