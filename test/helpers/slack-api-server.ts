@@ -37,6 +37,8 @@ export interface SlackApiServer {
   setSocketModeUrl(url: string): void;
   /** The user groups `usergroups.list` reports, with their members. */
   setUserGroups(groups: readonly { id: string; users: readonly string[] }[]): void;
+  /** Connections clients hold open to this server now (keep-alive ones included). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,9 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
     setUserGroups: (groups) => {
       userGroups = groups;
     },
+    openConnections: () => new Promise((resolve, reject) => {
+      server.getConnections((error, count) => (error ? reject(error) : resolve(count)));
+    }),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -59,14 +59,31 @@ const DRAIN_TIMEOUT_MS = 10_000;
  */
 export async function startSlack(options: StartSlackOptions): Promise<SlackHandle> {
   const { config } = options;
-  const logger = options.logger.child({ platform: 'slack' });
-  const socketMode = config.appToken !== undefined;
-  if (!socketMode && config.signingSecret === undefined) {
+  if (config.appToken === undefined && config.signingSecret === undefined) {
     throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).');
   }
-
-  const routes = options.routes ?? [HEALTH_ROUTE];
+  // The fetch's connections close here, once: after the app stops, or when start-up fails.
   const slackFetch = createSlackFetch();
+  try {
+    const handle = await startSlackApp(options, slackFetch.fetch);
+    return {
+      ...handle,
+      stop: async () => {
+        await handle.stop();
+        await slackFetch.close();
+      },
+    };
+  } catch (error) {
+    await slackFetch.close();
+    throw error;
+  }
+}
+
+async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch): Promise<SlackHandle> {
+  const { config } = options;
+  const logger = options.logger.child({ platform: 'slack' });
+  const socketMode = config.appToken !== undefined;
+  const routes = options.routes ?? [HEALTH_ROUTE];
   const ackFirst = createAckFirst();
   const inFlight = createInFlight(logger, ackFirst.turn);
   let groupsOf: GroupsOf = noGroups;
@@ -85,7 +102,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
         }),
     logger: createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]),
     logLevel: LogLevel.WARN,
-    clientOptions: webClientOptions(config.apiUrl, slackFetch.fetch),
+    clientOptions: webClientOptions(config.apiUrl, fetchFn),
     convoStore: false,
     // auth.test runs in init(), so a wrong bot token fails start-up instead of the first click.
     deferInitialization: true,
@@ -96,12 +113,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   if (options.lookUpUserGroups === true) groupsOf = slackUserGroups(app.client, logger);
   registerCommand(app, deps);
   registerActions(app, deps);
-  try {
-    await app.init();
-  } catch (error) {
-    await slackFetch.close();
-    throw error;
-  }
+  await app.init();
 
   const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
   const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
@@ -113,7 +125,6 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       await app.start();
     } catch (error) {
       await health.close();
-      await slackFetch.close();
       throw error;
     }
     logger.info({ port: health.port, mode: 'socket' }, 'slack adapter started');
@@ -125,16 +136,11 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
         await app.stop();
         await inFlight.drain(DRAIN_TIMEOUT_MS);
         await health.close();
-        await slackFetch.close();
       },
     };
   }
 
-  const server = await (app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) }) as Promise<Server>)
-    .catch(async (error: unknown) => {
-      await slackFetch.close();
-      throw error;
-    });
+  const server = (await app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     const answered = ackFirst.hold();
     response.once('finish', answered);
@@ -151,7 +157,6 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       server.closeIdleConnections();
       await inFlight.drain(DRAIN_TIMEOUT_MS);
       await closed;
-      await slackFetch.close();
     },
   };
 }
