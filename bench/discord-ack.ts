@@ -12,8 +12,12 @@ import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
 
 const DISCORD_TOKEN = 'MTExMTExMTExMTExMTExMTEx.Bench.DiscordTokenNotSecret';
-/** An N = 200 round lasts ~4 s for pinbot (its answer edits are paced at 50 per second): 10 rounds each. */
-const ALL_LEVELS = loadLevels({ singles: 10, n50: 10, n200: 10 });
+/**
+ * An N = 200 round lasts ~4 s for pinbot (its answer edits are paced at 50 per second). A burst's
+ * acks rise and fall together, so its p99 is set by the slowest one or two rounds: with 10 rounds
+ * the N = 50 and N = 200 p99 ratios spread 0.5-1.9 between runs. 20 rounds each.
+ */
+const ALL_LEVELS = loadLevels({ singles: 20, contextSingles: 10, n50: 20, n200: 20 });
 /** BENCH_DISCORD_LEVELS=1,200 narrows the run, e.g. to profile one case. */
 const LEVELS = listFromEnv('BENCH_DISCORD_LEVELS', ALL_LEVELS, (level) => String(level.count));
 const WARM_UP_PASSES = 3;

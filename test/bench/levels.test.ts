@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alternateRound, loadLevels, type Level } from '../../bench/levels.ts';
 
-const levels = loadLevels({ singles: 10, n50: 30, n200: 20 });
+const levels = loadLevels({ singles: 20, contextSingles: 10, n50: 30, n200: 20 });
 
 function levelNamed(label: string): Level {
   const level = levels.find((candidate) => candidate.label === label);
@@ -33,6 +33,12 @@ describe('bench load levels', () => {
   it('runs one burst per app and round at N = 50 and N = 200', async () => {
     expect(await orderOf(levelNamed('N=200'), 0)).toBe('pb');
     expect(await orderOf(levelNamed('N=50'), 1)).toBe('bp');
+  });
+
+  it('gives the targeted singles their own, larger number of rounds', () => {
+    expect(levels.map((level) => [level.label, level.rounds])).toEqual([
+      ['N=1', 20], ['N=1 5 ms apart', 10], ['N=1 back-to-back', 10], ['N=50', 30], ['N=200', 20],
+    ]);
   });
 
   it('turns burst by burst only where the targets are measured on singles', () => {
