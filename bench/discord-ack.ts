@@ -1,5 +1,5 @@
 // Discord: INTERACTION_CREATE on the test gateway → first callback request at the REST peer,
-// for pinbot's client and for a bare discord.js client that only defers, burst by burst in turn.
+// for pinbot's client and for a bare discord.js client that only defers, taking turns (levels.ts).
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { startDiscord } from '../src/adapters/discord/client.ts';
@@ -15,7 +15,8 @@ const DISCORD_TOKEN = 'MTExMTExMTExMTExMTExMTEx.Bench.DiscordTokenNotSecret';
 /**
  * An N = 200 round lasts ~4 s for pinbot (its answer edits are paced at 50 per second). A burst's
  * acks rise and fall together, so its p99 is set by the slowest one or two rounds: with 10 rounds
- * the N = 50 and N = 200 p99 ratios spread 0.5-1.9 between runs. 20 rounds each.
+ * the N = 50 and N = 200 p99 ratios spread 0.5-1.9 between runs. 20 rounds each; they still spread
+ * (bench/README.md).
  */
 const ALL_LEVELS = loadLevels({ singles: 20, contextSingles: 10, n50: 20, n200: 20 });
 /** BENCH_DISCORD_LEVELS=1,200 narrows the run, e.g. to profile one case. */
@@ -41,7 +42,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   await ready;
 
   const samples = new Map<string, { first: number[]; answered: number[] }>();
-  /** One round at `level` for both apps, burst by burst in turn; `keep` records it (not in the warm-up). */
+  /** One round at `level` for both apps, taking turns; `keep` records it (not in the warm-up). */
   const run = (level: Level, round: number, keep: boolean) =>
     alternateRound(level, round, ['pinbot', 'baseline'], async (who: Who) => {
       const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? { first: [], answered: [] };

@@ -1,5 +1,5 @@
 // Slack ack latency: signed `/pins list` and `/pins add` against pinbot's real Bolt app, and the
-// same requests against a bare Bolt app that only acks, burst by burst in turn, in one process.
+// same requests against a bare Bolt app that only acks, taking turns (levels.ts), in one process.
 // Slack itself (sender and Web API) runs in a worker thread: see worker-rpc.ts.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
