@@ -41,15 +41,18 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   await bare.login(DISCORD_TOKEN);
   await ready;
 
-  const samples = new Map<string, { first: number[]; answered: number[] }>();
+  /** `slowest`: each burst's slowest first callback, in order, to see which rounds set a p99 (not for N = 1). */
+  const empty = (): { first: number[]; answered: number[]; slowest: number[] } => ({ first: [], answered: [], slowest: [] });
+  const samples = new Map<string, ReturnType<typeof empty>>();
   /** One round at `level` for both apps, taking turns; `keep` records it (not in the warm-up). */
-  const run = (level: Level, round: number, keep: boolean) =>
-    alternateRound(level, round, ['pinbot', 'baseline'], async (who: Who) => {
-      const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? { first: [], answered: [] };
+  const run = (level: Level, roundNo: number, keep: boolean) =>
+    alternateRound(level, roundNo, ['pinbot', 'baseline'], async (who: Who) => {
+      const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? empty();
       if (keep) samples.set(`${who}/${level.label}`, into);
       const result = await side.call('dispatch', { who, count: level.count, thinkMs: level.thinkMs });
       into.first.push(...result.firstResponse);
       into.answered.push(...result.answered);
+      if (level.count > 1) into.slowest.push(round(Math.max(...result.firstResponse)));
     });
   try {
     // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
@@ -71,11 +74,11 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   const rows: Row[] = [];
   const detail: Record<string, unknown> = {};
   for (const level of LEVELS) {
-    const p = samples.get(`pinbot/${level.label}`) ?? { first: [], answered: [] };
-    const b = samples.get(`baseline/${level.label}`) ?? { first: [], answered: [] };
+    const p = samples.get(`pinbot/${level.label}`) ?? empty();
+    const b = samples.get(`baseline/${level.label}`) ?? empty();
     const stats = {
-      pinbot: { p50: percentile(p.first, 50), p99: percentile(p.first, 99), samples: p.first.length },
-      baseline: { p50: percentile(b.first, 50), p99: percentile(b.first, 99), samples: b.first.length },
+      pinbot: { p50: percentile(p.first, 50), p99: percentile(p.first, 99), samples: p.first.length, slowestPerRound: p.slowest },
+      baseline: { p50: percentile(b.first, 50), p99: percentile(b.first, 99), samples: b.first.length, slowestPerRound: b.slowest },
       answered: { p50: percentile(p.answered, 50), p99: percentile(p.answered, 99) },
     };
     const label = `discord list ${level.label}`;

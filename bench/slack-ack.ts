@@ -21,6 +21,8 @@ interface Samples {
   readonly done: number[];
   /** Requests acked per second, one value per burst. */
   readonly throughput: number[];
+  /** Each burst's slowest ack, in order: which rounds set a p99 (bursts of one are left out). */
+  readonly slowest: number[];
 }
 
 /** Bursts are cheap on Slack: more rounds at N = 50 and 200. */
@@ -65,12 +67,12 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
   const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
 
-  const empty = (): Samples => ({ ack: [], done: [], throughput: [] });
+  const empty = (): Samples => ({ ack: [], done: [], throughput: [], slowest: [] });
   const results = new Map<string, Samples>();
   const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
   /** One round of `shape` at `level` for both apps; `keep` records it (not in the warm-up). */
-  const run = (shape: Shape, level: Level, round: number, keep: boolean) =>
-    alternateRound(level, round, ['pinbot', 'baseline'], async (who: Who) => {
+  const run = (shape: Shape, level: Level, roundNo: number, keep: boolean) =>
+    alternateRound(level, roundNo, ['pinbot', 'baseline'], async (who: Who) => {
       const into = keep ? results.get(key(who, shape, level)) ?? empty() : empty();
       if (keep) results.set(key(who, shape, level), into);
       const result = await side.call('burst', {
@@ -79,6 +81,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       into.ack.push(...result.ack);
       into.done.push(...result.done);
       into.throughput.push(result.throughput);
+      if (level.count > 1) into.slowest.push(round(Math.max(...result.ack)));
     });
 
   try {
@@ -112,8 +115,8 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       const p = results.get(key('pinbot', shape, level)) ?? empty();
       const b = results.get(key('baseline', shape, level)) ?? empty();
       const stats = {
-        pinbot: { p50: percentile(p.ack, 50), p99: percentile(p.ack, 99), samples: p.ack.length },
-        baseline: { p50: percentile(b.ack, 50), p99: percentile(b.ack, 99), samples: b.ack.length },
+        pinbot: { p50: percentile(p.ack, 50), p99: percentile(p.ack, 99), samples: p.ack.length, slowestPerRound: p.slowest },
+        baseline: { p50: percentile(b.ack, 50), p99: percentile(b.ack, 99), samples: b.ack.length, slowestPerRound: b.slowest },
         answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
         throughput: { pinbot: median(p.throughput), baseline: median(b.throughput) },
       };
