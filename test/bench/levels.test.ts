@@ -41,6 +41,11 @@ describe('bench load levels', () => {
     ]);
   });
 
+  it('lets the machine settle after every N = 50 and N = 200 burst, so the next burst does not inherit its work', () => {
+    expect(levels.filter((level) => level.count > 1).map((level) => [level.label, level.thinkMs])).toEqual([['N=50', 250], ['N=200', 250]]);
+    expect(levelNamed('N=1').thinkMs).toBe(25);
+  });
+
   it('turns burst by burst only where the targets are measured on singles', () => {
     expect(levels.filter((level) => level.turnEachBurst).map((level) => level.label)).toEqual(['N=1']);
     expect(levels.filter((level) => level.targeted).map((level) => level.label)).toEqual(['N=1', 'N=50', 'N=200']);
