@@ -7,7 +7,7 @@ import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
 import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
-import { percentile, round, row, type Row } from './stats.ts';
+import { ackStats, percentile, round, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
 
@@ -41,8 +41,8 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   await bare.login(DISCORD_TOKEN);
   await ready;
 
-  /** `slowest`: each burst's slowest first callback, in order, to see which rounds set a p99 (not for N = 1). */
-  const empty = (): { first: number[]; answered: number[]; slowest: number[] } => ({ first: [], answered: [], slowest: [] });
+  /** `first`: dispatch → first callback; `answered`: dispatch → answer edited (pinbot only). */
+  const empty = (): { first: RoundSamples; answered: number[] } => ({ first: new RoundSamples(), answered: [] });
   const samples = new Map<string, ReturnType<typeof empty>>();
   /** One round at `level` for both apps, taking turns; `keep` records it (not in the warm-up). */
   const run = (level: Level, roundNo: number, keep: boolean) =>
@@ -50,9 +50,8 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? empty();
       if (keep) samples.set(`${who}/${level.label}`, into);
       const result = await side.call('dispatch', { who, count: level.count, thinkMs: level.thinkMs });
-      into.first.push(...result.firstResponse);
+      into.first.add(roundNo, result.firstResponse);
       into.answered.push(...result.answered);
-      if (level.count > 1) into.slowest.push(round(Math.max(...result.firstResponse)));
     });
   try {
     // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
@@ -77,8 +76,8 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     const p = samples.get(`pinbot/${level.label}`) ?? empty();
     const b = samples.get(`baseline/${level.label}`) ?? empty();
     const stats = {
-      pinbot: { p50: percentile(p.first, 50), p99: percentile(p.first, 99), samples: p.first.length, slowestPerRound: p.slowest },
-      baseline: { p50: percentile(b.first, 50), p99: percentile(b.first, 99), samples: b.first.length, slowestPerRound: b.slowest },
+      pinbot: ackStats(p.first),
+      baseline: ackStats(b.first),
       answered: { p50: percentile(p.answered, 50), p99: percentile(p.answered, 99) },
     };
     const label = `discord list ${level.label}`;

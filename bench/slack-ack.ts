@@ -10,19 +10,17 @@ import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './p
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
 import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
-import { median, percentile, round, row, type Row } from './stats.ts';
+import { ackStats, median, percentile, round, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
 type Who = 'pinbot' | 'baseline';
 
 interface Samples {
-  readonly ack: number[];
+  readonly ack: RoundSamples;
   /** Ack → answer: the card for `add`, the `response_url` post for `list` (pinbot only). */
   readonly done: number[];
   /** Requests acked per second, one value per burst. */
   readonly throughput: number[];
-  /** Each burst's slowest ack, in order: which rounds set a p99 (bursts of one are left out). */
-  readonly slowest: number[];
 }
 
 /** Bursts are cheap on Slack: more rounds at N = 50 and 200. */
@@ -67,7 +65,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
   const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
 
-  const empty = (): Samples => ({ ack: [], done: [], throughput: [], slowest: [] });
+  const empty = (): Samples => ({ ack: new RoundSamples(), done: [], throughput: [] });
   const results = new Map<string, Samples>();
   const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
   /** One round of `shape` at `level` for both apps; `keep` records it (not in the warm-up). */
@@ -78,10 +76,9 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       const result = await side.call('burst', {
         port: ports[who], secret: SLACK_SIGNING_SECRET, shape, count: level.count, follows: who === 'pinbot', thinkMs: level.thinkMs,
       });
-      into.ack.push(...result.ack);
+      into.ack.add(roundNo, result.ack);
       into.done.push(...result.done);
       into.throughput.push(result.throughput);
-      if (level.count > 1) into.slowest.push(round(Math.max(...result.ack)));
     });
 
   try {
@@ -115,8 +112,8 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       const p = results.get(key('pinbot', shape, level)) ?? empty();
       const b = results.get(key('baseline', shape, level)) ?? empty();
       const stats = {
-        pinbot: { p50: percentile(p.ack, 50), p99: percentile(p.ack, 99), samples: p.ack.length, slowestPerRound: p.slowest },
-        baseline: { p50: percentile(b.ack, 50), p99: percentile(b.ack, 99), samples: b.ack.length, slowestPerRound: b.slowest },
+        pinbot: ackStats(p.ack),
+        baseline: ackStats(b.ack),
         answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
         throughput: { pinbot: median(p.throughput), baseline: median(b.throughput) },
       };

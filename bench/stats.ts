@@ -12,6 +12,39 @@ export function median(samples: readonly number[]): number {
   return percentile(samples, 50);
 }
 
+/**
+ * One app's samples for one case, kept round by round: the percentiles pool them, and results.json
+ * keeps the rounds, so that runs can be pooled (pool.ts) and the rounds that set a p99 found.
+ */
+export class RoundSamples {
+  readonly #rounds: number[][] = [];
+
+  add(roundNo: number, samples: readonly number[]): void {
+    const into = (this.#rounds[roundNo] ??= []);
+    into.push(...samples);
+  }
+
+  all(): number[] {
+    return this.#rounds.flat();
+  }
+
+  /** The samples of each round in order, rounded to 0.01 ms. */
+  perRound(): number[][] {
+    return Array.from(this.#rounds, (samples = []) => samples.map((sample) => round(sample)));
+  }
+
+  /** Each round's slowest sample. */
+  slowestPerRound(): number[] {
+    return this.perRound().map((samples) => Math.max(...samples));
+  }
+}
+
+/** One app's figures for one case in results.json. */
+export function ackStats(samples: RoundSamples): { p50: number; p99: number; samples: number; slowestPerRound: number[]; rounds: number[][] } {
+  const all = samples.all();
+  return { p50: percentile(all, 50), p99: percentile(all, 99), samples: all.length, slowestPerRound: samples.slowestPerRound(), rounds: samples.perRound() };
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

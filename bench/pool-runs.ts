@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { percentile, round } from './stats.ts';
+
+/**
+ * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
+ * fall together, so one run's p99 rests on its slowest round or two; pooled over runs it rests on
+ * more rounds (bench/README.md).
+ */
+
+const roundsOfOneApp = z.object({ rounds: z.array(z.array(z.number())) });
+const ackCase = z.object({ pinbot: roundsOfOneApp, baseline: roundsOfOneApp });
+const targetRow = z.object({ name: z.string(), goal: z.string().optional() });
+const benchRun = z.object({
+  rows: z.array(targetRow),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export interface PooledCase {
+  readonly label: string;
+  readonly runs: number;
+  /** Rounds per app, over all runs. */
+  readonly rounds: number;
+  readonly pinbot: { readonly p50: number; readonly p99: number };
+  readonly baseline: { readonly p50: number; readonly p99: number };
+  readonly ratioP50: number;
+  readonly ratioP99: number;
+  /** Each run's own p99 ratio, in the order given. */
+  readonly runRatiosP99: readonly number[];
+  /** Whether the case has a ratio target (≤ 1.2); context rows do not. */
+  readonly targeted: boolean;
+}
+
+/** Cases with per-round samples in every run, pooled. Throws a sentence when a run is not a results.json. */
+export function poolRuns(runs: readonly { readonly name: string; readonly json: unknown }[]): PooledCase[] {
+  const parsed = runs.map(({ name, json }) => {
+    const result = benchRun.safeParse(json);
+    if (!result.success) throw new Error(`${name} is not a bench/results.json written by npm run bench.`);
+    return result.data;
+  });
+  const first = parsed[0];
+  if (first === undefined) return [];
+  const labels = Object.keys(first.detail).filter((label) => parsed.every((run) => ackCase.safeParse(run.detail[label]).success));
+  return labels.map((label) => {
+    const cases = parsed.map((run) => ackCase.parse(run.detail[label]));
+    const pinbot = cases.flatMap((one) => one.pinbot.rounds.flat());
+    const baseline = cases.flatMap((one) => one.baseline.rounds.flat());
+    const ratioRow = first.rows.find((row) => row.name.startsWith(`${label}: `) && row.name.endsWith('ratio p99'));
+    const ratio = (p: readonly number[], b: readonly number[], at: number) => round(percentile(p, at) / percentile(b, at));
+    return {
+      label,
+      runs: cases.length,
+      rounds: cases.reduce((sum, one) => sum + one.pinbot.rounds.length, 0),
+      pinbot: { p50: round(percentile(pinbot, 50)), p99: round(percentile(pinbot, 99)) },
+      baseline: { p50: round(percentile(baseline, 50)), p99: round(percentile(baseline, 99)) },
+      ratioP50: ratio(pinbot, baseline, 50),
+      ratioP99: ratio(pinbot, baseline, 99),
+      runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
+      targeted: ratioRow?.goal === '≤ 1.2',
+    };
+  });
+}

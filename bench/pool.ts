@@ -1,0 +1,36 @@
+// Pools several runs' ack samples: npx tsx bench/pool.ts run-1.json run-2.json …
+// (copies of bench/results.json, one per `npm run bench`). Prints one line per case.
+import { readFileSync } from 'node:fs';
+import { poolRuns } from './pool-runs.ts';
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  process.stderr.write('usage: npx tsx bench/pool.ts <results.json> [<results.json> …]\n');
+  process.exit(2);
+}
+function readJson(name: string): unknown {
+  try {
+    return JSON.parse(readFileSync(name, 'utf8')) as unknown;
+  } catch (error) {
+    throw new Error(`${name} could not be read as JSON (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}
+
+try {
+  const pooled = poolRuns(files.map((name) => ({ name, json: readJson(name) })));
+  console.table(pooled.map((one) => ({
+    case: one.label,
+    runs: one.runs,
+    'rounds per app': one.rounds,
+    'p50 pinbot / base ms': `${one.pinbot.p50} / ${one.baseline.p50}`,
+    'p99 pinbot / base ms': `${one.pinbot.p99} / ${one.baseline.p99}`,
+    'ratio p50': one.ratioP50,
+    'ratio p99': one.ratioP99,
+    goal: one.targeted ? '≤ 1.2' : '(context)',
+    met: one.targeted ? (one.ratioP50 <= 1.2 && one.ratioP99 <= 1.2 ? 'yes' : 'NO') : '',
+    'each run p99': one.runRatiosP99.join(' '),
+  })));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

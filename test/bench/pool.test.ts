@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { poolRuns } from '../../bench/pool-runs.ts';
+
+/** A results.json with one targeted case and one context case, as run.ts writes it. */
+function run(rounds: { pinbot: number[][]; baseline: number[][] }, context = rounds) {
+  return {
+    rows: [
+      { name: 'discord list N=200: ratio p99', value: 1, unit: '×', goal: '≤ 1.2', met: true },
+      { name: 'discord list N=1 back-to-back: ratio p99', value: 1, unit: '×', goal: '(context)' },
+    ],
+    detail: {
+      'discord list N=200': { pinbot: { p99: 0, rounds: rounds.pinbot }, baseline: { p99: 0, rounds: rounds.baseline } },
+      'discord list N=1 back-to-back': { pinbot: { rounds: context.pinbot }, baseline: { rounds: context.baseline } },
+      'request economy': { gets: 1 },
+    },
+  };
+}
+
+/** 100 samples: 1 … 100 ms, plus `extra`. */
+const hundred = (extra = 0) => Array.from({ length: 100 }, (_, i) => i + 1 + extra);
+
+describe('pooling bench runs', () => {
+  it('pools every round of every run before taking the percentiles', () => {
+    // Run 1: pinbot's one slow round (101-200 ms) sets its p99; run 2 has none. Pooled over 400
+    // samples, the p99 is the 396th: the slow round's 96th.
+    const slowRound = { pinbot: [hundred(), hundred(100)], baseline: [hundred(), hundred()] };
+    const calmRound = { pinbot: [hundred(), hundred()], baseline: [hundred(), hundred()] };
+    const [n200] = poolRuns([{ name: 'a', json: run(slowRound) }, { name: 'b', json: run(calmRound) }]);
+    expect(n200).toMatchObject({ label: 'discord list N=200', runs: 2, rounds: 4, targeted: true });
+    expect(n200?.runRatiosP99).toEqual([2, 1]);
+    expect(n200?.pinbot).toEqual({ p50: 67, p99: 196 });
+    expect(n200?.baseline).toEqual({ p50: 50, p99: 99 });
+    expect(n200?.ratioP99).toBe(1.98);
+    expect(n200?.ratioP50).toBe(1.34);
+  });
+
+  it('marks context cases as untargeted and leaves out cases without rounds', () => {
+    const same = { pinbot: [hundred()], baseline: [hundred()] };
+    const pooled = poolRuns([{ name: 'a', json: run(same) }]);
+    expect(pooled.map((one) => [one.label, one.targeted, one.ratioP99])).toEqual([
+      ['discord list N=200', true, 1],
+      ['discord list N=1 back-to-back', false, 1],
+    ]);
+  });
+
+  it('pools only the cases every run has', () => {
+    const same = { pinbot: [hundred()], baseline: [hundred()] };
+    const older = { rows: [], detail: { 'discord list N=200': { pinbot: { p99: 1 }, baseline: { p99: 1 } } } };
+    expect(poolRuns([{ name: 'a', json: run(same) }, { name: 'old.json', json: older }])).toEqual([]);
+  });
+
+  it('says which file is not a results.json', () => {
+    expect(() => poolRuns([{ name: 'notes.json', json: { hello: 'world' } }])).toThrow('notes.json is not a bench/results.json written by npm run bench.');
+  });
+});
