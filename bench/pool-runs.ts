@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { percentile, round } from './stats.ts';
+import { median, percentile, round } from './stats.ts';
 
 /**
  * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
@@ -26,6 +26,11 @@ export interface PooledCase {
   readonly ratioP99: number;
   /** Each run's own p99 ratio, in the order given. */
   readonly runRatiosP99: readonly number[];
+  /**
+   * Context, not the target: the median over rounds of pinbot's round p99 / the baseline's in the
+   * same round (the two ran back to back). A disturbance that hits one round moves it little.
+   */
+  readonly medianRoundRatioP99: number;
   /** Whether the case has a ratio target (≤ 1.2); context rows do not. */
   readonly targeted: boolean;
 }
@@ -55,7 +60,16 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       ratioP50: ratio(pinbot, baseline, 50),
       ratioP99: ratio(pinbot, baseline, 99),
       runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
+      medianRoundRatioP99: round(median(cases.flatMap((one) => roundRatios(one.pinbot.rounds, one.baseline.rounds, 99)))),
       targeted: ratioRow?.goal === '≤ 1.2',
     };
+  });
+}
+
+/** Round by round, pinbot's percentile over the baseline's, for the rounds both have. */
+function roundRatios(pinbot: readonly number[][], baseline: readonly number[][], at: number): number[] {
+  return pinbot.flatMap((samples, roundNo) => {
+    const other = baseline[roundNo];
+    return other === undefined || other.length === 0 || samples.length === 0 ? [] : [percentile(samples, at) / percentile(other, at)];
   });
 }

@@ -29,6 +29,7 @@ try {
     goal: one.targeted ? '≤ 1.2' : '(context)',
     met: one.targeted ? (one.ratioP50 <= 1.2 && one.ratioP99 <= 1.2 ? 'yes' : 'NO') : '',
     'each run p99': one.runRatiosP99.join(' '),
+    'median round p99 ratio': one.medianRoundRatioP99,
   })));
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

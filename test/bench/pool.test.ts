@@ -32,6 +32,15 @@ describe('pooling bench runs', () => {
     expect(n200?.baseline).toEqual({ p50: 50, p99: 99 });
     expect(n200?.ratioP99).toBe(1.98);
     expect(n200?.ratioP50).toBe(1.34);
+    // Rounds 2, 1, 1, 1 (pinbot's round p99 over the baseline's in the same round): median 1.
+    expect(n200?.medianRoundRatioP99).toBe(1);
+  });
+
+  it('compares each pinbot round with the baseline round beside it', () => {
+    const slower = { pinbot: [hundred(10), hundred(20), hundred(100)], baseline: [hundred(), hundred(), hundred()] };
+    const [n200] = poolRuns([{ name: 'a', json: run(slower) }]);
+    // Round p99s 109 / 99, 119 / 99 and 199 / 99: the middle one.
+    expect(n200?.medianRoundRatioP99).toBe(1.2);
   });
 
   it('marks context cases as untargeted and leaves out cases without rounds', () => {
