@@ -6,7 +6,7 @@ import { startDiscord } from '../src/adapters/discord/client.ts';
 import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
-import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
+import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
@@ -59,7 +59,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       for (const level of ALL_LEVELS) await run(level, pass, false);
     }
     for (const level of LEVELS) {
-      for (let r = 0; r < level.rounds; r++) await run(level, r, true);
+      await measureLevel(level, (roundNo, keep) => run(level, roundNo, keep));
       log(`  discord list ${level.label}: ${level.rounds} rounds each`);
     }
   } finally {

@@ -71,6 +71,19 @@ export async function alternateRound<Who>(level: Level, round: number, apps: rea
   }
 }
 
+/**
+ * Runs `level`'s rounds, after one round that is not kept. The first bursts at a new size open the
+ * connections that size needs, for each app (traced: 49 at N = 50, 150 at N = 200; the idle ones
+ * closed during the minutes of N = 1), and were among the slowest: at N = 200, pinbot's round 0
+ * (it goes first) had a p99 of 59-75 ms against a median of 21-38 ms for its other rounds, in
+ * all four cases traced (Slack `list` and Discord, two runs each), and set the pooled p99
+ * (bench/README.md).
+ */
+export async function measureLevel(level: Level, round: (roundNo: number, keep: boolean) => Promise<void>): Promise<void> {
+  await round(0, false);
+  for (let roundNo = 0; roundNo < level.rounds; roundNo++) await round(roundNo, true);
+}
+
 /** `all`, narrowed to the items whose key an environment variable lists (comma-separated), if set. */
 export function listFromEnv<T>(name: string, all: readonly T[], keyOf: (item: T) => string): readonly T[] {
   const value = process.env[name];

@@ -9,7 +9,7 @@ import { startSlack } from '../src/adapters/slack/app.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './pinbot-under-test.ts';
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
-import { alternateRound, listFromEnv, loadLevels, type Level } from './levels.ts';
+import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, median, percentile, round, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
@@ -91,7 +91,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
     }
     for (const level of LEVELS) {
       for (const shape of SHAPES) {
-        for (let r = 0; r < level.rounds; r++) await run(shape, level, r, true);
+        await measureLevel(level, (roundNo, keep) => run(shape, level, roundNo, keep));
         log(`  slack ${shape} ${level.label}: ${level.rounds} rounds each`);
       }
     }

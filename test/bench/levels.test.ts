@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alternateRound, loadLevels, type Level } from '../../bench/levels.ts';
+import { alternateRound, loadLevels, measureLevel, type Level } from '../../bench/levels.ts';
 
 const levels = loadLevels({ singles: 20, contextSingles: 10, n50: 30, n200: 20 });
 
@@ -44,6 +44,14 @@ describe('bench load levels', () => {
   it('lets the machine settle after every N = 50 and N = 200 burst, so the next burst does not inherit its work', () => {
     expect(levels.filter((level) => level.count > 1).map((level) => [level.label, level.thinkMs])).toEqual([['N=50', 250], ['N=200', 250]]);
     expect(levelNamed('N=1').thinkMs).toBe(25);
+  });
+
+  it('runs one round that is not kept before the kept rounds of each level', async () => {
+    const calls: string[] = [];
+    await measureLevel({ ...levelNamed('N=200'), rounds: 3 }, async (roundNo, keep) => {
+      calls.push(`${roundNo}${keep ? ' kept' : ''}`);
+    });
+    expect(calls).toEqual(['0', '0 kept', '1 kept', '2 kept']);
   });
 
   it('turns burst by burst only where the targets are measured on singles', () => {
