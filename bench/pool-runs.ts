@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { median, percentile, round } from './stats.ts';
+import { median, percentile, round, roundRatios } from './stats.ts';
 
 /**
  * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
@@ -63,13 +63,5 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       medianRoundRatioP99: round(median(cases.flatMap((one) => roundRatios(one.pinbot.rounds, one.baseline.rounds, 99)))),
       targeted: ratioRow?.goal === '≤ 1.2',
     };
-  });
-}
-
-/** Round by round, pinbot's percentile over the baseline's, for the rounds both have. */
-function roundRatios(pinbot: readonly number[][], baseline: readonly number[][], at: number): number[] {
-  return pinbot.flatMap((samples, roundNo) => {
-    const other = baseline[roundNo];
-    return other === undefined || other.length === 0 || samples.length === 0 ? [] : [percentile(samples, at) / percentile(other, at)];
   });
 }

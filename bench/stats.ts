@@ -45,6 +45,18 @@ export function ackStats(samples: RoundSamples): { p50: number; p99: number; sam
   return { p50: percentile(all, 50), p99: percentile(all, 99), samples: all.length, slowestPerRound: samples.slowestPerRound(), rounds: samples.perRound() };
 }
 
+/**
+ * Round by round, pinbot's percentile over the baseline's, for the rounds both have. The two ran
+ * back to back, so a disturbance of the machine that hits one round moves the median of these
+ * little, where it can set a p99 pooled over all rounds.
+ */
+export function roundRatios(pinbot: readonly number[][], baseline: readonly number[][], at: number): number[] {
+  return pinbot.flatMap((samples, roundNo) => {
+    const other = baseline[roundNo];
+    return other === undefined || other.length === 0 || samples.length === 0 ? [] : [percentile(samples, at) / percentile(other, at)];
+  });
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
