@@ -80,11 +80,14 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
   process.on('unhandledRejection', (reason) => {
     logger.error({ error: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection; still serving');
   });
-  const server = await serve(pinbot, config, logger, metrics);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Listening before start-up: a signal sent as soon as "pinbot ready" is read, or while starting,
+  // must stop the server cleanly, not meet the default action and kill the process mid-write.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  const server = await serve(pinbot, config, logger, metrics);
+  const signal = await stopSignal;
   logger.info({ signal }, 'shutting down');
   const bound = setTimeout(() => {
     logger.error({}, 'shutdown took too long; exiting');

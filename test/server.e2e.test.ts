@@ -93,6 +93,30 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     expectNoSecrets(pinbot, slack);
   }, 40_000);
 
+  it('stops cleanly, exit code 0, when SIGTERM arrives while it is still starting', async () => {
+    const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    const slack = await startSlackApiServer();
+    cleanups.push(() => slack.close());
+    // Start-up reads the pinned list to check the token; held here, the process is mid-start.
+    sim.setLatency(1000);
+    const pinbot = spawnPinbot([], {
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+    });
+    cleanups.push(async () => {
+      if (pinbot.process.exitCode === null) pinbot.process.kill('SIGKILL');
+      await pinbot.exited();
+    });
+    await waitFor(() => sim.requestLog.some((entry) => entry.method === 'GET' && entry.status === 0), 20_000, 'the start-up token check');
+    expect(pinbot.stdout()).not.toContain('"msg":"pinbot ready"');
+    pinbot.process.kill('SIGTERM');
+
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).toContain('"signal":"SIGTERM","msg":"shutting down"');
+    expect(pinbot.stdout()).toContain('"msg":"stopped"');
+  }, 40_000);
+
   it('survives a signed but malformed interaction body that Bolt mishandles, and keeps serving', async () => {
     const { slack, pinbot, base } = await startAll();
     // Bolt 5.1 reads `null.ssl_check` in a promise nobody awaits; without a guard the process dies.
