@@ -17,9 +17,11 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
   });
 
-  async function startAll(): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot; base: string }> {
+  /** The simulator, the Slack API stub and a pinbot process that may still be starting. */
+  async function spawnAll(options: { hfLatencyMs?: number } = {}): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot }> {
     const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
     cleanups.push(() => sim.close());
+    if (options.hfLatencyMs !== undefined) sim.setLatency(options.hfLatencyMs);
     const slack = await startSlackApiServer();
     cleanups.push(() => slack.close());
     const pinbot = spawnPinbot([], {
@@ -30,6 +32,11 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
       if (pinbot.process.exitCode === null) pinbot.process.kill('SIGKILL');
       await pinbot.exited();
     });
+    return { sim, slack, pinbot };
+  }
+
+  async function startAll(): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot; base: string }> {
+    const { sim, slack, pinbot } = await spawnAll();
     await pinbot.waitForOutput('"msg":"pinbot ready"', 20_000);
     const ready = pinbot.stdout().split('\n').find((line) => line.includes('"msg":"pinbot ready"')) ?? '';
     const port = (JSON.parse(ready) as { port: number }).port;
@@ -94,20 +101,8 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
   }, 40_000);
 
   it('stops cleanly, exit code 0, when SIGTERM arrives while it is still starting', async () => {
-    const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
-    cleanups.push(() => sim.close());
-    const slack = await startSlackApiServer();
-    cleanups.push(() => slack.close());
-    // Start-up reads the pinned list to check the token; held here, the process is mid-start.
-    sim.setLatency(1000);
-    const pinbot = spawnPinbot([], {
-      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', LOG_LEVEL: 'info',
-      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
-    });
-    cleanups.push(async () => {
-      if (pinbot.process.exitCode === null) pinbot.process.kill('SIGKILL');
-      await pinbot.exited();
-    });
+    // Start-up reads the pinned list to check the token; held there, the process is mid-start.
+    const { sim, pinbot } = await spawnAll({ hfLatencyMs: 1000 });
     await waitFor(() => sim.requestLog.some((entry) => entry.method === 'GET' && entry.status === 0), 20_000, 'the start-up token check');
     expect(pinbot.stdout()).not.toContain('"msg":"pinbot ready"');
     pinbot.process.kill('SIGTERM');
