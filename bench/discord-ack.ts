@@ -7,7 +7,7 @@ import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
-import { ackStats, median, percentile, round, roundRatios, RoundSamples, row, type Row } from './stats.ts';
+import { ackStats, percentile, round, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
 
@@ -89,10 +89,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     rows.push(row(`${label}: first callback p99`, stats.pinbot.p99, 'ms', { text: `bare d.js ${round(stats.baseline.p99)} ms` }));
     rows.push(row(`${label}: ratio p50`, ratio50, '×', ratioGoal(ratio50)));
     rows.push(row(`${label}: ratio p99`, ratio99, '×', ratioGoal(ratio99)));
-    if (level.count > 1) {
-      const roundRatio = median(roundRatios(stats.pinbot.rounds, stats.baseline.rounds, 99));
-      rows.push(row(`${label}: round p99 ratio, median over rounds`, roundRatio, '×', { text: '(context)' }));
-    }
+    if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
     rows.push(row(`${label}: dispatch → answer edited p50`, stats.answered.p50, 'ms'));
     rows.push(row(`${label}: dispatch → answer edited p99`, stats.answered.p99, 'ms'));
   }

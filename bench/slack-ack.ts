@@ -10,7 +10,7 @@ import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './p
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
-import { ackStats, median, percentile, round, roundRatios, RoundSamples, row, type Row } from './stats.ts';
+import { ackStats, median, percentile, round, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
 type Who = 'pinbot' | 'baseline';
@@ -129,10 +129,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         : { text: `bolt ${round(stats.baseline.p99)} ms` }));
       rows.push(row(`${label}: ack ratio p50`, ratio50, '×', ratioGoal(ratio50)));
       rows.push(row(`${label}: ack ratio p99`, ratio99, '×', ratioGoal(ratio99)));
-      if (level.count > 1) {
-        const roundRatio = median(roundRatios(stats.pinbot.rounds, stats.baseline.rounds, 99));
-        rows.push(row(`${label}: round p99 ratio, median over rounds`, roundRatio, '×', { text: '(context)' }));
-      }
+      if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
       rows.push(row(`${label}: ack → ${answer} p50`, stats.answer.p50, 'ms'));
       rows.push(row(`${label}: ack → ${answer} p99`, stats.answer.p99, 'ms'));
       if (level.count === 200) {

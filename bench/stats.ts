@@ -57,6 +57,11 @@ export function roundRatios(pinbot: readonly number[][], baseline: readonly numb
   });
 }
 
+/** Context row for a burst case: the median over rounds of pinbot's round p99 / the baseline's. */
+export function roundRatioRow(label: string, pinbot: { rounds: number[][] }, baseline: { rounds: number[][] }): Row {
+  return row(`${label}: round p99 ratio, median over rounds`, median(roundRatios(pinbot.rounds, baseline.rounds, 99)), '×', { text: '(context)' });
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
