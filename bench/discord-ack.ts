@@ -1,11 +1,13 @@
 // Discord: INTERACTION_CREATE on the test gateway → first callback request at the REST peer,
 // for pinbot's client and for a bare discord.js client that only defers, taking turns (levels.ts).
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import { startDiscord } from '../src/adapters/discord/client.ts';
 import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
+import { collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
@@ -41,18 +43,24 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
   await bare.login(DISCORD_TOKEN);
   await ready;
 
-  /** `first`: dispatch → first callback; `answered`: dispatch → answer edited (pinbot only). */
-  const empty = (): { first: RoundSamples; answered: number[] } => ({ first: new RoundSamples(), answered: [] });
+  /**
+   * `first`: dispatch → first callback; `answered`: dispatch → answer edited (pinbot only);
+   * `windows`: each burst from its dispatch to its last ack, on this thread's clock.
+   */
+  const empty = (): { first: RoundSamples; answered: number[]; windows: AckWindow[] } => ({ first: new RoundSamples(), answered: [], windows: [] });
   const samples = new Map<string, ReturnType<typeof empty>>();
   /** One round at `level` for both apps, taking turns; `keep` records it (not in the warm-up). */
   const run = (level: Level, roundNo: number, keep: boolean) =>
     alternateRound(level, roundNo, ['pinbot', 'baseline'], async (who: Who) => {
       const into = (keep ? samples.get(`${who}/${level.label}`) : undefined) ?? empty();
       if (keep) samples.set(`${who}/${level.label}`, into);
+      const dispatched = performance.now();
       const result = await side.call('dispatch', { who, count: level.count, thinkMs: level.thinkMs });
       into.first.add(roundNo, result.firstResponse);
+      into.windows.push({ start: dispatched, end: dispatched + Math.max(...result.firstResponse) });
       into.answered.push(...result.answered);
     });
+  const gc = watchCollections();
   try {
     // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
     for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
@@ -63,6 +71,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       log(`  discord list ${level.label}: ${level.rounds} rounds each`);
     }
   } finally {
+    gc.stop();
     await pinbot.stop();
     await bare.destroy();
     await under.close();
@@ -79,6 +88,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       pinbot: ackStats(p.first),
       baseline: ackStats(b.first),
       answered: { p50: percentile(p.answered, 50), p99: percentile(p.answered, 99) },
+      collections: { pinbot: collectionsIn(p.windows, gc.collections()), baseline: collectionsIn(b.windows, gc.collections()) },
     };
     const label = `discord list ${level.label}`;
     detail[label] = stats;
@@ -89,7 +99,12 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     rows.push(row(`${label}: first callback p99`, stats.pinbot.p99, 'ms', { text: `bare d.js ${round(stats.baseline.p99)} ms` }));
     rows.push(row(`${label}: ratio p50`, ratio50, '×', ratioGoal(ratio50)));
     rows.push(row(`${label}: ratio p99`, ratio99, '×', ratioGoal(ratio99)));
-    if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
+    if (level.count > 1) {
+      rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
+      const { pinbot: inPinbot, baseline: inBaseline } = stats.collections;
+      rows.push(row(`${label}: rounds with a GC in the ack window`, inPinbot.windowsHit, `of ${inPinbot.windows}`, { text: `bare d.js ${inBaseline.windowsHit} of ${inBaseline.windows}` }));
+      rows.push(row(`${label}: GC time in the ack windows`, inPinbot.ms, 'ms', { text: `bare d.js ${round(inBaseline.ms)} ms` }));
+    }
     rows.push(row(`${label}: dispatch → answer edited p50`, stats.answered.p50, 'ms'));
     rows.push(row(`${label}: dispatch → answer edited p99`, stats.answered.p99, 'ms'));
   }

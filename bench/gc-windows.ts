@@ -1,0 +1,62 @@
+/**
+ * Main-thread garbage collections that fall in each app's ack windows. Both apps share the main
+ * thread and its heap, so a collection stops whichever burst is being acked; at N = 200 the rounds
+ * that set a Discord p99 were mostly rounds with a 6-36 ms scavenge in them (bench/README.md).
+ */
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+
+export interface Collection {
+  /** `performance.now()` on the main thread, ms. */
+  readonly start: number;
+  readonly duration: number;
+}
+
+/** From the burst's dispatch to its last ack, on the main thread's clock. */
+export interface AckWindow {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CollectionsInWindows {
+  readonly windows: number;
+  /** Windows that overlap at least one collection. */
+  readonly windowsHit: number;
+  readonly collections: number;
+  /** Time of those collections inside the windows, ms. */
+  readonly ms: number;
+}
+
+export function collectionsIn(windows: readonly AckWindow[], collections: readonly Collection[]): CollectionsInWindows {
+  let windowsHit = 0;
+  let count = 0;
+  let ms = 0;
+  for (const window of windows) {
+    const inside = collections.filter((gc) => gc.start < window.end && gc.start + gc.duration > window.start);
+    if (inside.length > 0) windowsHit++;
+    count += inside.length;
+    for (const gc of inside) ms += Math.min(window.end, gc.start + gc.duration) - Math.max(window.start, gc.start);
+  }
+  return { windows: windows.length, windowsHit, collections: count, ms };
+}
+
+export interface CollectionWatch {
+  /** Every collection seen since the watch started, including those not yet delivered. */
+  collections(): readonly Collection[];
+  stop(): void;
+}
+
+export function watchCollections(): CollectionWatch {
+  const seen: Collection[] = [];
+  const keep = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) seen.push({ start: entry.startTime, duration: entry.duration });
+  };
+  const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    collections: () => {
+      keep(observer.takeRecords());
+      return seen;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
