@@ -10,6 +10,7 @@ import { renderProposalCard } from '../../core/replies.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
+import { createRateLimitLog } from './rate-limit-log.ts';
 import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './render-embed.ts';
 
 /** Discord wants a first answer within 3 s; work still running after this is deferred first. */
@@ -92,9 +93,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   });
   client.on(Events.Error, (error) => logger.error(errorFields(error, secrets), 'discord client error'));
   client.on(Events.ShardError, (error) => logger.warn(errorFields(error, secrets), 'discord gateway connection error'));
-  // Routes are logged as buckets (`/webhooks/:id/:token`): the real URL holds interaction tokens.
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, 'discord rate limit: request queued'));
+  const rateLimits = createRateLimitLog(logger);
+  client.rest.on(RESTEvents.RateLimited, rateLimits.queued);
   client.rest.on(RESTEvents.Response, (request, response) => {
     const acknowledged = interactionAcknowledgedBy(request.path);
     if (acknowledged !== undefined) answered(acknowledged);
@@ -131,6 +131,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     },
     stop: async () => {
       await Promise.allSettled([...inFlight]);
+      rateLimits.flush();
       await client.destroy();
       logger.info({}, 'discord disconnected');
     },

@@ -337,6 +337,19 @@ describe('Discord adapter: Discord faults', () => {
     expect(reply).toContain('`bigscience/bloom`');
   });
 
+  it('answers a burst past the global 50 requests per second with one rate-limit line, not one per queued answer', async () => {
+    const world = await start();
+    const payloads = Array.from({ length: 60 }, () => slashCommand('list'));
+    for (const payload of payloads) world.peer.dispatch(payload);
+    const tokens = new Set(payloads.map(tokenOf));
+    const answered = () => world.peer.requests.filter((r) => r.method === 'PATCH' && [...tokens].some((token) => r.path.includes(token))).length;
+    await waitFor(() => answered() === 60, 2 * WAIT_MS, 'the 60 answers');
+    const rateLimitLines = world.pinbot.logLines.filter((l) => l.message.startsWith('discord rate limit'));
+    expect(rateLimitLines.map((l) => l.message)).toEqual(['discord rate limit: request queued']);
+    expect(rateLimitLines[0]?.fields['route']).toBe('/webhooks/:id/:token/messages/%40original');
+    expectCleanTraffic(world);
+  });
+
   it('logs an interaction acknowledged elsewhere (40060) and keeps serving', async () => {
     const world = await start();
     const payload = slashCommand('list');
