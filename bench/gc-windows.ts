@@ -1,7 +1,7 @@
 /**
  * Main-thread garbage collections that fall in each app's ack windows. Both apps share the main
- * thread and its heap, so a collection stops whichever burst is being acked; at N = 200 the rounds
- * that set a Discord p99 were mostly rounds with a 6-36 ms scavenge in them (bench/README.md).
+ * thread and its heap, so a collection stops whichever burst is being acked; at N = 200 most of
+ * the rounds that set a Discord p99 had a collection of 2-36 ms in them (bench/README.md).
  */
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
