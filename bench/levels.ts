@@ -1,3 +1,5 @@
+import { randomizeScavengePhase } from './scavenge-phase.ts';
+
 /**
  * Load levels shared by the Slack and Discord ack benchmarks. N = 1 runs single requests in
  * sequence, so that one round gives a distribution: each is sent after the previous one's answer
@@ -58,8 +60,23 @@ export function loadLevels(rounds: { singles: number; contextSingles: number; n5
  * spell landed on one app's round only, and its few slow acks set that app's N = 1 p99
  * (bench/README.md). The context singles (5 ms apart, back to back) stay in rounds of one app: they
  * show what an app's previous request leaves behind, so the other app's must not come between.
+ *
+ * Before each burst of a targeted level, the next young-generation collection is put at a random
+ * point (scavenge-phase.ts), so that it does not fall in one app's bursts round after round. The
+ * context singles are left as they are: garbage made between them would come between a request
+ * and what the previous one left behind.
  */
-export async function alternateRound<Who>(level: Level, round: number, apps: readonly [Who, Who], burst: (who: Who) => Promise<void>): Promise<void> {
+export async function alternateRound<Who>(
+  level: Level,
+  round: number,
+  apps: readonly [Who, Who],
+  burstOf: (who: Who) => Promise<void>,
+  beforeTargetedBurst: () => Promise<unknown> = randomizeScavengePhase,
+): Promise<void> {
+  const burst = async (who: Who) => {
+    if (level.targeted) await beforeTargetedBurst();
+    await burstOf(who);
+  };
   const inOrder = (step: number) => (step % 2 === 0 ? apps : ([apps[1], apps[0]] as const));
   if (!level.turnEachBurst) {
     for (const who of inOrder(round)) {

@@ -35,6 +35,19 @@ describe('bench load levels', () => {
     expect(await orderOf(levelNamed('N=50'), 1)).toBe('bp');
   });
 
+  it('moves the next collection to a random point before each targeted burst, and not between context singles', async () => {
+    const steps: string[] = [];
+    const record = (level: Level) => alternateRound(level, 0, ['p', 'b'], async (who) => {
+      steps.push(who);
+    }, async () => {
+      steps.push('~');
+    });
+    await record({ ...levelNamed('N=1'), bursts: 2 });
+    await record(levelNamed('N=50'));
+    await record({ ...levelNamed('N=1 5 ms apart'), bursts: 2 });
+    expect(steps.join('')).toBe('~p~b~b~p' + '~p~b' + 'ppbb');
+  });
+
   it('gives the targeted singles their own, larger number of rounds', () => {
     expect(levels.map((level) => [level.label, level.rounds])).toEqual([
       ['N=1', 20], ['N=1 5 ms apart', 10], ['N=1 back-to-back', 10], ['N=50', 30], ['N=200', 20],
