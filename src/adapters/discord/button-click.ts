@@ -70,7 +70,7 @@ async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
 async function showCard(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposal: Proposal): Promise<void> {
   const payload = renderCard(renderProposalCard(proposal, DISCORD_STYLE));
   const viaToken = interaction.deferred
-    ? () => interaction.editReply(payload)
+    ? () => deps.editOriginal(interaction, payload)
     : () => interaction.update(payload);
   if (await attempt(log, interaction.deferred ? 'editReply' : 'update', viaToken)) return;
   const edited = await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), payload);
@@ -109,6 +109,6 @@ async function propose(
   } catch (error) {
     if (isPinbotError(error)) log.info(errorFields(error), `${what} refused`);
     else log.error(errorFields(error, deps.secrets), `${what} failed`);
-    await attempt(log, 'editReply', () => interaction.editReply(renderMessage(describeError(error, DISCORD_STYLE))));
+    await attempt(log, 'editReply', () => deps.editOriginal(interaction, renderMessage(describeError(error, DISCORD_STYLE))));
   }
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, RESTEvents } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, type APIRequest, type ResponseLike } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
 import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
@@ -9,6 +9,7 @@ import { createAckFirst } from '../ack-first.ts';
 import { renderProposalCard } from '../../core/replies.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
+import { createInteractionAnswers } from './interaction-answers.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
 import { createRateLimitLog } from './rate-limit-log.ts';
 import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './render-embed.ts';
@@ -67,11 +68,13 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   });
 
   const channels = new ChannelMessages(client, logger);
+  const answers = createInteractionAnswers(config.apiUrl !== undefined ? { api: config.apiUrl } : {});
   const ackFirst = createAckFirst();
   const handle = createInteractionHandler({
     service: options.service,
     scopeFor: options.scopeFor,
     channels,
+    editOriginal: answers.editOriginal,
     logger,
     ackDeadlineMs: options.ackDeadlineMs ?? ACK_DEADLINE_MS,
     turn: ackFirst.turn,
@@ -94,20 +97,26 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   client.on(Events.Error, (error) => logger.error(errorFields(error, secrets), 'discord client error'));
   client.on(Events.ShardError, (error) => logger.warn(errorFields(error, secrets), 'discord gateway connection error'));
   const rateLimits = createRateLimitLog(logger);
+  const logRetried429 = (request: APIRequest, response: ResponseLike): void => {
+    if (response.status === 429) {
+      logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'discord answered 429: request retried after the wait');
+    }
+  };
   client.rest.on(RESTEvents.RateLimited, rateLimits.queued);
   client.rest.on(RESTEvents.Response, (request, response) => {
     const acknowledged = interactionAcknowledgedBy(request.path);
     if (acknowledged !== undefined) answered(acknowledged);
-    if (response.status === 429) {
-      logger.warn({ route: request.route, method: request.method, retryAfter: response.headers.get('retry-after') }, 'discord answered 429: request retried after the wait');
-    }
+    logRetried429(request, response);
   });
+  answers.rest.on(RESTEvents.RateLimited, rateLimits.queued);
+  answers.rest.on(RESTEvents.Response, logRetried429);
 
   const ready = once(client, Events.ClientReady);
   try {
     await client.login(config.token);
     await ready;
   } catch (error) {
+    answers.stop();
     await client.destroy();
     logger.error(errorFields(error, secrets), 'discord login failed');
     throw new Error(`Discord login failed: ${JSON.stringify(errorFields(error, secrets))}`);
@@ -132,6 +141,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     stop: async () => {
       await Promise.allSettled([...inFlight]);
       rateLimits.flush();
+      answers.stop();
       await client.destroy();
       logger.info({}, 'discord disconnected');
     },

@@ -2,12 +2,15 @@ import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ChannelMessages } from './channel-messages.ts';
+import type { InteractionAnswers } from './interaction-answers.ts';
 
 /** What every interaction handler is given, built once in `startDiscord`. */
 export interface HandlerDeps {
   readonly service: PinningService;
   readonly scopeFor: ScopeResolver;
   readonly channels: ChannelMessages;
+  /** Edits a deferred interaction's answer (its own REST client: interaction-answers.ts). */
+  readonly editOriginal: InteractionAnswers['editOriginal'];
   readonly logger: Logger;
   /** Longer work than this is acknowledged first (deferred), then finished by an edit. */
   readonly ackDeadlineMs: number;

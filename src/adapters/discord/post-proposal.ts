@@ -26,12 +26,12 @@ export async function postProposal(
     await deps.service.attachMessage(proposal.id, messageRefOf(posted));
     log.info({ proposalId: proposal.id, messageId: posted.id }, 'proposal card posted');
     const note = renderMessage({ visibility: 'private', lines: [[text('Proposal posted for approval: '), text(posted.url)]] });
-    await attempt(log, 'editReply', () => interaction.editReply(note));
+    await attempt(log, 'editReply', () => deps.editOriginal(interaction, note));
     return;
   }
   const note = renderMessage({
     visibility: 'private',
     lines: [[text("I can't post in this channel (missing permission?), so only you can see this proposal.")]],
   });
-  await attempt(log, 'editReply', () => interaction.editReply({ ...card, ...note }));
+  await attempt(log, 'editReply', () => deps.editOriginal(interaction, { ...card, ...note }));
 }

@@ -22,7 +22,7 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
   if (interaction.commandName !== COMMAND_NAME) return;
   if (!(await attempt(log, 'deferReply', () => interaction.deferReply({ flags: MessageFlags.Ephemeral })))) return;
   await deps.turn();
-  const answer = (payload: TextPayload) => attempt(log, 'editReply', () => interaction.editReply(payload));
+  const answer = (payload: TextPayload) => attempt(log, 'editReply', () => deps.editOriginal(interaction, payload));
 
   const channel: ChannelRef = { platform: 'discord', channelId: interaction.channelId };
   const scope = deps.scopeFor(channel);
