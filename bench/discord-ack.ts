@@ -17,10 +17,11 @@ const DISCORD_TOKEN = 'MTExMTExMTExMTExMTExMTEx.Bench.DiscordTokenNotSecret';
 /**
  * A burst's acks rise and fall together, so its p99 is set by the slowest few rounds: with 10
  * rounds the N = 50 and N = 200 p99 ratios spread 0.5-1.9 between runs, and with 20 a single slow
- * round of 50 still set a run's N = 50 p99 (bench/README.md). An N = 50 round costs ~0.9 s for
- * both apps, an N = 200 round ~4 s (pinbot's answer edits are paced at 50 per second): 60 and 40.
+ * round of 50 still set a run's N = 50 p99 (bench/README.md). Since pinbot's answer edits are no
+ * longer held to discord.js's global 50 per second, a round costs under 1 s for both apps at
+ * either size (it was ~4 s at N = 200): 60 rounds at both.
  */
-const ALL_LEVELS = loadLevels({ singles: 20, contextSingles: 10, n50: 60, n200: 40 });
+const ALL_LEVELS = loadLevels({ singles: 20, contextSingles: 10, n50: 60, n200: 60 });
 /** BENCH_DISCORD_LEVELS=1,200 narrows the run, e.g. to profile one case. */
 const LEVELS = listFromEnv('BENCH_DISCORD_LEVELS', ALL_LEVELS, (level) => String(level.count));
 const WARM_UP_PASSES = 3;
