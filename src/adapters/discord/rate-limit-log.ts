@@ -8,8 +8,9 @@ const SUMMARY_INTERVAL_MS = 10_000;
  * Logs discord.js's rate-limit queueing without a line per request. Past Discord's global 50
  * requests per second (a burst of channel posts; before interaction answers had a client of their
  * own, a burst of answers) discord.js queues every further request and reports each one: 150 lines
- * for a burst of 200, each redacted and written on the thread that acks the next interactions. The first queued request is logged at once; the ones queued in the next
- * interval are counted, and written as one line when it ends.
+ * for a burst of 200, each redacted and written on the thread that acks the next interactions.
+ * The first queued request is logged at once; the ones queued in the next interval are counted,
+ * and written as one line when it ends.
  */
 export interface RateLimitLog {
   queued(info: RateLimitData): void;
