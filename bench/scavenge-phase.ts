@@ -22,10 +22,11 @@ const BYTES_PER_CHUNK = SLOTS_PER_CHUNK * BYTES_PER_SLOT;
 /** Where each chunk goes, so that the allocation escapes and is not optimised away. */
 const sink: { chunk?: unknown[] } = {};
 
-/** The young generation's capacity (what it holds before a collection), bytes. */
-export function youngGenerationCapacity(): number {
+/** The young generation now: bytes in use, and its capacity (what it holds before a collection). */
+export function youngGeneration(): { readonly used: number; readonly capacity: number } {
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-  return young === undefined ? 0 : young.space_used_size + young.space_available_size;
+  if (young === undefined) return { used: 0, capacity: 0 };
+  return { used: young.space_used_size, capacity: young.space_used_size + young.space_available_size };
 }
 
 /**
@@ -35,7 +36,7 @@ export function youngGenerationCapacity(): number {
  * Resolves with the bytes allocated.
  */
 export async function randomizeScavengePhase(random: () => number = Math.random): Promise<number> {
-  const bytes = Math.floor(random() * youngGenerationCapacity());
+  const bytes = Math.floor(random() * youngGeneration().capacity);
   for (let allocated = 0; allocated < bytes; allocated += BYTES_PER_CHUNK) sink.chunk = new Array(SLOTS_PER_CHUNK);
   sink.chunk = undefined;
   await nextTurn();

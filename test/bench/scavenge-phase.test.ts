@@ -1,20 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { watchCollections } from '../../bench/gc-windows.ts';
-import { randomizeScavengePhase, youngGenerationCapacity } from '../../bench/scavenge-phase.ts';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { randomizeScavengePhase, youngGeneration } from '../../bench/scavenge-phase.ts';
 
 /** How full the young generation is, 0-1. */
 function youngFill(): number {
-  const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-  if (young === undefined) throw new Error('no new_space in this V8');
-  return young.space_used_size / (young.space_used_size + young.space_available_size);
+  const { used, capacity } = youngGeneration();
+  if (capacity === 0) throw new Error('no young generation (new_space) in this V8');
+  return used / capacity;
 }
 
 describe('randomizeScavengePhase', () => {
   it('allocates the drawn share of the young generation', async () => {
     expect(await randomizeScavengePhase(() => 0)).toBe(0);
-    const capacity = youngGenerationCapacity();
+    const { capacity } = youngGeneration();
     expect(capacity).toBeGreaterThan(0);
     expect(await randomizeScavengePhase(() => 0.5)).toBe(Math.floor(capacity / 2));
   });
