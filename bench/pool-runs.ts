@@ -9,6 +9,10 @@ import { median, percentile, round, roundRatios } from './stats.ts';
 
 const roundsOfOneApp = z.object({ rounds: z.array(z.array(z.number())) });
 const ackCase = z.object({ pinbot: roundsOfOneApp, baseline: roundsOfOneApp });
+/** Acks per second, one value per burst and app (Slack N = 200). */
+const throughputCase = z.object({
+  throughput: z.object({ perRound: z.object({ pinbot: z.array(z.number()), baseline: z.array(z.number()) }) }),
+});
 const targetRow = z.object({ name: z.string(), goal: z.string().optional() });
 const benchRun = z.object({
   rows: z.array(targetRow),
@@ -33,6 +37,33 @@ export interface PooledCase {
   readonly medianRoundRatioP99: number;
   /** Whether the case has a ratio target (≤ 1.2); context rows do not. */
   readonly targeted: boolean;
+  /** Where every run kept each burst's acks per second: those, pooled over runs. */
+  readonly throughput?: PooledThroughput;
+}
+
+export interface PooledThroughput {
+  /** Median over every burst of every run, acks per second. */
+  readonly pinbot: number;
+  readonly baseline: number;
+  /** pinbot / baseline of those medians: the target is ≥ 0.85. */
+  readonly ratio: number;
+  /** Each run's own ratio of medians, in the order given. */
+  readonly runRatios: readonly number[];
+}
+
+/** The runs' per-burst acks per second, pooled; undefined unless every run kept them. */
+function poolThroughput(cases: readonly unknown[]): PooledThroughput | undefined {
+  const perRun = cases.map((one) => throughputCase.safeParse(one));
+  const rounds = perRun.flatMap((result) => (result.success ? [result.data.throughput.perRound] : []));
+  if (rounds.length === 0 || rounds.length < cases.length) return undefined;
+  const pinbot = median(rounds.flatMap((one) => one.pinbot));
+  const baseline = median(rounds.flatMap((one) => one.baseline));
+  return {
+    pinbot: round(pinbot, 0),
+    baseline: round(baseline, 0),
+    ratio: round(pinbot / baseline),
+    runRatios: rounds.map((one) => round(median(one.pinbot) / median(one.baseline))),
+  };
 }
 
 /** Cases with per-round samples in every run, pooled. Throws a sentence when a run is not a results.json. */
@@ -47,6 +78,7 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
   const labels = Object.keys(first.detail).filter((label) => parsed.every((run) => ackCase.safeParse(run.detail[label]).success));
   return labels.map((label) => {
     const cases = parsed.map((run) => ackCase.parse(run.detail[label]));
+    const throughput = poolThroughput(parsed.map((run) => run.detail[label]));
     const pinbot = cases.flatMap((one) => one.pinbot.rounds.flat());
     const baseline = cases.flatMap((one) => one.baseline.rounds.flat());
     const ratioRow = first.rows.find((row) => row.name.startsWith(`${label}: `) && row.name.endsWith('ratio p99'));
@@ -62,6 +94,7 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
       medianRoundRatioP99: round(median(cases.flatMap((one) => roundRatios(one.pinbot.rounds, one.baseline.rounds, 99)))),
       targeted: ratioRow?.goal === '≤ 1.2',
+      ...(throughput ? { throughput } : {}),
     };
   });
 }

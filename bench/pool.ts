@@ -1,5 +1,6 @@
 // Pools several runs' ack samples: npx tsx bench/pool.ts run-1.json run-2.json …
-// (copies of bench/results.json, one per `npm run bench`). Prints one line per case.
+// (copies of bench/results.json, one per `npm run bench`). Prints one line per case, then the
+// pooled acks per second where the runs kept them (Slack N = 200).
 import { readFileSync } from 'node:fs';
 import { poolRuns } from './pool-runs.ts';
 
@@ -31,6 +32,17 @@ try {
     'each run p99': one.runRatiosP99.join(' '),
     'median round p99 ratio': one.medianRoundRatioP99,
   })));
+  const withThroughput = pooled.flatMap((one) => (one.throughput ? [{ label: one.label, ...one.throughput }] : []));
+  if (withThroughput.length > 0) {
+    console.table(withThroughput.map((one) => ({
+      case: one.label,
+      'acks/s pinbot / base (median of every burst)': `${one.pinbot} / ${one.baseline}`,
+      'throughput ratio': one.ratio,
+      goal: '≥ 0.85',
+      met: one.ratio >= 0.85 ? 'yes' : 'NO',
+      'each run': one.runRatios.join(' '),
+    })));
+  }
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

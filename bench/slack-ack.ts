@@ -10,7 +10,7 @@ import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './p
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
-import { ackStats, median, percentile, round, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
+import { ackStats, percentile, round, roundRatioRow, RoundSamples, row, throughputStats, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
 type Who = 'pinbot' | 'baseline';
@@ -118,7 +118,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         pinbot: ackStats(p.ack),
         baseline: ackStats(b.ack),
         answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
-        throughput: { pinbot: median(p.throughput), baseline: median(b.throughput) },
+        throughput: throughputStats(p.throughput, b.throughput),
       };
       const label = `slack ${shape} ${level.label}`;
       detail[label] = stats;

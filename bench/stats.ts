@@ -57,6 +57,20 @@ export function roundRatios(pinbot: readonly number[][], baseline: readonly numb
   });
 }
 
+/**
+ * Both apps' acks per second for one case in results.json: the median of their bursts, and every
+ * burst's figure, so that runs can be pooled (pool.ts).
+ */
+export function throughputStats(pinbot: readonly number[], baseline: readonly number[]): {
+  pinbot: number; baseline: number; perRound: { pinbot: number[]; baseline: number[] };
+} {
+  return {
+    pinbot: median(pinbot),
+    baseline: median(baseline),
+    perRound: { pinbot: pinbot.map((value) => round(value)), baseline: baseline.map((value) => round(value)) },
+  };
+}
+
 /** Context row for a burst case: the median over rounds of pinbot's round p99 / the baseline's. */
 export function roundRatioRow(label: string, pinbot: { rounds: number[][] }, baseline: { rounds: number[][] }): Row {
   return row(`${label}: round p99 ratio, median over rounds`, median(roundRatios(pinbot.rounds, baseline.rounds, 99)), '×', { text: '(context)' });

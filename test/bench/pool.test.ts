@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { poolRuns } from '../../bench/pool-runs.ts';
+import { throughputStats } from '../../bench/stats.ts';
 
 /** A results.json with one targeted case and one context case, as run.ts writes it. */
 function run(rounds: { pinbot: number[][]; baseline: number[][] }, context = rounds) {
@@ -56,6 +57,25 @@ describe('pooling bench runs', () => {
     const same = { pinbot: [hundred()], baseline: [hundred()] };
     const older = { rows: [], detail: { 'discord list N=200': { pinbot: { p99: 1 }, baseline: { p99: 1 } } } };
     expect(poolRuns([{ name: 'a', json: run(same) }, { name: 'old.json', json: older }])).toEqual([]);
+  });
+
+  it('pools each burst\'s acks per second over the runs that kept them', () => {
+    const same = { pinbot: [hundred()], baseline: [hundred()] };
+    const withThroughput = (pinbot: number[], baseline: number[]) => {
+      const json = run(same);
+      Object.assign(json.detail['discord list N=200'], { throughput: throughputStats(pinbot, baseline) });
+      return json;
+    };
+    // Run a: ratio of medians 800 / 1000; run b: 1200 / 1000. Pooled: medians of six bursts each
+    // (nearest rank, the 3rd of 6): 900 and 1000.
+    const [n200] = poolRuns([
+      { name: 'a', json: withThroughput([700, 800, 900], [1000, 1000, 1000]) },
+      { name: 'b', json: withThroughput([1100, 1200, 1300], [1000, 1000, 1000]) },
+    ]);
+    expect(n200?.throughput).toEqual({ pinbot: 900, baseline: 1000, ratio: 0.9, runRatios: [0.8, 1.2] });
+    // A run without the per-burst figures leaves the throughput out rather than pooling part of it.
+    const [partial] = poolRuns([{ name: 'a', json: withThroughput([700], [1000]) }, { name: 'old', json: run(same) }]);
+    expect(partial?.throughput).toBeUndefined();
   });
 
   it('says which file is not a results.json', () => {
