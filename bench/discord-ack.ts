@@ -9,7 +9,7 @@ import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
 import { collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
-import { ackStats, percentile, round, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
+import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 import type { BenchResult } from './slack-ack.ts';
 
@@ -90,6 +90,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       baseline: ackStats(b.first),
       answered: { p50: percentile(p.answered, 50), p99: percentile(p.answered, 99) },
       collections: { pinbot: collectionsIn(p.windows, gc.collections()), baseline: collectionsIn(b.windows, gc.collections()) },
+      ratioIntervalP99: ratioInterval(p.first.perRound(), b.first.perRound(), 99),
     };
     const label = `discord list ${level.label}`;
     detail[label] = stats;
@@ -100,6 +101,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     rows.push(row(`${label}: first callback p99`, stats.pinbot.p99, 'ms', { text: `bare d.js ${round(stats.baseline.p99)} ms` }));
     rows.push(row(`${label}: ratio p50`, ratio50, '×', ratioGoal(ratio50)));
     rows.push(row(`${label}: ratio p99`, ratio99, '×', ratioGoal(ratio99)));
+    if (level.targeted) rows.push(ratioIntervalRow(`${label}: ratio p99`, stats.ratioIntervalP99));
     if (level.count > 1) {
       rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
       const { pinbot: inPinbot, baseline: inBaseline } = stats.collections;

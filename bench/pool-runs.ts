@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { median, percentile, round, roundRatios } from './stats.ts';
+import { median, percentile, ratioInterval, round, roundRatios, type RatioInterval } from './stats.ts';
 
 /**
  * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
@@ -30,6 +30,8 @@ export interface PooledCase {
   readonly ratioP99: number;
   /** Each run's own p99 ratio, in the order given. */
   readonly runRatiosP99: readonly number[];
+  /** The pooled p99 ratio's bootstrap interval over every run's rounds (stats.ts `ratioInterval`). */
+  readonly intervalP99: RatioInterval;
   /**
    * Context, not the target: the median over rounds of pinbot's round p99 / the baseline's in the
    * same round (the two ran back to back). A disturbance that hits one round moves it little.
@@ -78,9 +80,18 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
   const labels = Object.keys(first.detail).filter((label) => parsed.every((run) => ackCase.safeParse(run.detail[label]).success));
   return labels.map((label) => {
     const cases = parsed.map((run) => ackCase.parse(run.detail[label]));
-    const throughput = poolThroughput(parsed.map((run) => run.detail[label]));
+    // Acks per second are kept for every Slack level; the target (and the row) is N = 200's.
+    const throughputTargeted = first.rows.some((row) => row.name === `${label}: throughput ratio`);
+    const throughput = throughputTargeted ? poolThroughput(parsed.map((run) => run.detail[label])) : undefined;
     const pinbot = cases.flatMap((one) => one.pinbot.rounds.flat());
     const baseline = cases.flatMap((one) => one.baseline.rounds.flat());
+    // Round by round, within each run: the two apps' rounds of one number ran back to back.
+    const paired = cases.map((one) => Math.min(one.pinbot.rounds.length, one.baseline.rounds.length));
+    const intervalP99 = ratioInterval(
+      cases.flatMap((one, run) => one.pinbot.rounds.slice(0, paired[run])),
+      cases.flatMap((one, run) => one.baseline.rounds.slice(0, paired[run])),
+      99,
+    );
     const ratioRow = first.rows.find((row) => row.name.startsWith(`${label}: `) && row.name.endsWith('ratio p99'));
     const ratio = (p: readonly number[], b: readonly number[], at: number) => round(percentile(p, at) / percentile(b, at));
     return {
@@ -92,6 +103,7 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       ratioP50: ratio(pinbot, baseline, 50),
       ratioP99: ratio(pinbot, baseline, 99),
       runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
+      intervalP99: { low: round(intervalP99.low), high: round(intervalP99.high) },
       medianRoundRatioP99: round(median(cases.flatMap((one) => roundRatios(one.pinbot.rounds, one.baseline.rounds, 99)))),
       targeted: ratioRow?.goal === '≤ 1.2',
       ...(throughput ? { throughput } : {}),

@@ -29,6 +29,7 @@ try {
     'ratio p99': one.ratioP99,
     goal: one.targeted ? '≤ 1.2' : '(context)',
     met: one.targeted ? (one.ratioP50 <= 1.2 && one.ratioP99 <= 1.2 ? 'yes' : 'NO') : '',
+    'ratio p99, 90 % interval': `${one.intervalP99.low}–${one.intervalP99.high}`,
     'each run p99': one.runRatiosP99.join(' '),
     'median round p99 ratio': one.medianRoundRatioP99,
   })));

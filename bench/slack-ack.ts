@@ -10,7 +10,7 @@ import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './p
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
-import { ackStats, percentile, round, roundRatioRow, RoundSamples, row, throughputStats, type Row } from './stats.ts';
+import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, throughputStats, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
 
 type Who = 'pinbot' | 'baseline';
@@ -119,6 +119,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         baseline: ackStats(b.ack),
         answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
         throughput: throughputStats(p.throughput, b.throughput),
+        ratioIntervalP99: ratioInterval(p.ack.perRound(), b.ack.perRound(), 99),
       };
       const label = `slack ${shape} ${level.label}`;
       detail[label] = stats;
@@ -132,6 +133,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         : { text: `bolt ${round(stats.baseline.p99)} ms` }));
       rows.push(row(`${label}: ack ratio p50`, ratio50, '×', ratioGoal(ratio50)));
       rows.push(row(`${label}: ack ratio p99`, ratio99, '×', ratioGoal(ratio99)));
+      if (level.targeted) rows.push(ratioIntervalRow(`${label}: ack ratio p99`, stats.ratioIntervalP99));
       if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
       rows.push(row(`${label}: ack → ${answer} p50`, stats.answer.p50, 'ms'));
       rows.push(row(`${label}: ack → ${answer} p99`, stats.answer.p99, 'ms'));
@@ -139,6 +141,9 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         const ratio = stats.throughput.pinbot / stats.throughput.baseline;
         rows.push(row(`${label}: acks per second`, stats.throughput.pinbot, 'req/s', { text: `bolt ${round(stats.throughput.baseline, 0)} req/s` }));
         rows.push(row(`${label}: throughput ratio`, ratio, '×', { text: '≥ 0.85', met: ratio >= 0.85 }));
+        // One figure per burst: the interval of the ratio of medians, bursts redrawn.
+        const perBurst = (values: readonly number[]) => values.map((value) => [value]);
+        rows.push(ratioIntervalRow(`${label}: throughput ratio`, ratioInterval(perBurst(p.throughput), perBurst(b.throughput), 50)));
       }
     }
   }

@@ -71,6 +71,69 @@ export function throughputStats(pinbot: readonly number[], baseline: readonly nu
   };
 }
 
+/** Uniform numbers in [0, 1) from a seed (mulberry32), so that an interval reads the same from the same samples. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
+    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface RatioInterval {
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * How far pinbot's percentile over the baseline's could have moved with other rounds of the same
+ * kind: a bootstrap over rounds. A burst's acks rise and fall together, so the round is what is
+ * drawn, with replacement, as many rounds as were run; pinbot's and the baseline's rounds of the
+ * same number are drawn together, since they ran back to back. The interval holds the middle
+ * `confidence` of the `draws` ratios. Rounds missing on either side are left out.
+ */
+export function ratioInterval(
+  pinbot: readonly (readonly number[])[],
+  baseline: readonly (readonly number[])[],
+  at: number,
+  { draws = 1000, confidence = 0.9, random = seededRandom(1) }: { draws?: number; confidence?: number; random?: () => number } = {},
+): RatioInterval {
+  const pairs = pinbot.flatMap((samples, roundNo) => {
+    const other = baseline[roundNo];
+    return other === undefined || other.length === 0 || samples.length === 0 ? [] : [{ pinbot: samples, baseline: other }];
+  });
+  const first = pairs[0];
+  if (first === undefined) return { low: Number.NaN, high: Number.NaN };
+  const ratios = new Float64Array(draws);
+  for (let draw = 0; draw < draws; draw++) {
+    const drawn = Array.from({ length: pairs.length }, () => pairs[Math.floor(random() * pairs.length)] ?? first);
+    ratios[draw] = sortedPercentile(drawn.map((pair) => pair.pinbot), at) / sortedPercentile(drawn.map((pair) => pair.baseline), at);
+  }
+  ratios.sort();
+  const tail = (1 - confidence) / 2;
+  return { low: ratios[Math.floor(tail * (draws - 1))] ?? Number.NaN, high: ratios[Math.ceil((1 - tail) * (draws - 1))] ?? Number.NaN };
+}
+
+/** `percentile` over the concatenation of `rounds`, sorted as typed numbers (the bootstrap does this thousands of times). */
+function sortedPercentile(rounds: readonly (readonly number[])[], p: number): number {
+  const all = new Float64Array(rounds.reduce((sum, samples) => sum + samples.length, 0));
+  let offset = 0;
+  for (const samples of rounds) {
+    all.set(samples, offset);
+    offset += samples.length;
+  }
+  all.sort();
+  const rank = Math.min(all.length, Math.max(1, Math.ceil((p / 100) * all.length)));
+  return all[rank - 1] ?? Number.NaN;
+}
+
+/** Context row under the ratio row `ratioName`: its bootstrap interval (`ratioInterval`), low end as the value. */
+export function ratioIntervalRow(ratioName: string, interval: RatioInterval): Row {
+  return row(`${ratioName}, 90 % interval over redrawn rounds`, interval.low, `× to ${round(interval.high)} ×`, { text: '(context)' });
+}
+
 /** Context row for a burst case: the median over rounds of pinbot's round p99 / the baseline's. */
 export function roundRatioRow(label: string, pinbot: { rounds: number[][] }, baseline: { rounds: number[][] }): Row {
   return row(`${label}: round p99 ratio, median over rounds`, median(roundRatios(pinbot.rounds, baseline.rounds, 99)), '×', { text: '(context)' });
