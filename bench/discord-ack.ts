@@ -7,7 +7,7 @@ import { startDiscord } from '../src/adapters/discord/client.ts';
 import { APPLICATION_ID } from '../test/helpers/discord-peer.ts';
 import type { DiscordSideHandlers, Who } from './discord-side.ts';
 import { startPinbotUnderTest } from './pinbot-under-test.ts';
-import { collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
+import { collectionRows, collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
@@ -102,12 +102,8 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     rows.push(row(`${label}: ratio p50`, ratio50, '×', ratioGoal(ratio50)));
     rows.push(row(`${label}: ratio p99`, ratio99, '×', ratioGoal(ratio99)));
     if (level.targeted) rows.push(ratioIntervalRow(`${label}: ratio p99`, stats.ratioIntervalP99));
-    if (level.count > 1) {
-      rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
-      const { pinbot: inPinbot, baseline: inBaseline } = stats.collections;
-      rows.push(row(`${label}: rounds with a GC in the ack window`, inPinbot.windowsHit, `of ${inPinbot.windows}`, { text: `bare d.js ${inBaseline.windowsHit} of ${inBaseline.windows}` }));
-      rows.push(row(`${label}: GC time in the ack windows`, inPinbot.ms, 'ms', { text: `bare d.js ${round(inBaseline.ms)} ms` }));
-    }
+    if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
+    if (level.targeted) rows.push(...collectionRows(label, level.count, stats.collections, 'bare d.js'));
     rows.push(row(`${label}: dispatch → answer edited p50`, stats.answered.p50, 'ms'));
     rows.push(row(`${label}: dispatch → answer edited p99`, stats.answered.p99, 'ms'));
   }

@@ -4,6 +4,7 @@
  * the rounds that set a Discord p99 had a collection of 2-36 ms in them (bench/README.md).
  */
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { round, row, type Row } from './stats.ts';
 
 export interface Collection {
   /** `performance.now()` on the main thread, ms. */
@@ -59,4 +60,22 @@ export function watchCollections(): CollectionWatch {
     },
     stop: () => observer.disconnect(),
   };
+}
+
+/**
+ * Context rows for one case: how many of each app's ack windows (a round's burst, or one single at
+ * N = 1) a collection overlapped, and the collections' time inside them.
+ */
+export function collectionRows(
+  label: string,
+  count: number,
+  inWindows: { readonly pinbot: CollectionsInWindows; readonly baseline: CollectionsInWindows },
+  baselineName: string,
+): Row[] {
+  const { pinbot, baseline } = inWindows;
+  const windows = count === 1 ? 'singles' : 'rounds';
+  return [
+    row(`${label}: ${windows} with a GC in the ack window`, pinbot.windowsHit, `of ${pinbot.windows}`, { text: `${baselineName} ${baseline.windowsHit} of ${baseline.windows}` }),
+    row(`${label}: GC time in the ack windows`, pinbot.ms, 'ms', { text: `${baselineName} ${round(baseline.ms)} ms` }),
+  ];
 }

@@ -9,6 +9,7 @@ import { startSlack } from '../src/adapters/slack/app.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './pinbot-under-test.ts';
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
+import { collectionRows, collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, throughputStats, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
@@ -17,6 +18,8 @@ type Who = 'pinbot' | 'baseline';
 
 interface Samples {
   readonly ack: RoundSamples;
+  /** Each burst from its first send to its last ack, on this thread's clock. */
+  readonly windows: AckWindow[];
   /** Ack → answer: the card for `add`, the `response_url` post for `list` (pinbot only). */
   readonly done: number[];
   /** Requests acked per second, one value per burst. */
@@ -68,7 +71,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
   const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
 
-  const empty = (): Samples => ({ ack: new RoundSamples(), done: [], throughput: [] });
+  const empty = (): Samples => ({ ack: new RoundSamples(), windows: [], done: [], throughput: [] });
   const results = new Map<string, Samples>();
   const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
   /** One round of `shape` at `level` for both apps; `keep` records it (not in the warm-up). */
@@ -80,10 +83,12 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         port: ports[who], secret: SLACK_SIGNING_SECRET, shape, count: level.count, follows: who === 'pinbot', thinkMs: level.thinkMs,
       });
       into.ack.add(roundNo, result.ack);
+      into.windows.push({ start: result.window.start - performance.timeOrigin, end: result.window.end - performance.timeOrigin });
       into.done.push(...result.done);
       into.throughput.push(result.throughput);
     });
 
+  const gc = watchCollections();
   try {
     // Warm-up: JIT, connection pools, SQLite pages, on both apps. One pass was not enough: the
     // first measured N=200 rounds still acked at 2-4x the steady p50, which decided the p99.
@@ -99,6 +104,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       }
     }
   } finally {
+    gc.stop();
     await slack.stop();
     await bare.stop();
     await under.close();
@@ -120,6 +126,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         answer: { p50: percentile(p.done, 50), p99: percentile(p.done, 99) },
         throughput: throughputStats(p.throughput, b.throughput),
         ratioIntervalP99: ratioInterval(p.ack.perRound(), b.ack.perRound(), 99),
+        collections: { pinbot: collectionsIn(p.windows, gc.collections()), baseline: collectionsIn(b.windows, gc.collections()) },
       };
       const label = `slack ${shape} ${level.label}`;
       detail[label] = stats;
@@ -135,6 +142,7 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       rows.push(row(`${label}: ack ratio p99`, ratio99, '×', ratioGoal(ratio99)));
       if (level.targeted) rows.push(ratioIntervalRow(`${label}: ack ratio p99`, stats.ratioIntervalP99));
       if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
+      if (level.targeted) rows.push(...collectionRows(label, level.count, stats.collections, 'bolt'));
       rows.push(row(`${label}: ack → ${answer} p50`, stats.answer.p50, 'ms'));
       rows.push(row(`${label}: ack → ${answer} p99`, stats.answer.p99, 'ms'));
       if (level.count === 200) {

@@ -27,6 +27,8 @@ export interface BurstResult {
   readonly done: number[];
   /** Requests acked per second over the burst. */
   readonly throughput: number;
+  /** From the first send to the last ack, on the shared clock (`now()` in worker-rpc.ts). */
+  readonly window: { readonly start: number; readonly end: number };
 }
 
 const USER = { id: 'U0BENCH001', username: 'bench' };
@@ -97,7 +99,7 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
     done = at.map((arrivedAt, index) => Math.max(0, arrivedAt - (acks[index]?.acked ?? arrivedAt)));
   }
   if (request.thinkMs > 0) await pause(request.thinkMs);
-  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000 };
+  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000, window: { start: first, end: last } };
 }
 
 const handlers = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectionsIn, watchCollections } from '../../bench/gc-windows.ts';
+import { collectionRows, collectionsIn, watchCollections } from '../../bench/gc-windows.ts';
 import { until } from '../../bench/stats.ts';
 
 describe('collections in ack windows', () => {
@@ -35,5 +35,20 @@ describe('collections in ack windows', () => {
     } finally {
       watch.stop();
     }
+  });
+});
+
+describe('collection rows', () => {
+  const inWindows = {
+    pinbot: collectionsIn([{ start: 0, end: 10 }, { start: 20, end: 30 }], [{ start: 5, duration: 2 }]),
+    baseline: collectionsIn([{ start: 40, end: 50 }, { start: 60, end: 70 }], [{ start: 45, duration: 1 }, { start: 69, duration: 4 }]),
+  };
+
+  it('counts singles at N = 1 and rounds in bursts, with both apps on one row', () => {
+    expect(collectionRows('slack list N=1: ack', 1, inWindows, 'bolt')).toEqual([
+      { name: 'slack list N=1: ack: singles with a GC in the ack window', value: 1, unit: 'of 2', goal: 'bolt 2 of 2' },
+      { name: 'slack list N=1: ack: GC time in the ack windows', value: 2, unit: 'ms', goal: 'bolt 2 ms' },
+    ]);
+    expect(collectionRows('discord list N=50', 50, inWindows, 'bare d.js')[0]?.name).toBe('discord list N=50: rounds with a GC in the ack window');
   });
 });
