@@ -4,8 +4,12 @@
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
+  return sorted[nearestRank(sorted.length, p) - 1] ?? Number.NaN;
+}
+
+/** The 1-based rank of the `p`th percentile among `count` sorted samples. */
+function nearestRank(count: number, p: number): number {
+  return Math.min(count, Math.max(1, Math.ceil((p / 100) * count)));
 }
 
 export function median(samples: readonly number[]): number {
@@ -125,8 +129,7 @@ function sortedPercentile(rounds: readonly (readonly number[])[], p: number): nu
     offset += samples.length;
   }
   all.sort();
-  const rank = Math.min(all.length, Math.max(1, Math.ceil((p / 100) * all.length)));
-  return all[rank - 1] ?? Number.NaN;
+  return all[nearestRank(all.length, p) - 1] ?? Number.NaN;
 }
 
 /** Context row under the ratio row `ratioName`: its bootstrap interval (`ratioInterval`), low end as the value. */
