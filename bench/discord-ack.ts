@@ -11,6 +11,7 @@ import { collectionRows, collectionsIn, watchCollections, type AckWindow } from 
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
+import { RoundCpu, stealRow } from './vm-steal.ts';
 import type { BenchResult } from './slack-ack.ts';
 
 const DISCORD_TOKEN = 'MTExMTExMTExMTExMTExMTEx.Bench.DiscordTokenNotSecret';
@@ -62,13 +63,17 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       into.answered.push(...result.answered);
     });
   const gc = watchCollections();
+  /** The CPU the machine used while each case's rounds ran, and what the hypervisor took. */
+  const cpu = new Map<string, RoundCpu>();
   try {
     // Warm-up, as for Slack (slack-ack.ts): several passes, until the first rounds are not slower.
     for (let pass = 0; pass < WARM_UP_PASSES; pass++) {
       for (const level of ALL_LEVELS) await run(level, pass, false);
     }
     for (const level of LEVELS) {
-      await measureLevel(level, (roundNo, keep) => run(level, roundNo, keep));
+      const caseCpu = new RoundCpu();
+      cpu.set(level.label, caseCpu);
+      await measureLevel(level, (roundNo, keep) => caseCpu.measure(roundNo, keep, () => run(level, roundNo, keep)));
       log(`  discord list ${level.label}: ${level.rounds} rounds each`);
     }
   } finally {
@@ -91,6 +96,8 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       answered: { p50: percentile(p.answered, 50), p99: percentile(p.answered, 99) },
       collections: { pinbot: collectionsIn(p.windows, gc.collections()), baseline: collectionsIn(b.windows, gc.collections()) },
       ratioIntervalP99: ratioInterval(p.first.perRound(), b.first.perRound(), 99),
+      cpu: cpu.get(level.label)?.total(),
+      stealPerRound: cpu.get(level.label)?.stealPerRound(),
     };
     const label = `discord list ${level.label}`;
     detail[label] = stats;
@@ -104,6 +111,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     if (level.targeted) rows.push(ratioIntervalRow(`${label}: ratio p99`, stats.ratioIntervalP99));
     if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
     if (level.targeted) rows.push(...collectionRows(label, level.count, stats.collections, 'bare d.js'));
+    if (level.targeted && stats.cpu !== undefined) rows.push(stealRow(label, stats.cpu));
     rows.push(row(`${label}: dispatch → answer edited p50`, stats.answered.p50, 'ms'));
     rows.push(row(`${label}: dispatch → answer edited p99`, stats.answered.p99, 'ms'));
   }

@@ -10,14 +10,19 @@ import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, startPinbotUnderTest } from './p
 import type { SlackApiSideHandlers } from './slack-api-side.ts';
 import type { Shape, SlackSideHandlers } from './slack-side.ts';
 import { collectionRows, collectionsIn, watchCollections, type AckWindow } from './gc-windows.ts';
+import { splitAcks, watchServedAcks } from './in-app-ack.ts';
 import { alternateRound, listFromEnv, loadLevels, measureLevel, type Level } from './levels.ts';
 import { ackStats, percentile, round, ratioInterval, ratioIntervalRow, roundRatioRow, RoundSamples, row, throughputStats, type Row } from './stats.ts';
 import { startWorker } from './worker-rpc.ts';
+import { RoundCpu, stealRow } from './vm-steal.ts';
 
 type Who = 'pinbot' | 'baseline';
 
 interface Samples {
   readonly ack: RoundSamples;
+  /** Send → ack written to the socket, and the app's own part of it, head read → written (in-app-ack.ts). */
+  readonly toWritten: RoundSamples;
+  readonly inApp: RoundSamples;
   /** Each burst from its first send to its last ack, on this thread's clock. */
   readonly windows: AckWindow[];
   /** Ack → answer: the card for `add`, the `response_url` post for `list` (pinbot only). */
@@ -35,6 +40,21 @@ const ALL_LEVELS = loadLevels({ singles: 20, contextSingles: 10, n50: 60, n200: 
 const LEVELS = listFromEnv('BENCH_SLACK_LEVELS', ALL_LEVELS, (level) => String(level.count));
 const SHAPES = listFromEnv('BENCH_SLACK_SHAPES', ['list', 'add'] as const, (shape) => shape);
 const WARM_UP_PASSES = 4;
+
+type P99 = { readonly p99: number };
+
+/**
+ * Context rows for an N = 1 case: the p99 up to the ack's bytes written (as a remote Slack would get
+ * them), and the app's own part of it, pinbot against bare Bolt.
+ */
+function ackSplitRows(label: string, toWritten: { pinbot: P99; baseline: P99 }, inApp: { pinbot: P99; baseline: P99 }): Row[] {
+  const versus = (figures: { pinbot: P99; baseline: P99 }) =>
+    `bolt ${round(figures.baseline.p99)} ms, ratio ${round(figures.pinbot.p99 / figures.baseline.p99)} (context)`;
+  return [
+    row(`${label}: send → ack written p99`, toWritten.pinbot.p99, 'ms', { text: versus(toWritten) }),
+    row(`${label}: in-app p99, request read → ack written`, inApp.pinbot.p99, 'ms', { text: versus(inApp) }),
+  ];
+}
 
 export interface BenchResult {
   readonly rows: Row[];
@@ -70,8 +90,9 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
   });
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as Server;
   const ports: Record<Who, number> = { pinbot: slack.port, baseline: (bareServer.address() as AddressInfo).port };
+  const served = watchServedAcks([ports.pinbot, ports.baseline]);
 
-  const empty = (): Samples => ({ ack: new RoundSamples(), windows: [], done: [], throughput: [] });
+  const empty = (): Samples => ({ ack: new RoundSamples(), toWritten: new RoundSamples(), inApp: new RoundSamples(), windows: [], done: [], throughput: [] });
   const results = new Map<string, Samples>();
   const key = (who: Who, shape: Shape, level: Level) => `${who}/${shape}/${level.label}`;
   /** One round of `shape` at `level` for both apps; `keep` records it (not in the warm-up). */
@@ -79,16 +100,22 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
     alternateRound(level, roundNo, ['pinbot', 'baseline'], async (who: Who) => {
       const into = keep ? results.get(key(who, shape, level)) ?? empty() : empty();
       if (keep) results.set(key(who, shape, level), into);
+      served.take(ports[who]);
       const result = await side.call('burst', {
         port: ports[who], secret: SLACK_SIGNING_SECRET, shape, count: level.count, follows: who === 'pinbot', thinkMs: level.thinkMs,
       });
       into.ack.add(roundNo, result.ack);
+      const split = splitAcks(result.sent, served.take(ports[who]));
+      into.toWritten.add(roundNo, split.toWritten);
+      into.inApp.add(roundNo, split.inApp);
       into.windows.push({ start: result.window.start - performance.timeOrigin, end: result.window.end - performance.timeOrigin });
       into.done.push(...result.done);
       into.throughput.push(result.throughput);
     });
 
   const gc = watchCollections();
+  /** The CPU the machine used while each case's rounds ran, and what the hypervisor took. */
+  const cpu = new Map<string, RoundCpu>();
   try {
     // Warm-up: JIT, connection pools, SQLite pages, on both apps. One pass was not enough: the
     // first measured N=200 rounds still acked at 2-4x the steady p50, which decided the p99.
@@ -99,12 +126,15 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
     }
     for (const level of LEVELS) {
       for (const shape of SHAPES) {
-        await measureLevel(level, (roundNo, keep) => run(shape, level, roundNo, keep));
+        const caseCpu = new RoundCpu();
+        cpu.set(`${shape}/${level.label}`, caseCpu);
+        await measureLevel(level, (roundNo, keep) => caseCpu.measure(roundNo, keep, () => run(shape, level, roundNo, keep)));
         log(`  slack ${shape} ${level.label}: ${level.rounds} rounds each`);
       }
     }
   } finally {
     gc.stop();
+    served.stop();
     await slack.stop();
     await bare.stop();
     await under.close();
@@ -127,6 +157,10 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
         throughput: throughputStats(p.throughput, b.throughput),
         ratioIntervalP99: ratioInterval(p.ack.perRound(), b.ack.perRound(), 99),
         collections: { pinbot: collectionsIn(p.windows, gc.collections()), baseline: collectionsIn(b.windows, gc.collections()) },
+        toWritten: { pinbot: ackStats(p.toWritten), baseline: ackStats(b.toWritten) },
+        inApp: { pinbot: ackStats(p.inApp), baseline: ackStats(b.inApp) },
+        cpu: cpu.get(`${shape}/${level.label}`)?.total(),
+        stealPerRound: cpu.get(`${shape}/${level.label}`)?.stealPerRound(),
       };
       const label = `slack ${shape} ${level.label}`;
       detail[label] = stats;
@@ -143,6 +177,9 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
       if (level.targeted) rows.push(ratioIntervalRow(`${label}: ack ratio p99`, stats.ratioIntervalP99));
       if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
       if (level.targeted) rows.push(...collectionRows(label, level.count, stats.collections, 'bolt'));
+      // In a burst most of an ack's time is spent before its request is read (results.json keeps those figures too).
+      if (level.count === 1) rows.push(...ackSplitRows(label, stats.toWritten, stats.inApp));
+      if (level.targeted && stats.cpu !== undefined) rows.push(stealRow(label, stats.cpu));
       rows.push(row(`${label}: ack → ${answer} p50`, stats.answer.p50, 'ms'));
       rows.push(row(`${label}: ack → ${answer} p99`, stats.answer.p99, 'ms'));
       if (level.count === 200) {

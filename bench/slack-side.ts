@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { commandBody, slackSignature } from '../test/helpers/slack-requests.ts';
+import { BENCH_ID_HEADER, type SentRequest } from './in-app-ack.ts';
 import { pause } from './stats.ts';
 import type { Answer } from './slack-api-side.ts';
 import { now, serveWorker } from './worker-rpc.ts';
@@ -29,6 +30,8 @@ export interface BurstResult {
   readonly throughput: number;
   /** From the first send to the last ack, on the shared clock (`now()` in worker-rpc.ts). */
   readonly window: { readonly start: number; readonly end: number };
+  /** Each request's tag (its `x-bench-id` header) and send time, on the shared clock. */
+  readonly sent: SentRequest[];
 }
 
 const USER = { id: 'U0BENCH001', username: 'bench' };
@@ -68,6 +71,7 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(request.secret, timestamp, body),
+      [BENCH_ID_HEADER]: String(id),
     };
     return { id, body, headers };
   });
@@ -77,13 +81,13 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
     : [];
   const target = pool(request.port);
   const first = now();
-  const acks = await Promise.all(prepared.map(async ({ body, headers }) => {
+  const acks = await Promise.all(prepared.map(async ({ id, body, headers }) => {
     const started = now();
     const answer = await target.request({ method: 'POST', path: '/slack/events', headers, body });
     await answer.body.text();
     const acked = now();
     if (answer.statusCode !== 200) throw new Error(`bench: answered ${answer.statusCode} to ${request.shape}`);
-    return { latency: acked - started, acked };
+    return { id, started, latency: acked - started, acked };
   }));
   const last = Math.max(...acks.map((ack) => ack.acked));
   let done: number[] = [];
@@ -99,7 +103,7 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
     done = at.map((arrivedAt, index) => Math.max(0, arrivedAt - (acks[index]?.acked ?? arrivedAt)));
   }
   if (request.thinkMs > 0) await pause(request.thinkMs);
-  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000, window: { start: first, end: last } };
+  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000, window: { start: first, end: last }, sent: acks.map(({ id, started }) => ({ id, sent: started })) };
 }
 
 const handlers = {
