@@ -100,7 +100,6 @@ export async function benchSlackAck(log: (line: string) => void): Promise<BenchR
     alternateRound(level, roundNo, ['pinbot', 'baseline'], async (who: Who) => {
       const into = keep ? results.get(key(who, shape, level)) ?? empty() : empty();
       if (keep) results.set(key(who, shape, level), into);
-      served.take(ports[who]);
       const result = await side.call('burst', {
         port: ports[who], secret: SLACK_SIGNING_SECRET, shape, count: level.count, follows: who === 'pinbot', thinkMs: level.thinkMs,
       });
