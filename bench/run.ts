@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreCosts } from './core-costs.ts';
+import { CPU_LAYOUT } from './cpu-layout.ts';
 import { requestEconomy } from './economy.ts';
 import type { BenchResult } from './slack-ack.ts';
 import { benchStartupAndMemory } from './startup-memory.ts';
@@ -18,6 +19,9 @@ const rows: Row[] = [];
 const detail: Record<string, unknown> = {};
 const started = Date.now();
 
+log(CPU_LAYOUT === undefined
+  ? 'ack benches: threads not pinned'
+  : `ack benches: the apps on CPU ${CPU_LAYOUT.app}, the platforms' threads on CPU ${CPU_LAYOUT.platforms}`);
 if (only.has('economy')) rows.push(...(await requestEconomy()));
 if (only.has('core')) rows.push(...coreCosts());
 /** Runs an ack benchmark in a child process (part.ts), with this process's loader and flags. */
@@ -50,5 +54,5 @@ console.table(rows.map((r) => ({ benchmark: r.name, value: r.value, unit: r.unit
 log(`bench took ${Math.round((Date.now() - started) / 1000)} s`);
 writeFileSync(
   join(import.meta.dirname, 'results.json'),
-  `${JSON.stringify({ node: process.version, cpus: cpus().length, at: new Date().toISOString(), rows, detail }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cpus: cpus().length, cpuLayout: CPU_LAYOUT ?? null, at: new Date().toISOString(), rows, detail }, null, 2)}\n`,
 );
