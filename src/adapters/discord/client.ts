@@ -90,9 +90,11 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   };
   client.on(Events.InteractionCreate, (interaction) => {
     unanswered.set(interaction.id, ackFirst.hold());
-    const work = handle(interaction).finally(() => answered(interaction.id));
+    const work: Promise<void> = handle(interaction).finally(() => {
+      answered(interaction.id);
+      inFlight.delete(work);
+    });
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
   });
   client.on(Events.Error, (error) => logger.error(errorFields(error, secrets), 'discord client error'));
   client.on(Events.ShardError, (error) => logger.warn(errorFields(error, secrets), 'discord gateway connection error'));
