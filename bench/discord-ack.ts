@@ -49,7 +49,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
    * `first`: dispatch → first callback; `answered`: dispatch → answer edited (pinbot only);
    * `windows`: each burst from its dispatch to its last ack, on this thread's clock.
    */
-  const empty = (): { first: RoundSamples; answered: number[]; windows: AckWindow[] } => ({ first: new RoundSamples(), answered: [], windows: [] });
+  const empty = (): { first: RoundSamples; answered: number[]; editsBeforeLastCallback: number[]; windows: AckWindow[] } => ({ first: new RoundSamples(), answered: [], editsBeforeLastCallback: [], windows: [] });
   const samples = new Map<string, ReturnType<typeof empty>>();
   /** One round at `level` for both apps, taking turns; `keep` records it (not in the warm-up). */
   const run = (level: Level, roundNo: number, keep: boolean) =>
@@ -61,6 +61,9 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       into.first.add(roundNo, result.firstResponse);
       into.windows.push({ start: dispatched, end: dispatched + Math.max(...result.firstResponse) });
       into.answered.push(...result.answered);
+      // pinbot's answer edits land on the same Discord peer thread as the callbacks it times.
+      const lastCallback = Math.max(...result.firstResponse);
+      if (who === 'pinbot') into.editsBeforeLastCallback.push(result.answered.filter((at) => at < lastCallback).length);
     });
   const gc = watchCollections();
   /** The CPU the machine used while each case's rounds ran, and what the hypervisor took. */
@@ -98,6 +101,7 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
       ratioIntervalP99: ratioInterval(p.first.perRound(), b.first.perRound(), 99),
       cpu: cpu.get(level.label)?.total(),
       stealPerRound: cpu.get(level.label)?.stealPerRound(),
+      editsBeforeLastCallback: p.editsBeforeLastCallback,
     };
     const label = `discord list ${level.label}`;
     detail[label] = stats;
@@ -112,6 +116,10 @@ export async function benchDiscordAck(log: (line: string) => void): Promise<Benc
     if (level.count > 1) rows.push(roundRatioRow(label, stats.pinbot, stats.baseline));
     if (level.targeted) rows.push(...collectionRows(label, level.count, stats.collections, 'bare d.js'));
     if (level.targeted && stats.cpu !== undefined) rows.push(stealRow(label, stats.cpu));
+    if (level.count > 1) {
+      const early = stats.editsBeforeLastCallback.reduce((sum, count) => sum + count, 0);
+      rows.push(row(`${label}: answer edits before the burst's last first callback`, early, `of ${level.count * level.rounds}`, { text: '(context: 0 when acks go first)' }));
+    }
     rows.push(row(`${label}: dispatch → answer edited p50`, stats.answered.p50, 'ms'));
     rows.push(row(`${label}: dispatch → answer edited p99`, stats.answered.p99, 'ms'));
   }
