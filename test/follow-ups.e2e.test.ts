@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -13,6 +11,7 @@ import { startSlackApiServer, type SlackApiCall, type SlackApiServer } from './h
 import { ALICE, approveValue, BOT_TOKEN, CHANNEL, SIGNING_SECRET, threadReplies } from './helpers/slack-process.ts';
 import { actionBody, buttonPayload, commandBody, postSigned } from './helpers/slack-requests.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { testTempDir } from './helpers/temp-dir.ts';
 
 const ALERTS = 'C0ALERTS01';
 
@@ -27,7 +26,7 @@ describe('follow-ups from a served pinbot: model loads and drift alerts (Slack o
     cleanups.push(() => sim.close());
     const slack: SlackApiServer = await startSlackApiServer();
     cleanups.push(() => slack.close());
-    const dir = mkdtempSync(join(tmpdir(), 'pinbot-follow-'));
+    const dir = testTempDir('pinbot-follow-');
     const configFile = join(dir, 'pinbot.yml');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(configFile, `scopes:\n  - name: default\n    token_env: HF_TOKEN\n    slack_channels: [${CHANNEL}, ${ALERTS}]\n    notify: { slack: ${ALERTS} }\n`);

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -18,6 +16,7 @@ import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, ALICE, approveValue, cardUpdates, t
 import { commandBody, postSigned } from './helpers/slack-requests.ts';
 import { waitFor } from './helpers/wait-for.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from './store/postgres-test-db.ts';
+import { testTempDir } from './helpers/temp-dir.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,7 +32,7 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     const slack = await startSlackApiServer();
     cleanups.push(() => slack.close());
     const env = {
-      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'pinbot-notify-')), 'pinbot.sqlite'),
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(testTempDir('pinbot-notify-'), 'pinbot.sqlite'),
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
     };
     const config = loadConfig(env);
@@ -97,7 +96,7 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
 });
 
 describe.each([
-  { kind: 'sqlite', url: () => join(mkdtempSync(join(tmpdir(), 'pinbot-once-')), 'pinbot.sqlite'), drop: async () => undefined },
+  { kind: 'sqlite', url: () => join(testTempDir('pinbot-once-'), 'pinbot.sqlite'), drop: async () => undefined },
   { kind: 'postgres', url: () => urlWithSchema(schema), drop: () => dropSchema(schema) },
 ])('a settled: notice on the $kind store', ({ url, drop }) => {
   it('is delivered once by two replicas at once, and not again after a restart', async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { serve } from '../src/serve.ts';
 import { startSlackApiServer, type SlackApiServer } from './helpers/slack-api-server.ts';
 import { actionBody, buttonPayload, commandBody, postSigned, type SlackUser } from './helpers/slack-requests.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { testTempDir } from './helpers/temp-dir.ts';
 
 const RESEARCH_TOKEN = 'hf_ResearchScopeTokenAaaaaaaaaaaaaaaaaaaa';
 const PROD_TOKEN = 'hf_ProductionScopeTokenBbbbbbbbbbbbbbbbbbb';
@@ -57,7 +57,7 @@ describe('several scopes and their policies, through the composition root and Sl
     const slack: SlackApiServer = await startSlackApiServer();
     slack.setUserGroups([{ id: 'S0PLATFORM', users: [BOB.id, CAROL.id] }]);
     cleanups.push(() => slack.close());
-    const dir = mkdtempSync(join(tmpdir(), 'pinbot-scopes-'));
+    const dir = testTempDir('pinbot-scopes-');
     const configFile = join(dir, 'pinbot.yml');
     writeFileSync(configFile, CONFIG);
     const env = {

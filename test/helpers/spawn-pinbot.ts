@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for.ts';
@@ -21,12 +21,13 @@ export interface RunningPinbot {
  * store is a fresh SQLite file per process unless the test names one, so tests never share state.
  */
 export function spawnPinbot(args: readonly string[], env: Record<string, string>): RunningPinbot {
+  const ownDir = env['DATABASE_URL'] === undefined ? mkdtempSync(join(tmpdir(), 'pinbot-run-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
-      DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'pinbot-run-')), 'pinbot.sqlite'),
+      ...(ownDir !== undefined ? { DATABASE_URL: join(ownDir, 'pinbot.sqlite') } : {}),
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -39,7 +40,10 @@ export function spawnPinbot(args: readonly string[], env: Record<string, string>
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString('utf8');
   });
-  const exit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const exit = new Promise<number>((resolve) => child.on('close', (code) => {
+    if (ownDir !== undefined) rmSync(ownDir, { recursive: true, force: true });
+    resolve(code ?? -1);
+  }));
   return {
     process: child,
     stdout: () => out,

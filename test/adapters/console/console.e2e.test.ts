@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/hf/simulator.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { spawnPinbot, type RunningPinbot } from '../../helpers/spawn-pinbot.ts';
+import { testTempDir } from '../../helpers/temp-dir.ts';
 
 describe('the console, as a spawned process', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -115,7 +115,7 @@ describe('the console, as a spawned process', () => {
   });
 
   it('lists every problem of a PINBOT_CONFIG file at once and exits 1', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pinbot-config-')), 'pinbot.yml');
+    const file = join(testTempDir('pinbot-config-'), 'pinbot.yml');
     writeFileSync(file, 'scopes:\n  - name: prod\n    token_env: HF_TOKEN_UNSET\n    policy: { approvers: [bob], proposal_ttl: never }\n');
     const pinbot = run(['list'], { PINBOT_CONFIG: file });
     expect(await pinbot.exited()).toBe(1);
@@ -131,7 +131,7 @@ describe('the console, as a spawned process', () => {
     const other = 'hf_OtherScopeTokenForTheConsoleTest000000';
     const sim = await simulator();
     sim.addAccount(other, { allowed: 2, pins: [{ model_id: 'other/model', compute_type: 'gpu' }] });
-    const file = join(mkdtempSync(join(tmpdir(), 'pinbot-config-')), 'pinbot.yml');
+    const file = join(testTempDir('pinbot-config-'), 'pinbot.yml');
     writeFileSync(file, 'scopes:\n  - name: research\n    token_env: HF_TOKEN_A\n  - name: production\n    token_env: HF_TOKEN_B\n');
     const env = { PINBOT_CONFIG: file, HF_TOKEN_A: TOKEN, HF_TOKEN_B: other, HF_API_URL: sim.url };
 
