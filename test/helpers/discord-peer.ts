@@ -71,6 +71,11 @@ export interface DiscordPeer {
   dispatch(interaction: Record<string, unknown>): void;
   /** The next request that `matches` gets `answer` instead of the normal one (`times` times). */
   failNext(matches: (request: PeerRequest) => boolean, answer: ScriptedAnswer, times?: number): void;
+  /**
+   * Drops the interactions, messages and requests it keeps, so that a benchmark's tens of
+   * thousands of interactions do not pile up in its heap.
+   */
+  forget(): void;
   close(): Promise<void>;
 }
 
@@ -237,6 +242,12 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
     },
     failNext(matches, answer, times = 1) {
       scripts.push({ matches, answer, remaining: times });
+    },
+    forget() {
+      interactions.clear();
+      originals.clear();
+      messages.clear();
+      requests.length = 0;
     },
     async close() {
       for (const client of gateway.clients) client.terminate();
