@@ -13,6 +13,7 @@ import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Everything durable pinbot keeps, behind the core's ports. */
 export interface PinbotStore {
@@ -72,6 +73,8 @@ async function openSqlite(filename: string, options: OpenStoreOptions, logger: L
   retainForProcess(sqlite.prepare('PRAGMA synchronous = NORMAL')).run();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: retainedDatabase(sqlite) }) });
   await migrateOrClose(db, 'sqlite', undefined, logger);
+  // An in-memory database has no WAL to checkpoint.
+  const checkpointer: WalCheckpointer | undefined = filename === ':memory:' ? undefined : startWalCheckpointer(sqlite, resolve(filename), { logger });
   return {
     kind: 'sqlite',
     ...sqlPorts(db, options),
@@ -84,7 +87,10 @@ async function openSqlite(filename: string, options: OpenStoreOptions, logger: L
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
