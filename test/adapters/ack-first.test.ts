@@ -61,6 +61,31 @@ describe('ack-first turns', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(29);
   });
 
+  it('holds turns until no request has arrived for quietMs, though every ack is answered', async () => {
+    const ackFirst = createAckFirst({ maxDeferMs: 60_000, quietMs: 300 });
+    ackFirst.hold()();
+    const secondArrival = performance.now();
+    ackFirst.hold()();
+    let through = false;
+    const turn = ackFirst.turn().then(() => {
+      through = true;
+    });
+    await loopTurns(20);
+    expect(through).toBe(false);
+    await turn;
+    expect(performance.now() - secondArrival).toBeGreaterThanOrEqual(299);
+  });
+
+  it('does not let a stream of arrivals hold the work past maxDeferMs', async () => {
+    const ackFirst = createAckFirst({ maxDeferMs: 30, quietMs: 60_000 });
+    ackFirst.hold()();
+    const started = performance.now();
+    await ackFirst.turn();
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(29);
+    expect(waited).toBeLessThan(5_000);
+  });
+
   it('lets turns through at once when no ack is waiting', async () => {
     const ackFirst = createAckFirst({ maxDeferMs: 60_000 });
     let through = 0;
