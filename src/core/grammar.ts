@@ -78,7 +78,7 @@ export function parseCommand(text: string): Command {
     const kept = text.slice(0, TOO_LONG_INPUT_KEPT);
     throw new PinbotError(
       'INVALID_COMMAND',
-      `That message is too long (${text.length} characters); a command is at most ${MAX_COMMAND_LENGTH}. Send \`help\` to see the commands.`,
+      `That message is too long (${text.length} characters); a command is at most ${MAX_COMMAND_LENGTH}.`,
       { input: `${kept}…` },
     );
   }
@@ -262,7 +262,7 @@ function unknownCommand(original: string, word: string, input: string): PinbotEr
   const suggestion = suggestVerb(word);
   const shown = `Unknown command \`${show(original)}\`.`;
   if (suggestion !== undefined) return invalidCommand(`${shown} Did you mean \`${suggestion}\`?`, input, suggestion);
-  return invalidCommand(`${shown} Commands: ${VERBS.join(', ')}. Send \`help\` for details.`, input);
+  return invalidCommand(`${shown} Commands: ${VERBS.join(', ')}.`, input);
 }
 
 /** The verb a mistyped or synonymous word most likely meant, if any. */

@@ -369,7 +369,7 @@ describe('unknown words get the nearest command', () => {
     const error = refusal('frobnicate gpt2', 'INVALID_COMMAND');
 
     expect(error.details).toEqual({ input: 'frobnicate gpt2' });
-    expect(error.message).toBe(`Unknown command \`frobnicate\`. Commands: ${VERBS.join(', ')}. Send \`help\` for details.`);
+    expect(error.message).toBe(`Unknown command \`frobnicate\`. Commands: ${VERBS.join(', ')}.`);
   });
 
   it('does not suggest a verb for one-letter words or object property names', () => {
@@ -532,7 +532,7 @@ describe('very long input', () => {
 
     const error = refusal(text, 'INVALID_COMMAND');
 
-    expect(error.message).toBe(`That message is too long (${text.length} characters); a command is at most ${MAX_COMMAND_LENGTH}. Send \`help\` to see the commands.`);
+    expect(error.message).toBe(`That message is too long (${text.length} characters); a command is at most ${MAX_COMMAND_LENGTH}.`);
     expect(error.details.input.length).toBeLessThanOrEqual(101);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PinbotError } from '../../src/core/errors.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
+import { parseCommand } from '../../src/core/grammar.ts';
 import { describeCompute, describeError, renderOutcome, renderProposalCard } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 
@@ -73,6 +74,23 @@ describe('describeError', () => {
     expect(text).toContain("Can't pin 6 models: your plan allows 5.");
     expect(text).toContain('Pinned now: a (cpu)');
     expect(text).toContain('/pins set');
+  });
+
+  it.each([
+    ['a too-long message', `add ${'a '.repeat(2500)}`],
+    ['an unknown command', 'frobnicate gpt2'],
+    ['a bare add', 'add'],
+  ])('points to help exactly once for %s', (_case, input) => {
+    let error: unknown;
+    try {
+      parseCommand(input);
+    } catch (caught) {
+      error = caught;
+    }
+    const text = describeError(error, style).lines.map(plainText).join('\n');
+    // The verb list may name `help`; a hint is a sentence that sends the person there.
+    expect(text.match(/(see|send|use|type)\b[^.]*help/gi)).toHaveLength(1);
+    expect(text).toContain('See /pins help for every command.');
   });
 
   it('never shows an unexpected error’s message or stack', () => {

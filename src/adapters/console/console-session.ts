@@ -21,6 +21,7 @@ export interface ConsoleSessionOptions {
 }
 
 const STYLE: ReplyStyle = { commandPrefix: '' };
+const NO_CONFIRMATION = 'Nothing was applied: the input ended before anyone confirmed the change. Add `--yes` to apply it without asking.';
 
 /** One console user typing commands; every change is shown and confirmed before it is written. */
 export class ConsoleSession {
@@ -49,7 +50,8 @@ export class ConsoleSession {
     const answer = this.options.assumeYes ? 'y' : await io.readLine('Apply? [y/N] ');
     if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
       const cancelled = await service.cancel(proposal.id, context.principal);
-      io.write(renderMessageText(renderOutcome(cancelled), textStyle));
+      // No one answered (stdin closed, e.g. a script): saying a person cancelled it would mislead.
+      io.write(answer === undefined ? NO_CONFIRMATION : renderMessageText(renderOutcome(cancelled), textStyle));
       return false;
     }
     const result = await service.approve(proposal.id, context.principal);

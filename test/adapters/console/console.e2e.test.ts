@@ -75,6 +75,16 @@ describe('the console, as a spawned process', () => {
     expect(writes(sim)).toHaveLength(0);
   });
 
+  it('one-shot with stdin closed and no --yes says nothing was applied for want of a confirmation, and writes nothing', async () => {
+    const sim = await simulator();
+    const pinbot = run(['add', 'bigscience/bloom', 'gpu'], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    pinbot.process.stdin.end();
+    expect(await pinbot.exited()).toBe(1);
+    expect(pinbot.stdout()).toContain('Nothing was applied: the input ended before anyone confirmed the change. Add `--yes` to apply it without asking.');
+    expect(pinbot.stdout()).not.toContain('cancelled by');
+    expect(writes(sim)).toHaveLength(0);
+  });
+
   it('runs every change verb end to end: add, compute, set, remove, clear', async () => {
     const sim = await simulator();
     const steps: [string, string[]][] = [
