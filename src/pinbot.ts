@@ -52,6 +52,19 @@ export interface BuildOptions {
   readonly clock?: Clock;
 }
 
+/**
+ * The sandbox account lives in the store beside the history that speaks of it: one rule, so that
+ * `history`, `revert` and drift never act on a list the sandbox no longer holds.
+ */
+async function startSandbox(store: PinbotStore, clock: Clock) {
+  const { startSandboxSimulator, SANDBOX_TOKEN } = await import('./hf/simulator.ts');
+  const kept = await store.sandboxAccounts.load(SANDBOX_TOKEN);
+  return startSandboxSimulator({
+    ...(kept !== undefined ? { account: kept } : {}),
+    onAccountChange: (token, account) => store.sandboxAccounts.save(token, account, clock.now()),
+  });
+}
+
 /** The composition root: builds every part once from the configuration. */
 export async function buildPinbot(config: Config, options: BuildOptions): Promise<Pinbot> {
   const { logger } = options;
@@ -60,11 +73,14 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   const scopes = config.configFile !== undefined
     ? (await import('./config-file.ts')).loadScopesFile(config.configFile, options.env)
     : defaultScopes(config.hfToken);
-  const sandbox = config.configFile === undefined && config.hfToken === undefined
-    ? await (await import('./hf/simulator.ts')).startSandboxSimulator()
-    : undefined;
-  // The sandbox account vanishes when the process stops, so by default its proposals do too.
-  const store = await openStore(config.databaseUrl ?? (sandbox ? ':memory:' : undefined), { logger });
+  const store = await openStore(config.databaseUrl, { logger });
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  try {
+    sandbox = config.configFile === undefined && config.hfToken === undefined ? await startSandbox(store, options.clock ?? systemClock) : undefined;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   const clients = new Map<string, HfClient>();
   for (const scope of scopes) {

@@ -38,6 +38,11 @@ export interface SimulatorOptions {
   unknownModels?: string[];
   /** Ids whose `/status` state is `TooBig`. */
   tooBigModels?: string[];
+  /**
+   * Told of every change to an account's list or cap (API writes and outside changes); an API
+   * write is answered only once it resolves, so a change is kept before anyone hears of it.
+   */
+  onAccountChange?: (token: string, account: { allowed: number; pins: WireEntry[] }) => Promise<void>;
 }
 
 export interface RequestLogEntry {
@@ -158,6 +163,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let resetCount = 0;
   let inFlightCount = 0;
   let closed = false;
+  /** Account changes being kept, in order (see `onAccountChange`). */
+  let keeping: Promise<void> = Promise.resolve();
+
+  function keep(token: string, account: AccountState): Promise<void> {
+    const { onAccountChange } = options;
+    if (!onAccountChange) return keeping;
+    const state = { allowed: account.allowed, pins: account.pins.map((pin) => ({ ...pin })) };
+    keeping = keeping.catch(() => undefined).then(() => onAccountChange(token, state));
+    return keeping;
+  }
 
   function addAccount(token: string, account: SimulatorAccount): string {
     const label = accounts.get(token)?.label ?? `account-${accounts.size + 1}`;
@@ -352,6 +367,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const result = refuseWrite(account, parsedBody.value);
     if (!Array.isArray(result)) return send(res, entry, result.status, { error: result.error });
     replacePins(account, result);
+    await keep(bearer, account);
     send(res, entry, 200, { ok: `Pinned ${result.length} models, please wait while we load them.`, pinned_models: account.pins });
   }
 
@@ -390,6 +406,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!pins.success) return bad(pins.error);
       if (!accounts.has(pins.data.token)) return send(res, undefined, 404, { error: 'No account for that token' });
       simulator.setPins(pins.data.token, pins.data.pins as WireEntry[]);
+      await keeping;
       return send(res, undefined, 204, undefined);
     }
     if (route === 'POST /_simulator/allowed') {
@@ -397,6 +414,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!allowed.success) return bad(allowed.error);
       if (!accounts.has(allowed.data.token)) return send(res, undefined, 404, { error: 'No account for that token' });
       simulator.setAllowed(allowed.data.token, allowed.data.allowed);
+      await keeping;
       return send(res, undefined, 204, undefined);
     }
     send(res, undefined, 404, { error: 'Not Found' });
@@ -443,11 +461,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const account = accountOf(token);
       replacePins(account, pins);
       logAdmin(account, '/_simulator/pins', { pinned_models: pins });
+      void keep(token, account).catch(() => undefined);
     },
     setAllowed(token, allowed) {
       const account = accountOf(token);
       account.allowed = allowed;
       logAdmin(account, '/_simulator/allowed', { allowed });
+      void keep(token, account).catch(() => undefined);
     },
     clearLog() {
       log.length = 0;
@@ -481,14 +501,24 @@ export const SANDBOX_ALLOWED = 5;
 
 /** The simulator with one demo account, for `npm start` without HF_TOKEN and `npm run simulator`. */
 export async function startSandboxSimulator(
-  options: { host?: string; port?: number; token?: string; loadDelayMs?: number } = {},
+  options: {
+    host?: string;
+    port?: number;
+    token?: string;
+    loadDelayMs?: number;
+    /** The account as it was last kept; the seed (2 of 5) when there is none. */
+    account?: { allowed: number; pins: readonly WireEntry[] };
+    onAccountChange?: SimulatorOptions['onAccountChange'];
+  } = {},
 ): Promise<{ simulator: Simulator; token: string }> {
   const token = options.token ?? SANDBOX_TOKEN;
+  const account = options.account ?? { allowed: SANDBOX_ALLOWED, pins: SANDBOX_PINS };
   const simulator = await startSimulator({
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.loadDelayMs !== undefined ? { loadDelayMs: options.loadDelayMs } : {}),
-    accounts: { [token]: { allowed: SANDBOX_ALLOWED, pins: SANDBOX_PINS.map((pin) => ({ ...pin })) } },
+    ...(options.onAccountChange !== undefined ? { onAccountChange: options.onAccountChange } : {}),
+    accounts: { [token]: { allowed: account.allowed, pins: account.pins.map((pin) => ({ ...pin })) } },
   });
   return { simulator, token };
 }

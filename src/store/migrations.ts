@@ -89,6 +89,18 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_sandbox_accounts': {
+      async up(db: Kysely<unknown>) {
+        // The sandbox's simulated account, kept with the history that speaks of it.
+        await db.schema
+          .createTable('sandbox_accounts')
+          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('allowed', 'integer', (c) => c.notNull())
+          .addColumn('pins', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

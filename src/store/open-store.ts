@@ -11,6 +11,7 @@ import type { Database, StoreKind } from './schema.ts';
 import { SqlAuditLog } from './sql-audit-log.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
+import { SqlSandboxAccounts } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
@@ -23,6 +24,8 @@ export interface PinbotStore {
   readonly lock: ScopeLock;
   readonly once: PrunableOnceLedger;
   readonly snapshots: SnapshotStore;
+  /** The sandbox simulator's account, so that it lives and dies with the history. */
+  readonly sandboxAccounts: SqlSandboxAccounts;
   /** Resolves when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -134,6 +137,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     audit: new SqlAuditLog(db),
     once: new SqlOnceLedger(db, options.clock ?? systemClock),
     snapshots: new SqlSnapshotStore(db),
+    sandboxAccounts: new SqlSandboxAccounts(db),
   };
 }
 

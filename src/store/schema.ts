@@ -65,6 +65,14 @@ export interface DriftAlertRow {
   detected_at: number;
 }
 
+/** The sandbox simulator's account (pinbot without HF_TOKEN). */
+export interface SandboxAccountRow {
+  token: string;
+  allowed: number;
+  pins: string;
+  updated_at: number;
+}
+
 export interface Database {
   scope_snapshots: ScopeSnapshotRow;
   drift_alerts: DriftAlertRow;
@@ -72,6 +80,7 @@ export interface Database {
   changes: ChangeRow;
   once_keys: OnceKeyRow;
   scope_locks: ScopeLockRow;
+  sandbox_accounts: SandboxAccountRow;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';

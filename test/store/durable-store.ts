@@ -62,6 +62,16 @@ export function describeDurableStore(target: () => DurableTarget): void {
       expect(await c.proposals.get(proposal.id)).toStrictEqual(proposal);
     });
 
+    it('keeps the sandbox account, extra wire fields included, for the next open', async () => {
+      const token = `sandbox-${randomUUID()}`;
+      const first = await open();
+      expect(await first.sandboxAccounts.load(token)).toBeUndefined();
+      await first.sandboxAccounts.save(token, { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] }, 1);
+      await first.sandboxAccounts.save(token, { allowed: 4, pins: [{ model_id: 'org/keep', compute_type: 'tpu', note: 'x' }] }, 2);
+      const second = await open();
+      expect(await second.sandboxAccounts.load(token)).toEqual({ allowed: 4, pins: [{ model_id: 'org/keep', compute_type: 'tpu', note: 'x' }] });
+    });
+
     it('keeps proposals, history and claimed keys after close and reopen', async () => {
       const first = await open();
       const proposal = aProposal();

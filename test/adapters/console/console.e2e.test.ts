@@ -37,6 +37,31 @@ describe('the console, as a spawned process', () => {
     expect(pinbot.stdout()).toContain('gpt2');
   });
 
+  it('keeps the sandbox account in the store, so the list, history and revert agree across runs and a new store starts afresh', async () => {
+    const store = { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') };
+    const add = run(['add', 'bigscience/bloom', 'gpu', '--yes'], store);
+    expect(await add.exited(), add.stdout() + add.stderr()).toBe(0);
+    const changeId = /undo with revert (\w+)/.exec(add.stdout())?.[1] ?? '';
+
+    const list = run(['list'], store);
+    expect(await list.exited()).toBe(0);
+    expect(list.stdout()).toContain('3 of 5 slots used');
+    expect(list.stdout()).toContain('bigscience/bloom — gpu');
+    const history = run(['history'], store);
+    expect(await history.exited()).toBe(0);
+    expect(history.stdout()).toContain(changeId);
+
+    const revert = run(['revert', changeId, '--yes'], store);
+    expect(await revert.exited(), revert.stdout()).toBe(0);
+    const afterRevert = run(['list'], store);
+    expect(await afterRevert.exited()).toBe(0);
+    expect(afterRevert.stdout()).toContain('2 of 5 slots used');
+
+    const fresh = run(['add', 'bigscience/bloom', 'gpu', '--yes'], { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') });
+    expect(await fresh.exited()).toBe(0);
+    expect(fresh.stdout()).toContain('Slots used: 2 → 3 of 5');
+  }, 30_000);
+
   it('shows the plan, writes nothing before the person confirms, and writes once after', async () => {
     const sim = await simulator();
     const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
