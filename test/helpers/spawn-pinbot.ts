@@ -19,10 +19,11 @@ export interface RunningPinbot {
 /**
  * The variables a test may pass; everything else from the parent environment is left out. The
  * store is a fresh SQLite file per process unless the test names one, so tests never share state.
+ * `entry` is another script to run the same way (e.g. the simulator's).
  */
-export function spawnPinbot(args: readonly string[], env: Record<string, string>): RunningPinbot {
+export function spawnPinbot(args: readonly string[], env: Record<string, string>, entry = join('src', 'main.ts')): RunningPinbot {
   const ownDir = env['DATABASE_URL'] === undefined ? mkdtempSync(join(tmpdir(), 'pinbot-run-')) : undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
