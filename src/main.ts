@@ -3,11 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { RequestContext } from './core/pinning-service.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
+import { fatalMessage } from './fatal-message.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
 import { buildPinbot } from './pinbot.ts';
 import { serve } from './serve.ts';
 
+/** How long the process may linger after main has returned, on handles it did not open. */
+const EXIT_BOUND_MS = 500;
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_BOUND_MS = 20_000;
 
@@ -135,14 +138,21 @@ function safeUserName(): string {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Runs pinbot as this process: its exit code, and no lingering on open handles after a fatal error. */
+export function runAsProcess(): void {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       process.exitCode = code;
+      // Everything main opened is closed by now; a handle something else left open must not keep
+      // the process (and whoever waits on it) hanging.
+      setTimeout(() => process.exit(code), EXIT_BOUND_MS).unref();
     },
     (error: unknown) => {
-      process.stderr.write(`pinbot stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
+      // A fatal error may leave servers, sockets or timers open: stop now, whatever they are.
+      process.stderr.write(`${fatalMessage(error)}\n`);
+      process.exit(1);
     },
   );
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) runAsProcess();
