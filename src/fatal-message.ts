@@ -1,9 +1,13 @@
+import { PlatformStartError } from './adapters/start-with-retry.ts';
+
 /**
  * The one sentence printed when pinbot stops on an error nothing else handled. A native addon
  * built for another Node.js (after switching versions, or a CI run on another Node) gets the
  * command that fixes it instead of Node's own advice.
  */
 export function fatalMessage(error: unknown): string {
+  // A chat platform refused its token: a configuration error, said as one.
+  if (error instanceof PlatformStartError) return `pinbot can't start: ${error.message}`;
   const mismatch = nativeModuleMismatch(error);
   if (mismatch !== undefined) {
     return `pinbot can't start: ${mismatch.module} was built for another version of Node.js (NODE_MODULE_VERSION ${mismatch.builtFor}; `

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import type { RequestContext } from './core/pinning-service.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
+import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
@@ -85,11 +86,25 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
   });
   // Listening before start-up: a signal sent as soon as "pinbot ready" is read, or while starting,
   // must stop the server cleanly, not meet the default action and kill the process mid-write.
+  // A signal while start-up waits for an unreachable platform stops the waiting.
+  const starting = new AbortController();
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    const stop = (signal: NodeJS.Signals) => {
+      starting.abort();
+      resolve(signal);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
   });
-  const server = await serve(pinbot, config, logger, metrics);
+  let server;
+  try {
+    server = await serve(pinbot, config, logger, metrics, { signal: starting.signal });
+  } catch (error) {
+    if (!(error instanceof StartAbortedError)) throw error;
+    logger.info({ signal: await stopSignal }, 'stopped while waiting for a chat platform');
+    await pinbot.close();
+    return 0;
+  }
   const signal = await stopSignal;
   logger.info({ signal }, 'shutting down');
   const bound = setTimeout(() => {

@@ -6,6 +6,7 @@ import { systemClock, type ChannelRef, type Clock, type Logger } from './core/po
 import { newId } from './pinbot.ts';
 import type { Proposal } from './core/proposal.ts';
 import { createOpsRoutes, startOpsServer } from './http/ops-routes.ts';
+import { startWithRetry } from './adapters/start-with-retry.ts';
 import type { PrometheusMetrics } from './metrics.ts';
 import type { Pinbot } from './pinbot.ts';
 
@@ -26,6 +27,8 @@ export interface ServeOptions {
   readonly clock?: Clock;
   /** First wait before asking whether a newly pinned model has loaded. Default 2 s. */
   readonly loadPollMs?: number;
+  /** Stops start-up while it waits for a chat platform it cannot reach (SIGTERM while starting). */
+  readonly signal?: AbortSignal;
 }
 
 export interface Server {
@@ -54,40 +57,64 @@ export async function serve(
   // Keys live in the durable store, so neither a restart nor another replica repeats a notice.
   const scopeChannels = new Map(pinbot.scopes.map((scope) => [scope.name, notifyChannels(scope.notify)]));
   const notifier = new Notifier(pinbot.store.once, logger, (scope) => scopeChannels.get(scope) ?? []);
+  /** Platforms start-up is still waiting for, with the reason, for /readyz. */
+  const waiting = new Map<PlatformHandle['name'], string>();
+  const retry = (name: PlatformHandle['name']) => ({
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    onWaiting: (reason: string | undefined) => {
+      if (reason === undefined) waiting.delete(name);
+      else waiting.set(name, reason);
+    },
+  });
   const routes = createOpsRoutes({
     metrics,
     readiness: async () => {
       const checks: Record<string, boolean> = { store: await pinbot.storeReady().catch(() => false) };
       for (const platform of platforms) checks[platform.name] = platform.connected();
-      return { ready: Object.values(checks).every(Boolean) && platforms.length > 0, checks };
+      for (const name of waiting.keys()) checks[name] = false;
+      const reasons = Object.fromEntries(waiting);
+      return { ready: Object.values(checks).every(Boolean) && platforms.length > 0, checks, ...(waiting.size > 0 ? { reasons } : {}) };
     },
   });
 
   let port = config.port;
   let opsServer: { port: number; close(): Promise<void> } | undefined;
-  if (config.slack) {
-    const { startSlack } = await import('./adapters/slack/app.ts');
-    const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
-      lookUpUserGroups: pinbot.usesSlackGroups, notifier,
-    });
-    port = slack.port;
-    platforms.push({
-      name: 'slack', refreshCard: (p) => slack.refreshCard(p), deliver: (n) => slack.deliver(n), connected: () => true, stop: () => slack.stop(),
-    });
-  } else {
-    opsServer = await startOpsServer(routes, config.port);
-    port = opsServer.port;
-  }
-  if (config.discord) {
-    const { startDiscord } = await import('./adapters/discord/client.ts');
-    const discord = await startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.discord, logger, notifier });
-    platforms.push({
-      name: 'discord',
-      refreshCard: (p) => discord.refreshCard(p),
-      deliver: (n) => discord.deliver(n),
-      connected: () => discord.client.isReady(),
-      stop: () => discord.stop(),
-    });
+  try {
+    if (config.slack) {
+      const { startSlack } = await import('./adapters/slack/app.ts');
+      const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
+        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'),
+      });
+      port = slack.port;
+      platforms.push({
+        name: 'slack', refreshCard: (p) => slack.refreshCard(p), deliver: (n) => slack.deliver(n), connected: () => true, stop: () => slack.stop(),
+      });
+    } else {
+      opsServer = await startOpsServer(routes, config.port);
+      port = opsServer.port;
+      // Said before the platforms start: start-up may wait for one, and /readyz says why meanwhile.
+      logger.info({ port }, 'serving /healthz, /readyz and /metrics');
+    }
+    if (config.discord) {
+      const { startDiscord } = await import('./adapters/discord/client.ts');
+      const discordConfig = config.discord;
+      const discord = await startWithRetry(
+        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier }),
+        { logger: logger.child({ platform: 'discord' }), ...retry('discord') },
+      );
+      platforms.push({
+        name: 'discord',
+        refreshCard: (p) => discord.refreshCard(p),
+        deliver: (n) => discord.deliver(n),
+        connected: () => discord.client.isReady(),
+        stop: () => discord.stop(),
+      });
+    }
+  } catch (error) {
+    // Nothing may stay open behind a failed or stopped start-up.
+    for (const platform of platforms) await platform.stop().catch(() => undefined);
+    await opsServer?.close();
+    throw error;
   }
   // Added before any click can settle a proposal: handling a request needs I/O, and this runs first.
   for (const platform of platforms) notifier.addChannel({ platform: platform.name, deliver: (n) => platform.deliver(n) });

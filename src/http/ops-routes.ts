@@ -11,6 +11,8 @@ export interface Readiness {
   readonly ready: boolean;
   /** Each dependency and whether it is usable: `store`, `slack`, `discord`. */
   readonly checks: Readonly<Record<string, boolean>>;
+  /** Why a check fails, when it is known (e.g. a platform start-up is still waiting for). */
+  readonly reasons?: Readonly<Record<string, string>>;
 }
 
 export interface OpsRouteSources {

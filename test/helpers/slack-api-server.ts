@@ -44,9 +44,10 @@ export interface SlackApiServer {
 
 /**
  * A working fake of the slice of Slack's Web API pinbot uses (`auth.test`, `chat.postMessage`,
- * `chat.update`, `apps.connections.open`) and of `response_url`s, on 127.0.0.1 and a free port.
+ * `chat.update`, `apps.connections.open`) and of `response_url`s, on 127.0.0.1 and a free port
+ * (or `port`, to come up where a client has been trying to reach it).
  */
-export async function startSlackApiServer(): Promise<SlackApiServer> {
+export async function startSlackApiServer(options: { port?: number } = {}): Promise<SlackApiServer> {
   const calls: SlackApiCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const bodies: { path: string; raw: string }[] = [];
@@ -97,7 +98,7 @@ export async function startSlackApiServer(): Promise<SlackApiServer> {
       send(res, 200, result);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

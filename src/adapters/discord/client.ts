@@ -9,6 +9,7 @@ import { createAckFirst } from '../ack-first.ts';
 import { renderProposalCard } from '../../core/replies.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
+import { discordStartError } from './start-error.ts';
 import { createInteractionAnswers } from './interaction-answers.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
 import { createRateLimitLog } from './rate-limit-log.ts';
@@ -120,8 +121,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   } catch (error) {
     answers.stop();
     await client.destroy();
-    logger.error(errorFields(error, secrets), 'discord login failed');
-    throw new Error(`Discord login failed: ${JSON.stringify(errorFields(error, secrets))}`);
+    logger.debug(errorFields(error, secrets), 'discord login failed');
+    throw discordStartError(error, config.apiUrl);
   }
   logger.info({ bot: client.user?.id, applicationId: config.applicationId }, 'discord connected');
 

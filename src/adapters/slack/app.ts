@@ -16,6 +16,8 @@ import { createInFlight } from './in-flight.ts';
 import { createSlackFetch } from './slack-fetch.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
+import { slackStartError } from './start-error.ts';
+import { startWithRetry, type RetryOptions } from '../start-with-retry.ts';
 
 export interface StartSlackOptions {
   readonly service: PinningService;
@@ -34,6 +36,8 @@ export interface StartSlackOptions {
    * proposal settled elsewhere too is told once. Without it the click posts the outcome itself.
    */
   readonly notifier?: Notifier;
+  /** How start-up waits for a Slack it cannot reach yet (a refused token fails at once). */
+  readonly retry?: Omit<RetryOptions, 'logger'>;
 }
 
 export interface SlackHandle {
@@ -113,14 +117,33 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
   if (options.lookUpUserGroups === true) groupsOf = slackUserGroups(app.client, logger);
   registerCommand(app, deps);
   registerActions(app, deps);
-  await app.init();
+  // While Slack cannot be reached, /healthz and /readyz answer on the port Slack will use.
+  let waiting: Awaited<ReturnType<typeof startOpsServer>> | undefined;
+  const init = async (): Promise<void> => {
+    try {
+      await app.init();
+    } catch (error) {
+      const failure = slackStartError(error, config.apiUrl);
+      if (!failure.fatal && waiting === undefined) {
+        waiting = await startOpsServer(routes, options.port, options.host);
+        logger.info({ port: waiting.port }, 'serving /healthz and /readyz while Slack cannot be reached');
+      }
+      throw failure;
+    }
+  };
+  try {
+    await startWithRetry(init, { ...options.retry, logger });
+  } catch (error) {
+    await waiting?.close();
+    throw error;
+  }
 
   const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
   const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
 
   if (socketMode) {
     // Bolt's Socket Mode receiver would listen on every interface and hide its port; ours honours `host`.
-    const health = await startOpsServer(routes, options.port, options.host);
+    const health = waiting ?? await startOpsServer(routes, options.port, options.host);
     try {
       await app.start();
     } catch (error) {
@@ -140,7 +163,9 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
     };
   }
 
-  const server = (await app.start({ port: options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
+  // Handed over from the waiting server, so a port picked at random (0) stays the same.
+  await waiting?.close();
+  const server = (await app.start({ port: waiting?.port ?? options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     const answered = ackFirst.hold();
     response.once('finish', answered);

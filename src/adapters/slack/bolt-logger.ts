@@ -20,7 +20,10 @@ export function createBoltLogger(logger: Logger, secrets: readonly (string | und
   let current = level;
   const known = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
   const scrub = (value: string): string => known.reduce((out, secret) => out.split(secret).join('[redacted]'), value).replace(TOKEN_SHAPE, '[redacted]');
-  const emit = (at: LogLevel, parts: unknown[]): void => {
+  const emit = (requested: LogLevel, parts: unknown[]): void => {
+    // The Web API client warns of every failed HTTP attempt; whoever made the call reports the
+    // failure once, in a sentence (at start-up, one per attempt), so these only help debugging.
+    const at = requested === LogLevel.WARN && typeof parts[0] === 'string' && parts[0].startsWith('http request failed') ? LogLevel.DEBUG : requested;
     if (SEVERITY[at] < SEVERITY[current]) return;
     const detail = scrub(parts.map(describe).join(' ')).slice(0, DETAIL_LIMIT);
     const fields = { source: 'slack-sdk', detail };
