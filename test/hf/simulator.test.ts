@@ -238,4 +238,33 @@ describe('sandbox simulator', () => {
     const status = await call(simulator, 'GET', `/status/${SANDBOX_PINS[1]?.model_id ?? ''}`, { headers: { authorization: `Bearer ${token}` } });
     expect(status.body).toMatchObject({ loaded: true, state: 'Loaded', compute_type: { gpu: { gpu: 'a10g', count: 1 } } });
   });
+
+  it('starts from the account it is given, and answers a write only once the change is kept', async () => {
+    const kept: unknown[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { simulator, token } = await startSandboxSimulator({
+      account: { allowed: 3, pins: [{ model_id: 'a/b', compute_type: 'gpu' }] },
+      onAccountChange: async (_token, account) => {
+        await held;
+        kept.push(account);
+      },
+    });
+    harness.onCleanup(() => simulator.close());
+    expect(simulator.pins(token)).toEqual([{ model_id: 'a/b', compute_type: 'gpu' }]);
+
+    let answered = false;
+    const write = call(simulator, 'POST', '/usage/pinned_models', { headers: { authorization: `Bearer ${token}` }, body: ONE_PIN }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await waitFor(() => simulator.pins(token).length === 1 && simulator.pins(token)[0]?.model_id === 'gpt2', 2000, 'the write to arrive');
+    expect(answered).toBe(false);
+
+    release();
+    expect((await write).status).toBe(200);
+    expect(kept).toEqual([{ allowed: 3, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] }]);
+  });
 });
