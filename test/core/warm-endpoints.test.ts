@@ -195,7 +195,9 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     now += 60_000;
     const alert = await watcher.check(scope);
     expect(alert?.current.pins).toEqual([]);
-    expect(channel.delivered[0]?.message.lines.map(plainText)).toContain('− llama-chat (1 replica)');
+    expect(channel.delivered[0]?.message.lines.map(plainText)).toEqual(expect.arrayContaining([
+      '⚠️ The warm Inference Endpoints of scope default were changed outside pinbot.', '− llama-chat (1 replica)',
+    ]));
     const restore = await h.service.restoreDrift('alert1', { principal: alice, channel: context.channel });
     expect(restore.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
     expect((await h.service.approve(restore.id, alice)).proposal.state).toBe('applied');
