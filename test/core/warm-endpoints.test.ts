@@ -30,6 +30,17 @@ function calls(h: PinbotHarness): string[] {
 
 const typed = (text: string) => parseCommand(text) as ChangeCommand;
 
+describe('replicas=N in the grammar', () => {
+  it('is taken on add and set, once, as a whole number from 1 to 100', () => {
+    expect(parseCommand('add embedder replicas=2')).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], replicas: 2 });
+    expect(parseCommand('set replicas=3 a b')).toMatchObject({ verb: 'set', replicas: 3 });
+    expect(parseCommand('add embedder')).not.toHaveProperty('replicas');
+    expect(() => parseCommand('add a replicas=1 replicas=2')).toThrow('`replicas=` is given 2 times; give it once.');
+    expect(() => parseCommand('add a replicas=two')).toThrow('`replicas=two` is not a number of replicas: use a whole number from 1 to 100, as in `replicas=2`.');
+    expect(() => parseCommand('add a replicas=101')).toThrow('is not a number of replicas');
+  });
+});
+
 describe('an Inference Endpoints scope through the pinning service', () => {
   const start = usePinbotHarness();
   const setUp = (maxWarm = 2, endpoints = ENDPOINTS) => start({ endpoints: { maxWarm, endpoints: endpoints.map((e) => ({ ...e })) } });
