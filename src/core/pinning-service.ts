@@ -44,7 +44,8 @@ export type CommandResult =
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
   | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly ChangeRecord[] }
-  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[] };
+  /** `endpoints`: the scope keeps Inference Endpoints warm, so help describes the commands there. */
+  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly endpoints?: boolean };
 
 export type ApproveResult =
   /** The proposal reached a final state: applied, stale or failed. */
@@ -90,7 +91,10 @@ export class PinningService {
       case 'history':
         return { kind: 'history', scope, changes: await this.deps.audit.recent(scope, HISTORY_LIMIT) };
       case 'help':
-        return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [] };
+        return {
+          kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [],
+          ...(this.deps.apiFor(scope).endpoints ? { endpoints: true } : {}),
+        };
     }
   }
 

@@ -5,7 +5,7 @@ import type { ChangeRecord, PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, StatusEntry } from './pinning-service.ts';
-import { endpointListLines, wordingOf } from './endpoint-replies.ts';
+import { endpointHelpLines, endpointListLines, wordingOf } from './endpoint-replies.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
@@ -25,7 +25,10 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'history':
       return { visibility: 'private', lines: historyLines(result.changes, style) };
     case 'help':
-      return { visibility: 'private', lines: [...helpLines(result.scope, style), ...result.rights.map((sentence): Line => [text(sentence)])] };
+      return {
+        visibility: 'private',
+        lines: [...(result.endpoints ? endpointHelpLines(result.scope, style) : helpLines(result.scope, style)), ...result.rights.map((sentence): Line => [text(sentence)])],
+      };
   }
 }
 

@@ -56,6 +56,15 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(calls(h)).toEqual(['GET ']);
   });
 
+  it('help describes the commands as they act on endpoints', async () => {
+    const h = await setUp();
+    const result = await h.service.execute({ verb: 'help' }, context);
+    if (result.kind !== 'help') throw new Error('expected help');
+    const text = renderResult(result, STYLE).lines.map(plainText).join('\n');
+    expect(text).toContain('keeps the Inference Endpoints of scope default warm or cold');
+    expect(text).toContain('• /pins add <endpoint> … [replicas=N] — keep endpoints warm');
+  });
+
   it('add proposes with one GET, and approval reads each touched endpoint and PUTs each changed one', async () => {
     const h = await setUp();
     const proposal = await h.service.propose(typed('add embedder'), context);
