@@ -83,8 +83,11 @@ export interface EndpointsSimulator {
   clearLog(): void;
   /** The next `count` API requests answer `status` (default body `{"error": …}`). */
   failNext(count: number, status: number, retryAfter?: string | number): void;
-  /** The next `count` PUTs to the named endpoint answer `status`, for a write that fails midway. */
-  failPutOf(name: string, status: number, count?: number): void;
+  /**
+   * The next `count` PUTs to the named endpoint answer `status`, for a write that fails midway.
+   * With `landed`, each is applied first and only its answer fails, as when a gateway times out.
+   */
+  failPutOf(name: string, status: number, count?: number, landed?: boolean): void;
   /** Every API answer waits this long first. */
   setLatency(ms: number): void;
 }
@@ -126,7 +129,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const minuteMs = options.minuteMs ?? 60_000;
   const accounts = new Map<string, AccountRecord>();
   const log: EndpointsRequest[] = [];
-  const putFaults = new Map<string, { status: number; count: number }>();
+  const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
   let latencyMs = 0;
   let seq = 0;
@@ -297,10 +300,11 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     if (method !== 'PUT') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, PUT' });
     if (account.readOnly) return send(res, entry, 403, { error: 'This token is not allowed to update endpoints' });
     const fault = putFaults.get(name);
-    if (fault && fault.count > 0) {
-      fault.count--;
-      if (fault.count === 0) putFaults.delete(name);
-      return send(res, entry, fault.status, { error: STATUS_CODES[fault.status] ?? `HTTP ${fault.status}` });
+    const failing = fault && fault.count > 0 ? fault : undefined;
+    if (failing) {
+      failing.count--;
+      if (failing.count === 0) putFaults.delete(name);
+      if (!failing.landed) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
     }
     const parsed = putSchema.safeParse(body);
     if (!parsed.success) return send(res, entry, 400, { error: `Invalid body: ${z.prettifyError(parsed.error)}` });
@@ -309,6 +313,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     const max = scaling.maxReplica ?? record.maxReplica;
     if (min > max) return send(res, entry, 400, { error: `minReplica (${min}) cannot be greater than maxReplica (${max})` });
     applyScaling(record, scaling);
+    if (failing) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
     send(res, entry, 200, toWire(namespace, record));
   }
 
@@ -361,8 +366,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     failNext(count, status, retryAfter) {
       failPlan = { count, status, ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}) };
     },
-    failPutOf(name, status, count = 1) {
-      putFaults.set(name, { status, count });
+    failPutOf(name, status, count = 1, landed = false) {
+      putFaults.set(name, { status, count, landed });
     },
     setLatency(ms) {
       latencyMs = ms;

@@ -171,6 +171,16 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(h.endpointsSimulator?.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
   });
 
+  it('counts a PUT whose answer was lost (5xx after retries) as written when the endpoint shows it, and carries on', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    h.endpointsSimulator?.failPutOf('embedder', 503, 3, true);
+    const result = await h.service.approve(proposal.id, alice);
+    expect(result.proposal.state).toBe('applied');
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual(['PUT /llama-chat', 'PUT /embedder', 'PUT /embedder', 'PUT /embedder', 'PUT /sentiment']);
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+
   it('reverts an applied change through a new proposal', async () => {
     const h = await setUp();
     const added = await h.service.propose(typed('add sentiment replicas=2'), context);
