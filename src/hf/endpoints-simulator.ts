@@ -387,8 +387,11 @@ export const SANDBOX_ENDPOINTS: readonly SimulatedEndpoint[] = [
 ];
 
 /** The Endpoints simulator with one demo namespace, for the sandbox console. */
-export async function startSandboxEndpoints(): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number }> {
+export async function startSandboxEndpoints(
+  options: { host?: string; port?: number } = {},
+): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number }> {
   const simulator = await startEndpointsSimulator({
+    ...options,
     accounts: { [SANDBOX_ENDPOINTS_TOKEN]: { namespace: SANDBOX_NAMESPACE, endpoints: SANDBOX_ENDPOINTS.map((endpoint) => ({ ...endpoint })) } },
   });
   return { simulator, token: SANDBOX_ENDPOINTS_TOKEN, namespace: SANDBOX_NAMESPACE, maxWarm: SANDBOX_MAX_WARM };
