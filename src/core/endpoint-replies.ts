@@ -1,7 +1,15 @@
 import type { EndpointInfo, PinnedList } from './ports.ts';
 import type { Proposal } from './proposal.ts';
 import { code, strong, text, type Line } from './ui.ts';
-import { isEndpointsProposal } from './warm-endpoints.ts';
+import { isEndpointsProposal, warmCostChange } from './warm-endpoints.ts';
+
+/** The card's cost field on an endpoints proposal, when the prices are known. */
+export function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {
+  if (!isEndpointsProposal(proposal)) return undefined;
+  const cost = warmCostChange(proposal);
+  if (cost === undefined) return undefined;
+  return { label: 'Warm cost', value: [text(`$${cost.before.toFixed(2)} → $${cost.after.toFixed(2)} per hour`)] };
+}
 
 /** `help` on an endpoints scope: the same verbs, as they act on endpoints. */
 const ENDPOINT_USAGE: readonly (readonly [string, string])[] = [

@@ -5,7 +5,7 @@ import type { ChangeRecord, PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, StatusEntry } from './pinning-service.ts';
-import { endpointHelpLines, endpointListLines, wordingOf } from './endpoint-replies.ts';
+import { endpointHelpLines, endpointListLines, warmCostField, wordingOf } from './endpoint-replies.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
@@ -108,6 +108,8 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
     { label: 'Requested by', value: [user(proposal.requester)] },
     { label: words.countLabel, value: [text(words.count(before, after, proposal.allowed))] },
   ];
+  const cost = warmCostField(proposal);
+  if (cost) fields.push(cost);
   const notes: Line[] = [];
   let title: Line;
   let actions: CardAction[] = [];

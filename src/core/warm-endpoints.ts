@@ -22,6 +22,15 @@ export interface SeenScaling {
   readonly max: number;
   readonly timeout: number | null;
   readonly updatedAt: string;
+  /** Hourly price of one replica, when the API gives it; not part of the stale check. */
+  readonly price?: number;
+}
+
+/** What an endpoints proposal's `baseVersion` holds after its prefix. */
+interface SeenState {
+  readonly seen: Record<string, SeenScaling>;
+  /** Hourly cost of the warm replicas when proposed, when every warm endpoint has a price. */
+  readonly warmCost?: number;
 }
 
 export function replicasLabel(minReplica: number): string {
@@ -42,12 +51,36 @@ export function isEndpointsProposal(proposal: Pick<Proposal, 'baseVersion'>): bo
   return proposal.baseVersion.startsWith(VERSION_PREFIX);
 }
 
+function seenState(proposal: Pick<Proposal, 'baseVersion'>): SeenState {
+  return JSON.parse(proposal.baseVersion.slice(VERSION_PREFIX.length)) as SeenState;
+}
+
 export function seenScalings(proposal: Pick<Proposal, 'baseVersion'>): Record<string, SeenScaling> {
-  return JSON.parse(proposal.baseVersion.slice(VERSION_PREFIX.length)) as Record<string, SeenScaling>;
+  return seenState(proposal).seen;
+}
+
+/**
+ * The warm cost per hour before and after the change, when the API priced every warm endpoint
+ * and every endpoint the change touches; undefined otherwise, so no card shows a guess.
+ */
+export function warmCostChange(proposal: Pick<Proposal, 'baseVersion' | 'diff'>): { before: number; after: number } | undefined {
+  const { seen, warmCost } = seenState(proposal);
+  if (warmCost === undefined) return undefined;
+  let after = warmCost;
+  for (const line of proposal.diff) {
+    const was = seen[line.modelId];
+    if (was?.price === undefined) return undefined;
+    const min = line.kind === 'removed' ? 0 : labelReplicas(line.kind === 'added' ? line.computeType : line.to);
+    after += was.price * (min - was.min);
+  }
+  return { before: warmCost, after };
 }
 
 export function scalingOf(endpoint: EndpointInfo): SeenScaling {
-  return { min: endpoint.minReplica, max: endpoint.maxReplica, timeout: endpoint.scaleToZeroTimeout ?? null, updatedAt: endpoint.updatedAt };
+  return {
+    min: endpoint.minReplica, max: endpoint.maxReplica, timeout: endpoint.scaleToZeroTimeout ?? null, updatedAt: endpoint.updatedAt,
+    ...(endpoint.pricePerHour !== undefined ? { price: endpoint.pricePerHour } : {}),
+  };
 }
 
 /** `min 1, max 2, scale to zero after 15 min` */
@@ -91,7 +124,13 @@ export function planWarmEndpoints(command: ChangeCommand, live: PinnedList, reve
     const endpoint = endpoints.find((candidate) => candidate.name === line.modelId);
     if (endpoint) seen[endpoint.name] = scalingOf(endpoint);
   }
-  return { base, baseVersion: `${VERSION_PREFIX}${JSON.stringify(seen)}`, proposed, diff, allowed: live.allowed };
+  const warm = endpoints.filter((endpoint) => endpoint.minReplica >= 1);
+  const priced = warm.every((endpoint) => endpoint.pricePerHour !== undefined);
+  const state: SeenState = {
+    seen,
+    ...(priced ? { warmCost: warm.reduce((sum, endpoint) => sum + (endpoint.pricePerHour ?? 0) * endpoint.minReplica, 0) } : {}),
+  };
+  return { base, baseVersion: `${VERSION_PREFIX}${JSON.stringify(state)}`, proposed, diff, allowed: live.allowed };
 }
 
 function proposedWarm(command: ChangeCommand, base: readonly Pin[], endpoints: readonly EndpointInfo[], revertTo?: readonly Pin[]): Pin[] {

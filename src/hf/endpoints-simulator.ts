@@ -38,6 +38,11 @@ export interface SimulatedEndpoint {
   state?: EndpointState;
   /** The next start (after a PUT) ends in `failed` instead of `running`. */
   failsToStart?: boolean;
+  /**
+   * ASSUMED field: served as `compute.pricePerHour` when set. The public client reads no price;
+   * this lets the price display be exercised should the API carry one.
+   */
+  pricePerHour?: number;
 }
 
 export interface EndpointsAccount {
@@ -184,6 +189,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
         instanceType: spec.instanceType ?? 'nvidia-a10g',
         instanceSize: spec.instanceSize ?? 'x1',
         scaling: { minReplica: record.minReplica, maxReplica: record.maxReplica, scaleToZeroTimeout: record.scaleToZeroTimeout },
+        ...(spec.pricePerHour !== undefined ? { pricePerHour: spec.pricePerHour } : {}),
       },
       model: {
         repository: spec.repository,

@@ -82,6 +82,22 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect((await h.storage.audit.recent('default', 1))[0]?.after.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder']);
   });
 
+  it('shows the warm cost per hour before → after on the card and in list when every endpoint has a price, and none otherwise', async () => {
+    const priced = ENDPOINTS.map((endpoint, index) => ({ ...endpoint, pricePerHour: [1.8, 0.5, 0.25, 0.25][index] ?? 0 }));
+    const h = await setUp(3, priced);
+    const proposal = await h.service.propose(typed('set embedder sentiment replicas=1'), context);
+    const fields = renderProposalCard(proposal, STYLE).fields.map((f) => `${f.label}: ${plainText(f.value)}`);
+    // llama-chat (1 × 1.80) goes cold; embedder (0.50) and sentiment (0.25) are warmed.
+    expect(fields).toContain('Warm cost: $1.80 → $0.75 per hour');
+    const list = await h.service.execute({ verb: 'list' }, context);
+    if (list.kind !== 'list') throw new Error('expected a list');
+    expect(renderResult(list, STYLE).lines.map(plainText)).toContain('Warm cost: $1.80 per hour at minimum replicas.');
+
+    const unpriced = await setUp();
+    const card = renderProposalCard(await unpriced.service.propose(typed('add embedder'), context), STYLE);
+    expect(card.fields.map((f) => f.label)).not.toContain('Warm cost');
+  });
+
   it('refuses going over max_warm with one sentence, and writes nothing', async () => {
     const h = await setUp(1);
     const refused = await rejection(h.service.propose(typed('add embedder'), context));
