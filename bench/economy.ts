@@ -5,6 +5,8 @@ import { openPolicy } from '../src/core/policy.ts';
 import { PinningService, type RequestContext } from '../src/core/pinning-service.ts';
 import { silentLogger, systemClock } from '../src/core/ports.ts';
 import { createHfClient } from '../src/hf/client.ts';
+import { createEndpointsClient } from '../src/hf/endpoints-client.ts';
+import { startEndpointsSimulator } from '../src/hf/endpoints-simulator.ts';
 import { startSimulator } from '../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../src/store/memory-proposal-store.ts';
@@ -42,11 +44,73 @@ export async function requestEconomy(): Promise<Row[]> {
     const approve = await count(() => service.approve(proposalId, context.principal));
     const hundred = await count(() => Promise.all(Array.from({ length: 100 }, () => service.execute({ verb: 'list' }, context))));
     return [
+      ...(await endpointsRequestEconomy()),
       row('list: HF requests', list.gets + list.posts, 'requests', exactly(list.gets + list.posts, 1, '1 GET')),
       row('propose: HF requests', propose.gets + propose.posts, 'requests', exactly(propose.gets + propose.posts, 1, '1 GET')),
       row('approve: HF GETs', approve.gets, 'requests', exactly(approve.gets, 1, '1')),
       row('approve: HF POSTs', approve.posts, 'requests', exactly(approve.posts, 1, '1')),
       row('100 concurrent list: HF GETs', hundred.gets, 'requests', exactly(hundred.gets, 1, '1')),
+    ];
+  } finally {
+    await client.close();
+    await simulator.close();
+  }
+}
+
+/**
+ * The same for an Inference Endpoints scope: list and propose read the namespace once; approval
+ * reads each endpoint the change touches and PUTs each one it changes, nothing more.
+ */
+export async function endpointsRequestEconomy(): Promise<Row[]> {
+  const simulator = await startEndpointsSimulator({
+    warmupMs: 0,
+    accounts: {
+      [HF_TOKEN]: {
+        namespace: 'bench',
+        endpoints: [
+          { name: 'warm-one', repository: 'org/warm-one', minReplica: 1, maxReplica: 2 },
+          { name: 'cold-one', repository: 'org/cold-one', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+          { name: 'cold-two', repository: 'org/cold-two', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+          { name: 'cold-three', repository: 'org/cold-three', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+        ],
+      },
+    },
+  });
+  const client = createEndpointsClient({ baseUrl: simulator.url, token: HF_TOKEN, namespace: 'bench', maxWarm: 10 });
+  let id = 0;
+  const service = new PinningService({
+    apiFor: () => client, store: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock(),
+    policy: openPolicy, clock: systemClock, logger: silentLogger, newId: () => `e${++id}`, proposalTtlMs: 60_000,
+  });
+  const count = async (work: () => Promise<unknown>) => {
+    simulator.clearLog();
+    await work();
+    const log = simulator.requestLog.filter((e) => e.source === 'client');
+    return { gets: log.filter((e) => e.method === 'GET').length, puts: log.filter((e) => e.method === 'PUT').length };
+  };
+  const exactly = (value: number, wanted: number, text: string) => ({ text, met: value === wanted });
+  const proposeThenApprove = async (text: string) => {
+    let proposalId = '';
+    const propose = await count(async () => {
+      proposalId = (await service.propose(parseCommand(text) as ChangeCommand, context)).id;
+    });
+    const approve = await count(() => service.approve(proposalId, context.principal));
+    return { propose, approve };
+  };
+  try {
+    const list = await count(() => service.execute({ verb: 'list' }, context));
+    // One endpoint touched and changed; then three (one let go cold, two warmed).
+    const one = await proposeThenApprove('add cold-one');
+    const three = await proposeThenApprove('set warm-one cold-two cold-three');
+    const hundred = await count(() => Promise.all(Array.from({ length: 100 }, () => service.execute({ verb: 'list' }, context))));
+    return [
+      row('endpoints list: HF requests', list.gets + list.puts, 'requests', exactly(list.gets + list.puts, 1, '1 GET')),
+      row('endpoints propose: HF requests', one.propose.gets + one.propose.puts, 'requests', exactly(one.propose.gets + one.propose.puts, 1, '1 GET')),
+      row('endpoints approve 1 change: HF GETs', one.approve.gets, 'requests', exactly(one.approve.gets, 1, '1 (per touched endpoint)')),
+      row('endpoints approve 1 change: HF PUTs', one.approve.puts, 'requests', exactly(one.approve.puts, 1, '1 (per changed endpoint)')),
+      row('endpoints approve 3 changes: HF GETs', three.approve.gets, 'requests', exactly(three.approve.gets, 3, '3 (per touched endpoint)')),
+      row('endpoints approve 3 changes: HF PUTs', three.approve.puts, 'requests', exactly(three.approve.puts, 3, '3 (per changed endpoint)')),
+      row('endpoints 100 concurrent list: HF GETs', hundred.gets, 'requests', exactly(hundred.gets, 1, '1')),
     ];
   } finally {
     await client.close();

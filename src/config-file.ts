@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
 import { ConfigError } from './config.ts';
-import type { ScopeConfig } from './scopes.ts';
+import type { EndpointsBackend, ScopeConfig } from './scopes.ts';
 
 
 const idList = z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'must be a channel or guild id')).default([]);
@@ -20,6 +20,9 @@ const fileSchema = z.object({
         discord_channels: idList,
         discord_guilds: idList,
         notify: z.object({ slack: z.string().optional(), discord: z.string().optional() }).strict().default({}),
+        backend: z.enum(['classic', 'endpoints'], { error: 'must be classic or endpoints' }).default('classic'),
+        namespace: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/, 'must be a Hugging Face user or organization name').optional(),
+        max_warm: z.number().int().min(0).max(1000).optional(),
         policy: z
           .object({
             proposers: principals.default('any'),
@@ -78,6 +81,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
     const token = env[scope.token_env]?.trim() || undefined;
     if (token === undefined) problems.push(`${at} token_env: the variable ${scope.token_env} is not set`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
+    const endpoints = endpointsBackend(scope, at, problems);
     if (scope.policy.approvers !== 'any' && scope.policy.approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
     return {
       name: scope.name,
@@ -94,11 +98,27 @@ export function parseScopes(text: string, env: Record<string, string | undefined
         requesterCanApprove: scope.policy.requester_can_approve,
         proposalTtlMs: ttl ?? DEFAULT_SCOPE_POLICY.proposalTtlMs,
       },
+      ...(endpoints ? { endpoints } : {}),
     };
   });
   problems.push(...duplicateProblems(scopes, where));
   if (problems.length > 0) throw new ConfigError(problems);
   return scopes;
+}
+
+/** `backend: endpoints` needs its namespace and its cap; the classic backend takes neither. */
+function endpointsBackend(
+  scope: { backend: 'classic' | 'endpoints'; namespace?: string | undefined; max_warm?: number | undefined },
+  at: string,
+  problems: string[],
+): EndpointsBackend | undefined {
+  if (scope.backend === 'classic') {
+    if (scope.namespace !== undefined || scope.max_warm !== undefined) problems.push(`${at} namespace and max_warm apply only with backend: endpoints`);
+    return undefined;
+  }
+  if (scope.namespace === undefined) problems.push(`${at} namespace is needed with backend: endpoints (the user or organization that owns the endpoints)`);
+  if (scope.max_warm === undefined) problems.push(`${at} max_warm is needed with backend: endpoints (how many endpoints this scope may keep warm)`);
+  return scope.namespace !== undefined && scope.max_warm !== undefined ? { namespace: scope.namespace, maxWarm: scope.max_warm } : undefined;
 }
 
 function duplicateProblems(scopes: readonly ScopeConfig[], where: string): string[] {

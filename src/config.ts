@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './core/access-policy.ts';
 
 export const DEFAULT_HF_API_URL = 'https://api-inference.huggingface.co';
+export const DEFAULT_HF_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';
 const DEFAULT_PROPOSAL_TTL_MS = 24 * 60 * 60 * 1000;
 
 const optionalText = z
@@ -14,6 +15,7 @@ const envSchema = z
   .object({
     HF_TOKEN: optionalText.refine((value) => value === undefined || !/\s/.test(value), 'must be a single token without spaces'),
     HF_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
+    HF_ENDPOINTS_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
     DATABASE_URL: optionalText,
     PORT: optionalText.refine((value) => value === undefined || isPort(value), 'must be a whole number from 0 to 65535'),
     SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
@@ -67,6 +69,8 @@ export interface Config {
   /** Unset: the embedded sandbox simulator stands in for Hugging Face. */
   readonly hfToken?: string;
   readonly hfApiUrl: string;
+  /** Base URL of the Inference Endpoints API, for scopes with `backend: endpoints`. */
+  readonly hfEndpointsApiUrl: string;
   readonly databaseUrl?: string;
   readonly port: number;
   readonly slack?: SlackConfig;
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     ...(e.HF_TOKEN !== undefined ? { hfToken: e.HF_TOKEN } : {}),
     hfApiUrl: e.HF_API_URL ?? DEFAULT_HF_API_URL,
+    hfEndpointsApiUrl: e.HF_ENDPOINTS_API_URL ?? DEFAULT_HF_ENDPOINTS_API_URL,
     ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     port: e.PORT !== undefined ? Number(e.PORT) : 3000,
     ...(e.SLACK_BOT_TOKEN !== undefined

@@ -1,13 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { ScopedPolicy } from './core/access-policy.ts';
+import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/access-policy.ts';
 import { isPinbotError } from './core/errors.ts';
 import { PinningService } from './core/pinning-service.ts';
 import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
-import { createHfClient, type HfClient } from './hf/client.ts';
+import { createHfClient } from './hf/client.ts';
+import { createEndpointsClient } from './hf/endpoints-client.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
+
+const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
+
+function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }): ScopeConfig {
+  return {
+    name: SANDBOX_ENDPOINTS_SCOPE,
+    tokenEnv: 'HF_TOKEN',
+    token: undefined,
+    // Only the console reaches it (`--scope endpoints`); chat channels stay on the default scope.
+    slackChannels: [],
+    discordChannels: [],
+    discordGuilds: [],
+    notify: {},
+    policy: DEFAULT_SCOPE_POLICY,
+    endpoints: { namespace: sandbox.namespace, maxWarm: sandbox.maxWarm },
+  };
+}
 
 /** Short, unguessable, URL- and button-safe ids. */
 export function newId(): string {
@@ -81,9 +99,24 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     await store.close();
     throw error;
   }
+  // The sandbox also offers a simulated Inference Endpoints namespace, as the scope `endpoints`.
+  const sandboxEndpoints = sandbox ? await (await import('./hf/endpoints-simulator.ts')).startSandboxEndpoints() : undefined;
+  if (sandboxEndpoints) scopes.push(sandboxEndpointsScope(sandboxEndpoints));
 
-  const clients = new Map<string, HfClient>();
+  const clients = new Map<string, PinnedModelsApi & { close(): Promise<void> }>();
   for (const scope of scopes) {
+    if (scope.endpoints) {
+      const ownSandbox = sandboxEndpoints && scope.name === SANDBOX_ENDPOINTS_SCOPE ? sandboxEndpoints : undefined;
+      clients.set(scope.name, createEndpointsClient({
+        baseUrl: ownSandbox ? ownSandbox.simulator.url : config.hfEndpointsApiUrl,
+        token: ownSandbox ? ownSandbox.token : (scope.token ?? ''),
+        namespace: scope.endpoints.namespace,
+        maxWarm: scope.endpoints.maxWarm,
+        logger: logger.child({ scope: scope.name }),
+        metrics,
+      }));
+      continue;
+    }
     clients.set(scope.name, createHfClient({
       baseUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
       token: sandbox ? sandbox.token : (scope.token ?? ''),
@@ -135,7 +168,8 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
           return { scope: scope.name, ok: true };
         } catch (error) {
           const reason = isPinbotError(error) ? error.message : 'an unexpected error';
-          return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read the pinned list. ${reason}` };
+          const what = scope.endpoints ? `the endpoints of ${scope.endpoints.namespace}` : 'the pinned list';
+          return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read ${what}. ${reason}` };
         }
       })),
     storeReady: () => store.ping().then(() => true, () => false),
@@ -147,6 +181,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
       for (const client of clients.values()) await client.close();
       await store.close();
       await sandbox?.simulator.close();
+      await sandboxEndpoints?.simulator.close();
     },
   };
 }

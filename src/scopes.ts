@@ -13,6 +13,14 @@ export interface ScopeConfig {
   readonly discordGuilds: readonly string[];
   readonly notify: { readonly slack?: string; readonly discord?: string };
   readonly policy: ScopePolicy;
+  /** Set when the scope keeps Inference Endpoints warm instead of the classic pinned list. */
+  readonly endpoints?: EndpointsBackend;
+}
+
+/** `backend: endpoints` in PINBOT_CONFIG: which namespace, and how many endpoints may stay warm. */
+export interface EndpointsBackend {
+  readonly namespace: string;
+  readonly maxWarm: number;
 }
 
 /** Without a file: one scope named `default` from `HF_TOKEN`, bound to every channel, open policy. */

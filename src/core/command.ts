@@ -8,9 +8,9 @@ export interface RequestedPin {
 
 export type Command =
   | { readonly verb: 'list' }
-  | { readonly verb: 'add'; readonly pins: readonly RequestedPin[] }
+  | { readonly verb: 'add'; readonly pins: readonly RequestedPin[]; readonly replicas?: number }
   | { readonly verb: 'remove'; readonly modelIds: readonly string[] }
-  | { readonly verb: 'set'; readonly pins: readonly RequestedPin[] }
+  | { readonly verb: 'set'; readonly pins: readonly RequestedPin[]; readonly replicas?: number }
   | { readonly verb: 'compute'; readonly modelIds: readonly string[]; readonly computeType: ComputeType }
   | { readonly verb: 'clear' }
   | { readonly verb: 'status'; readonly modelId?: string }

@@ -98,7 +98,7 @@ export class DriftWatcher {
         key: `drift:${alert.id}:${channel.platform}:${channel.channelId}`,
         scope: scope.name,
         channel,
-        message: { visibility: 'channel', isError: true, lines: driftLines(alert) },
+        message: { visibility: 'channel', isError: true, lines: driftLines(alert, this.options.apiFor(scope.name).endpoints !== undefined) },
         actions,
         copyToScopeChannels: false,
       });
@@ -125,8 +125,9 @@ export class DriftWatcher {
   }
 }
 
-export function driftLines(alert: DriftAlert): Line[] {
-  const lines: Line[] = [[strong(`⚠️ The pinned models of scope ${alert.scope} were changed outside pinbot.`)]];
+export function driftLines(alert: DriftAlert, endpoints = false): Line[] {
+  const what = endpoints ? 'warm Inference Endpoints' : 'pinned models';
+  const lines: Line[] = [[strong(`⚠️ The ${what} of scope ${alert.scope} were changed outside pinbot.`)]];
   for (const line of diffLists(alert.previous.pins, alert.current.pins)) lines.push(diffLine(line));
   if (alert.previous.allowed !== alert.current.allowed) {
     lines.push([text(`Slots allowed by the plan: ${alert.previous.allowed} → ${alert.current.allowed}.`)]);

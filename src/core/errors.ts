@@ -35,6 +35,16 @@ export interface ErrorDetails {
   HF_BAD_RESPONSE: HfErrorDetails;
   /** Any other refusal from Hugging Face. */
   HF_REJECTED: HfErrorDetails;
+  /** Inference Endpoints scopes: a name that is neither an endpoint nor the repository of one. */
+  UNKNOWN_ENDPOINT: { name: string; known: string[] };
+  /** Inference Endpoints scopes: a repository served by several endpoints. */
+  AMBIGUOUS_REPOSITORY: { repository: string; endpoints: string[] };
+  REPLICAS_OUT_OF_RANGE: { name: string; requested: number; max: number };
+  /** Inference Endpoints scopes: the change would keep more endpoints warm than `max_warm`. */
+  MAX_WARM_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
+  NOT_WARM: { names: string[]; current: Pin[] };
+  /** The Endpoints API does not know this endpoint (HTTP 404). */
+  HF_UNKNOWN_ENDPOINT: HfErrorDetails & { name?: string };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -18,6 +18,9 @@ const MODEL_ID_UNKNOWN_REASON = 'is not a Hugging Face repo id';
 /** What can be a mistyped compute type after ':'; anything else (a URL, an emoji code) makes the whole word a bad id. */
 const SUFFIX_WORD = /^[A-Za-z0-9]*$/;
 const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const REPLICAS_OPTION = /^replicas=/i;
+/** More than any endpoint's `maxReplica` allows in practice; the endpoint's own maximum is checked later. */
+const MAX_REPLICAS = 100;
 /** Unicode White_Space: tabs, newlines, NBSP, ideographic space… but not U+FEFF or zero-width characters, which stay inside a word and make it invalid. */
 const WHITESPACE = /\p{White_Space}+/u;
 /** Control, format and separator characters are shown as U+XXXX in messages. */
@@ -100,11 +103,12 @@ export function parseCommand(text: string): Command {
       return { verb: 'help' };
     case 'add':
     case 'set': {
-      const { models, trailing } = parseModelArgs(word, args, input);
+      const { replicas, rest } = takeReplicas(word, args, input);
+      const { models, trailing } = parseModelArgs(word, rest, input);
       if (models.length === 0) throw missingModels(word, input);
       const computeType = trailing ?? DEFAULT_COMPUTE_TYPE;
       const pins: RequestedPin[] = models.map((model) => ({ modelId: model.modelId, computeType: model.computeType ?? computeType }));
-      return { verb: word, pins };
+      return replicas === undefined ? { verb: word, pins } : { verb: word, pins, replicas };
     }
     case 'remove': {
       // A compute type on remove changes nothing (one entry per model), so a valid one is ignored.
@@ -119,6 +123,22 @@ export function parseCommand(text: string): Command {
     case 'revert':
       return parseRevert(args, input);
   }
+}
+
+/**
+ * `replicas=N` on add and set: how many replicas Inference Endpoints keep warm. Only its form is
+ * checked here; whether the scope has endpoints, and each endpoint's maximum, are the core's to judge.
+ */
+function takeReplicas(verb: Verb, args: readonly string[], input: string): { replicas?: number; rest: readonly string[] } {
+  const options = args.filter((word) => REPLICAS_OPTION.test(unwrap(word)));
+  if (options.length === 0) return { rest: args };
+  if (options.length > 1) throw invalidCommand(`\`replicas=\` is given ${options.length} times; give it once. Usage: ${USAGE[verb]} replicas=N`, input);
+  const value = unwrap(options[0] ?? '').slice('replicas='.length);
+  const replicas = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(replicas >= 1 && replicas <= MAX_REPLICAS)) {
+    throw invalidCommand(`\`replicas=${show(value)}\` is not a number of replicas: use a whole number from 1 to ${MAX_REPLICAS}, as in \`replicas=2\`.`, input);
+  }
+  return { replicas, rest: args.filter((word) => !REPLICAS_OPTION.test(unwrap(word))) };
 }
 
 function isVerb(word: string): word is Verb {

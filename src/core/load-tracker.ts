@@ -83,8 +83,10 @@ export class LoadTracker {
         lastState = status.state;
         if (status.loaded || status.state === 'Loaded') return { kind: 'loaded', status, afterMs };
         if (status.state === 'TooBig') return { kind: 'failed', reason: 'Hugging Face says it is too big to load (TooBig)', afterMs };
+        // An Inference Endpoint that failed to start or to take its new scaling.
+        if (status.state === 'failed' || status.state === 'updateFailed') return { kind: 'failed', reason: `the endpoint is in state ${status.state}`, afterMs };
       } catch (error) {
-        if (isPinbotError(error) && (error.is('HF_UNKNOWN_MODEL') || error.is('HF_BAD_TOKEN'))) {
+        if (isPinbotError(error) && (error.is('HF_UNKNOWN_MODEL') || error.is('HF_UNKNOWN_ENDPOINT') || error.is('HF_BAD_TOKEN'))) {
           return { kind: 'failed', reason: error.message, afterMs };
         }
         this.options.logger.debug({ scope, modelId, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'status check failed; will ask again');

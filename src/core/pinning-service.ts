@@ -1,6 +1,8 @@
 import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
 import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
+import { applyStepwise } from './stepwise-apply.ts';
+import { isEndpointsProposal, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
@@ -42,7 +44,8 @@ export type CommandResult =
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
   | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly ChangeRecord[] }
-  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[] };
+  /** `endpoints`: the scope keeps Inference Endpoints warm, so help describes the commands there. */
+  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly endpoints?: boolean };
 
 export type ApproveResult =
   /** The proposal reached a final state: applied, stale or failed. */
@@ -88,7 +91,10 @@ export class PinningService {
       case 'history':
         return { kind: 'history', scope, changes: await this.deps.audit.recent(scope, HISTORY_LIMIT) };
       case 'help':
-        return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [] };
+        return {
+          kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [],
+          ...(this.deps.apiFor(scope).endpoints ? { endpoints: true } : {}),
+        };
     }
   }
 
@@ -99,8 +105,10 @@ export class PinningService {
     const revertTo = command.verb === 'revert'
       ? (await this.changeToRevert(context.scope, command.changeId)).before
       : command.verb === 'restore' ? (await this.alertToRestore(context.scope, command.alertId)).previous.pins : undefined;
-    const live = await this.deps.apiFor(context.scope).readPins();
-    const plan = buildPlan(command, live, revertTo);
+    const api = this.deps.apiFor(context.scope);
+    refuseForeignOptions(command, api.endpoints !== undefined);
+    const live = await api.readPins();
+    const plan = live.endpoints !== undefined ? planWarmEndpoints(command, live, revertTo) : buildPlan(command, live, revertTo);
     const now = this.deps.clock.now();
     const proposal: Proposal = {
       id: this.deps.newId(),
@@ -210,6 +218,20 @@ export class PinningService {
   private async apply(proposal: Proposal): Promise<Proposal> {
     const api = this.deps.apiFor(proposal.scope);
     const log = this.log(proposal);
+    if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
+      return applyStepwise(proposal, {
+        api: api.endpoints,
+        snapshots: this.deps.snapshots,
+        clock: this.deps.clock,
+        log,
+        newId: this.deps.newId,
+        recordChange: (applied, after) => this.recordChange(applied, after),
+        settle: (settling, state, outcome) => this.settle(settling, state, outcome),
+        release: async (released) => {
+          await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
+        },
+      });
+    }
     let live: PinnedList;
     try {
       live = await api.readPins();
@@ -342,14 +364,14 @@ export class PinningService {
     return final;
   }
 
-  private async recordChange(proposal: Proposal): Promise<string> {
+  private async recordChange(proposal: Proposal, after: Proposal['proposed'] = proposal.proposed): Promise<string> {
     const changeId = this.deps.newId();
     await this.deps.audit.record({
       id: changeId,
       scope: proposal.scope,
       proposalId: proposal.id,
       before: proposal.base,
-      after: proposal.proposed,
+      after,
       requester: proposal.requester,
       approver: proposal.decidedBy ?? proposal.requester,
       channel: proposal.channel,

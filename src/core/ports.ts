@@ -6,6 +6,38 @@ import type { Proposal, ProposalState } from './proposal.ts';
 export interface PinnedList {
   readonly pins: readonly Pin[];
   readonly allowed: number;
+  /**
+   * Inference Endpoints scopes only: every endpoint of the namespace, warm or cold. `pins` are
+   * then the warm ones (see warm-endpoints.ts) and `allowed` is the scope's `max_warm`.
+   */
+  readonly endpoints?: readonly EndpointInfo[];
+}
+
+/** One Inference Endpoint as pinbot reads it. */
+export interface EndpointInfo {
+  readonly name: string;
+  /** The model repository it serves. */
+  readonly repository: string;
+  readonly minReplica: number;
+  readonly maxReplica: number;
+  /** Minutes idle before it scales to zero when `minReplica` is 0; undefined when unset. */
+  readonly scaleToZeroTimeout?: number;
+  /** `status.state`: `running`, `initializing`, `scaledToZero`, … kept as sent. */
+  readonly state: string;
+  /** `status.updatedAt`: moves whenever its configuration changes. */
+  readonly updatedAt: string;
+  /** Accelerator, instance type and size, e.g. `gpu nvidia-a10g x1`. */
+  readonly instance: string;
+  /** The instance's price per hour in USD, when the API gives it. */
+  readonly pricePerHour?: number;
+}
+
+/** What a backend that writes one entry at a time (Inference Endpoints) adds to the port. */
+export interface EndpointsApi {
+  /** One endpoint, read on its own; `HF_UNKNOWN_ENDPOINT` when it no longer exists. */
+  readEndpoint(name: string): Promise<EndpointInfo>;
+  /** Sets its `minReplica` (one PUT); a cold one keeps or gets a scale-to-zero timeout. */
+  writeMinReplica(name: string, minReplica: number, current: EndpointInfo): Promise<EndpointInfo>;
 }
 
 export interface WriteAnswer {
@@ -30,6 +62,8 @@ export interface PinnedModelsApi {
   readPins(): Promise<PinnedList>;
   writePins(pins: readonly Pin[]): Promise<WriteAnswer>;
   modelStatus(modelId: string): Promise<ModelStatus>;
+  /** Present when the scope's backend is Inference Endpoints: writes go endpoint by endpoint. */
+  readonly endpoints?: EndpointsApi;
 }
 
 export interface ProposalStore {

@@ -15,7 +15,8 @@ export type DiffLine =
 /** How a proposal ended, for the card and the channel. */
 export type ProposalOutcome =
   | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string }
+  /** `restoreAlertId`: a write that stopped midway, with a Restore button for what it changed. */
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly restoreAlertId?: string }
   | { readonly kind: 'stale'; readonly changedUnderneath: readonly DiffLine[]; readonly allowedBefore: number; readonly allowedNow: number }
   | { readonly kind: 'cancelled' }
   /** Still `applying`: the write went out but Hugging Face did not confirm it; reconciled from the live list. */

@@ -5,6 +5,7 @@ import type { ChangeRecord, PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, StatusEntry } from './pinning-service.ts';
+import { endpointHelpLines, endpointListLines, warmCostField, wordingOf } from './endpoint-replies.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
@@ -12,13 +13,11 @@ export interface ReplyStyle {
   readonly commandPrefix: string;
 }
 
-const REPLACES_WARNING = 'Approving replaces the entire pinned list with the list below; anything not in it is unpinned.';
-
 /** The answer to a command that is not a proposal (proposals get a card). */
 export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }>, style: ReplyStyle): Message {
   switch (result.kind) {
     case 'list':
-      return { visibility: 'private', lines: listLines(result.scope, result.list) };
+      return { visibility: 'private', lines: result.list.endpoints ? endpointListLines(result.scope, result.list) : listLines(result.scope, result.list) };
     case 'status':
       return { visibility: 'private', lines: statusLines(result.entries) };
     case 'pending':
@@ -26,7 +25,10 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'history':
       return { visibility: 'private', lines: historyLines(result.changes, style) };
     case 'help':
-      return { visibility: 'private', lines: [...helpLines(result.scope, style), ...result.rights.map((sentence): Line => [text(sentence)])] };
+      return {
+        visibility: 'private',
+        lines: [...(result.endpoints ? endpointHelpLines(result.scope, style) : helpLines(result.scope, style)), ...result.rights.map((sentence): Line => [text(sentence)])],
+      };
   }
 }
 
@@ -101,29 +103,32 @@ function helpLines(scope: string, style: ReplyStyle): Line[] {
 export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card {
   const before = proposal.base.length;
   const after = proposal.proposed.length;
+  const words = wordingOf(proposal);
   const fields: { label: string; value: Line }[] = [
     { label: 'Requested by', value: [user(proposal.requester)] },
-    { label: 'Slots used', value: [text(`${before} → ${after} of ${proposal.allowed}`)] },
+    { label: words.countLabel, value: [text(words.count(before, after, proposal.allowed))] },
   ];
+  const cost = warmCostField(proposal);
+  if (cost) fields.push(cost);
   const notes: Line[] = [];
   let title: Line;
   let actions: CardAction[] = [];
 
   switch (proposal.state) {
     case 'pending':
-      title = [strong('Proposed change to the pinned models')];
+      title = [strong(words.proposedTitle)];
       fields.push({ label: 'Expires', value: [text(formatTime(proposal.expiresAt))] });
       if (proposal.approvalsRequired > 1) {
         fields.push({ label: 'Approvals', value: approvalsLine(proposal) });
       }
-      notes.push([text('⚠️ '), text(REPLACES_WARNING)]);
-      notes.push(proposedListLine(proposal.proposed));
+      notes.push([text('⚠️ '), text(words.warning)]);
+      notes.push(proposedListLine(proposal));
       actions = [
         {
           kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary',
           confirm: {
-            title: 'Replace the pinned list?',
-            text: `This writes the whole list of ${after} model${after === 1 ? '' : 's'} to Hugging Face.`,
+            title: words.confirmTitle,
+            text: words.confirmText(proposal),
             confirm: 'Approve', deny: 'Back',
           },
         },
@@ -138,14 +143,14 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
     case 'applied':
       title = [strong('✅ Applied')];
       notes.push(decidedLine('Approved by', proposal.decidedBy));
-      notes.push(proposedListLine(proposal.proposed));
+      notes.push(proposedListLine(proposal));
       if (proposal.outcome?.kind === 'applied') {
         notes.push([text(`Hugging Face: ${proposal.outcome.message}`)]);
         notes.push([text('Change '), code(proposal.outcome.changeId), text(' — undo with '), code(`${style.commandPrefix}revert ${proposal.outcome.changeId}`)]);
       }
       break;
     case 'stale':
-      title = [strong('⚠️ Not applied: the pinned list changed after this was proposed')];
+      title = [strong(words.staleTitle)];
       notes.push([text('Nothing was written. Changed since the proposal:')]);
       if (proposal.outcome?.kind === 'stale') {
         for (const line of proposal.outcome.changedUnderneath) notes.push(diffLine(line));
@@ -158,7 +163,12 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
     case 'failed':
       title = [strong('❌ Not applied')];
       notes.push(decidedLine('Approved by', proposal.decidedBy));
-      if (proposal.outcome?.kind === 'failed') notes.push([text(proposal.outcome.message)]);
+      if (proposal.outcome?.kind === 'failed') {
+        notes.push([text(proposal.outcome.message)]);
+        if (proposal.outcome.restoreAlertId !== undefined) {
+          actions = [{ kind: 'restore', proposalId: proposal.outcome.restoreAlertId, label: 'Restore the changed endpoints', style: 'primary' }];
+        }
+      }
       break;
     case 'cancelled':
       title = [strong('Cancelled')];
@@ -181,12 +191,12 @@ export function renderOutcome(proposal: Proposal): Message {
       return {
         visibility: 'channel',
         lines: [
-          [text('✅ Pinned models updated ('), text(diffSummary), text('), approved by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('.')],
+          [text(wordingOf(proposal).appliedSummary), text(diffSummary), text('), approved by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('.')],
           [text(`Hugging Face: ${proposal.outcome.message}`)],
         ],
       };
     case 'stale':
-      return { visibility: 'channel', isError: true, lines: [[text('⚠️ A proposal was not applied because the pinned list changed after it was made. Nothing was written.')]] };
+      return { visibility: 'channel', isError: true, lines: [[text(wordingOf(proposal).staleSummary)]] };
     case 'failed':
       return { visibility: 'channel', isError: true, lines: [[text(`❌ The change (${diffSummary}) was not applied: `), text(proposal.outcome.message)]] };
     case 'cancelled':
@@ -244,9 +254,11 @@ function currentLine(current: readonly Pin[]): Line {
   return parts;
 }
 
-function proposedListLine(proposed: readonly Pin[]): Line {
-  if (proposed.length === 0) return [strong('New list: '), text('empty (everything is unpinned)')];
-  const parts: Line[number][] = [strong(`New list (${proposed.length}): `)];
+function proposedListLine(proposal: Proposal): Line {
+  const { proposed } = proposal;
+  const words = wordingOf(proposal);
+  if (proposed.length === 0) return [strong(words.newList(0).replace(' (0)', '')), text(words.emptyList)];
+  const parts: Line[number][] = [strong(words.newList(proposed.length))];
   proposed.forEach((pin, index) => {
     if (index > 0) parts.push(text(', '));
     parts.push(code(pin.modelId), text(` (${pin.computeType})`));

@@ -1,3 +1,4 @@
+import { startSandboxEndpoints } from './endpoints-simulator.ts';
 import { SANDBOX_ALLOWED, SANDBOX_TOKEN, startSandboxSimulator } from './simulator.ts';
 
 const port = Number(process.env['PORT'] ?? 8787);
@@ -13,6 +14,10 @@ console.log(`One account: ${SANDBOX_ALLOWED} pinned-model slots, seeded with ${s
 console.log('Point pinbot at it:');
 console.log(`  HF_API_URL=${simulator.url} HF_TOKEN=${customToken ? '<your SIMULATOR_TOKEN>' : SANDBOX_TOKEN} npm start`);
 console.log(`Admin routes: GET/DELETE ${simulator.url}/_simulator/log, POST ${simulator.url}/_simulator/{faults,pins,allowed,accounts}`);
+// The Inference Endpoints simulator listens next to it, on the following port (any free one with PORT=0).
+const endpoints = await startSandboxEndpoints({ port: port === 0 ? 0 : port + 1 });
+console.log(`Inference Endpoints simulator listening on ${endpoints.simulator.url}: namespace ${endpoints.namespace}, token ${endpoints.token}.`);
+console.log(`  In PINBOT_CONFIG: backend: endpoints, namespace: ${endpoints.namespace}, max_warm: ${endpoints.maxWarm}; then HF_ENDPOINTS_API_URL=${endpoints.simulator.url}`);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -20,6 +25,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   console.log(`${signal}: stopping the simulator`);
   await simulator.close();
+  await endpoints.simulator.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -4,6 +4,8 @@ import { PinningService } from '../../src/core/pinning-service.ts';
 import { systemClock, type AuditLog, type Clock, type Logger, type PinnedModelsApi, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/hf/client.ts';
+import { createEndpointsClient } from '../../src/hf/endpoints-client.ts';
+import { startEndpointsSimulator, type EndpointsSimulator, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
@@ -29,6 +31,16 @@ export interface PinbotHarnessOptions {
   readonly clock?: Clock;
   readonly proposalTtlMs?: number;
   readonly loadDelayMs?: number;
+  /** Makes the scope an Inference Endpoints one, against the Endpoints simulator. */
+  readonly endpoints?: EndpointsSetup;
+}
+
+export interface EndpointsSetup {
+  readonly endpoints: SimulatedEndpoint[];
+  readonly maxWarm: number;
+  readonly namespace?: string;
+  /** Start and update time of an endpoint (default 50 ms). */
+  readonly warmupMs?: number;
 }
 
 export interface PinbotHarness {
@@ -49,6 +61,8 @@ export interface PinbotHarness {
   clientRequests(): RequestLogEntry[];
   /** POSTs to /usage/pinned_models, i.e. writes of the list. */
   writes(): RequestLogEntry[];
+  /** The Endpoints simulator, when the scope is an endpoints one. */
+  readonly endpointsSimulator?: EndpointsSimulator;
 }
 
 let counter = 0;
@@ -72,12 +86,29 @@ export function usePinbotHarness() {
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
     });
     closers.push(() => client.close());
+    let endpointsSimulator: EndpointsSimulator | undefined;
+    let api: PinnedModelsApi = client;
+    if (options.endpoints) {
+      const namespace = options.endpoints.namespace ?? 'acme';
+      const sim = await startEndpointsSimulator({
+        warmupMs: options.endpoints.warmupMs ?? 50,
+        accounts: { [TOKEN]: { namespace, endpoints: options.endpoints.endpoints } },
+      });
+      closers.push(() => sim.close());
+      const endpointsClient = createEndpointsClient({
+        baseUrl: sim.url, token: TOKEN, namespace, maxWarm: options.endpoints.maxWarm,
+        retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+      });
+      closers.push(() => endpointsClient.close());
+      endpointsSimulator = sim;
+      api = endpointsClient;
+    }
     const logger = captureLogger();
     const given = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
     const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
     const serviceWith = ({ proposals, audit, lock, snapshots }: HarnessStorage) => new PinningService({
-      apiFor: () => client,
+      apiFor: () => api,
       store: proposals,
       audit,
       lock,
@@ -96,13 +127,14 @@ export function usePinbotHarness() {
       simulator,
       store: storage.proposals,
       storage,
-      client,
+      client: api,
       serviceWith,
       logger,
       logLines: logger.lines,
       settled,
       clientRequests,
       writes: () => clientRequests().filter((entry) => entry.method === 'POST'),
+      ...(endpointsSimulator ? { endpointsSimulator } : {}),
     };
   };
 }

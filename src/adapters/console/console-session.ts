@@ -56,6 +56,17 @@ export class ConsoleSession {
     }
     const result = await service.approve(proposal.id, context.principal);
     io.write(renderCardText(renderProposalCard(result.proposal, STYLE), textStyle));
+    await this.offerRestore(result.proposal);
     return result.kind === 'settled' && result.proposal.state === 'applied';
+  }
+
+  /** The console's Restore button: after a write that stopped midway, propose putting back what it changed. */
+  private async offerRestore(proposal: Proposal): Promise<void> {
+    const { service, context, io } = this.options;
+    const outcome = proposal.outcome;
+    if (outcome?.kind !== 'failed' || outcome.restoreAlertId === undefined || this.options.assumeYes) return;
+    const answer = await io.readLine('Restore the changed endpoints? [y/N] ');
+    if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return;
+    await this.confirm(await service.restoreDrift(outcome.restoreAlertId, { principal: context.principal, channel: context.channel }));
   }
 }

@@ -1,0 +1,112 @@
+import type { EndpointInfo, PinnedList } from './ports.ts';
+import type { Proposal } from './proposal.ts';
+import { code, strong, text, type Line } from './ui.ts';
+import { isEndpointsProposal, warmCostChange } from './warm-endpoints.ts';
+
+/** The card's cost field on an endpoints proposal, when the prices are known. */
+export function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {
+  if (!isEndpointsProposal(proposal)) return undefined;
+  const cost = warmCostChange(proposal);
+  if (cost === undefined) return undefined;
+  return { label: 'Warm cost', value: [text(`$${cost.before.toFixed(2)} → $${cost.after.toFixed(2)} per hour`)] };
+}
+
+/** `help` on an endpoints scope: the same verbs, as they act on endpoints. */
+const ENDPOINT_USAGE: readonly (readonly [string, string])[] = [
+  ['list', 'every endpoint, warm or cold, and how many are warm of max_warm'],
+  ['add <endpoint> … [replicas=N]', 'keep endpoints warm (min replicas 1, or N); an endpoint may be named by the one repository it serves'],
+  ['remove <endpoint> …', 'let endpoints go cold (min replicas 0; they scale to zero when idle)'],
+  ['set <endpoint> … [replicas=N]', 'exactly these warm; every other endpoint goes cold'],
+  ['clear', 'every endpoint cold'],
+  ['status [endpoint]', 'the state of warm endpoints'],
+  ['pending', 'proposals waiting for approval'],
+  ['history', 'the last applied changes'],
+  ['revert <change-id>', 'propose the warm set as it was before that change'],
+  ['help', 'this text'],
+];
+
+export function endpointHelpLines(scope: string, style: { readonly commandPrefix: string }): Line[] {
+  return [
+    [strong('pinbot'), text(` keeps the Inference Endpoints of scope ${scope} warm or cold. Changes are proposed, shown as a diff, and written only after someone approves.`)],
+    ...ENDPOINT_USAGE.map(([usage, meaning]): Line => [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)]),
+  ];
+}
+
+/** The words a card uses, which differ between the classic pinned list and warm endpoints. */
+export interface CardWording {
+  readonly proposedTitle: string;
+  readonly countLabel: string;
+  readonly count: (before: number, after: number, allowed: number) => string;
+  readonly warning: string;
+  readonly confirmTitle: string;
+  readonly confirmText: (proposal: Proposal) => string;
+  readonly staleTitle: string;
+  readonly newList: (count: number) => string;
+  readonly emptyList: string;
+  readonly appliedSummary: string;
+  readonly staleSummary: string;
+}
+
+export const PINNED_WORDING: CardWording = {
+  proposedTitle: 'Proposed change to the pinned models',
+  countLabel: 'Slots used',
+  count: (before, after, allowed) => `${before} → ${after} of ${allowed}`,
+  warning: 'Approving replaces the entire pinned list with the list below; anything not in it is unpinned.',
+  confirmTitle: 'Replace the pinned list?',
+  confirmText: (proposal) => `This writes the whole list of ${proposal.proposed.length} model${proposal.proposed.length === 1 ? '' : 's'} to Hugging Face.`,
+  staleTitle: '⚠️ Not applied: the pinned list changed after this was proposed',
+  newList: (count) => `New list (${count}): `,
+  emptyList: 'empty (everything is unpinned)',
+  appliedSummary: '✅ Pinned models updated (',
+  staleSummary: '⚠️ A proposal was not applied because the pinned list changed after it was made. Nothing was written.',
+};
+
+export const ENDPOINTS_WORDING: CardWording = {
+  proposedTitle: 'Proposed change to the warm Inference Endpoints',
+  countLabel: 'Warm endpoints',
+  count: (before, after, allowed) => `${before} → ${after} of ${allowed} (max_warm)`,
+  warning: 'Approving updates the scaling of each endpoint in the diff, one at a time; no other endpoint is touched. Cold endpoints scale to zero when idle.',
+  confirmTitle: 'Update these endpoints?',
+  confirmText: (proposal) => `This sends ${proposal.diff.length} scaling update${proposal.diff.length === 1 ? '' : 's'} to Hugging Face.`,
+  staleTitle: '⚠️ Not applied: an endpoint changed after this was proposed',
+  newList: (count) => `Warm after (${count}): `,
+  emptyList: 'none (every endpoint can scale to zero)',
+  appliedSummary: '✅ Warm endpoints updated (',
+  staleSummary: '⚠️ A proposal was not applied because an endpoint it touches changed after it was made. Nothing was written.',
+};
+
+export function wordingOf(proposal: Pick<Proposal, 'baseVersion'>): CardWording {
+  return isEndpointsProposal(proposal) ? ENDPOINTS_WORDING : PINNED_WORDING;
+}
+
+/** `list` on an endpoints scope: every endpoint of the namespace, warm first. */
+export function endpointListLines(scope: string, list: PinnedList): Line[] {
+  const endpoints = list.endpoints ?? [];
+  const heading: Line = [strong(`Inference Endpoints (${scope})`), text(` — ${list.pins.length} of ${list.allowed} warm (max_warm)`)];
+  if (endpoints.length === 0) return [heading, [text('This namespace has no endpoints.')]];
+  const ordered = [...endpoints].sort((a, b) => Number(b.minReplica >= 1) - Number(a.minReplica >= 1));
+  const lines: Line[] = [heading, ...ordered.map(endpointLine)];
+  const cost = warmCost(endpoints);
+  if (cost !== undefined) lines.push([text(`Warm cost: $${cost.toFixed(2)} per hour at minimum replicas.`)]);
+  return lines;
+}
+
+function endpointLine(endpoint: EndpointInfo): Line {
+  const warmth = endpoint.minReplica >= 1 ? `warm, min ${endpoint.minReplica}` : `cold, min 0${endpoint.scaleToZeroTimeout !== undefined ? `, scales to zero after ${endpoint.scaleToZeroTimeout} min` : ''}`;
+  const price = endpoint.pricePerHour !== undefined ? `, $${endpoint.pricePerHour.toFixed(2)}/h per replica` : '';
+  return [
+    text('• '), code(endpoint.name),
+    text(` — ${warmth}, max ${endpoint.maxReplica}; ${endpoint.state}; ${endpoint.instance}${price}; serves `), code(endpoint.repository),
+  ];
+}
+
+/** Hourly cost of the warm replicas, when every warm endpoint's price is known. */
+export function warmCost(endpoints: readonly EndpointInfo[]): number | undefined {
+  const warm = endpoints.filter((endpoint) => endpoint.minReplica >= 1);
+  let total = 0;
+  for (const endpoint of warm) {
+    if (endpoint.pricePerHour === undefined) return undefined;
+    total += endpoint.pricePerHour * endpoint.minReplica;
+  }
+  return warm.length === 0 ? undefined : total;
+}

@@ -1,0 +1,404 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * A working fake of the Inference Endpoints API (docs/inference-endpoints.md): a real HTTP server
+ * with one namespace per token, the list / get / PUT routes, and states that move with time.
+ *
+ * Copied from the public client (`huggingface_hub` `_inference_endpoints.py`, `hf_api.py`): the
+ * routes, `{"items": [...]}` for the list, the endpoint object's fields, the `status.state` values,
+ * and a PUT body that carries only what changes (`compute.scaling`).
+ * ASSUMED (design choices, the server is not public):
+ *   - error bodies `{"error": "<sentence>"}`; 401 without or with an unknown token, 403 for another
+ *     namespace or a read-only token, 404 for an unknown endpoint, 400 for a bad scaling body;
+ *   - `status.updatedAt` moves on a configuration change (a PUT, or an outside change through the
+ *     admin helpers), not on state changes such as initializing → running or scaling to zero;
+ *   - a PUT on a cold endpoint that makes it warm goes `initializing` → `running` after `warmupMs`;
+ *     any other scaling change goes `updating` → `running`; an endpoint with `minReplica` 0 that has
+ *     been running for `scaleToZeroTimeout` minutes (one minute = `minuteMs`) goes `scaledToZero`.
+ */
+
+export type EndpointState = 'pending' | 'initializing' | 'updating' | 'updateFailed' | 'running' | 'paused' | 'failed' | 'scaledToZero';
+
+export interface SimulatedEndpoint {
+  name: string;
+  repository: string;
+  minReplica: number;
+  maxReplica: number;
+  /** Minutes; `null` or absent: never scales to zero on its own. */
+  scaleToZeroTimeout?: number | null;
+  accelerator?: string;
+  instanceType?: string;
+  instanceSize?: string;
+  vendor?: string;
+  region?: string;
+  task?: string;
+  /** Default: `running` when warm, `scaledToZero` when cold. */
+  state?: EndpointState;
+  /** The next start (after a PUT) ends in `failed` instead of `running`. */
+  failsToStart?: boolean;
+  /**
+   * ASSUMED field: served as `compute.pricePerHour` when set. The public client reads no price;
+   * this lets the price display be exercised should the API carry one.
+   */
+  pricePerHour?: number;
+}
+
+export interface EndpointsAccount {
+  namespace: string;
+  endpoints: SimulatedEndpoint[];
+  /** A token that may read but not write: every PUT answers 403. */
+  readOnly?: boolean;
+}
+
+export interface EndpointsSimulatorOptions {
+  host?: string;
+  port?: number;
+  /** Keyed by token. */
+  accounts?: Record<string, EndpointsAccount>;
+  /** Time a start or an update takes before `running`. Default 2000. */
+  warmupMs?: number;
+  /** How long one minute of `scaleToZeroTimeout` lasts here. Default 60000. */
+  minuteMs?: number;
+}
+
+export interface EndpointsRequest {
+  readonly seq: number;
+  /** `client`: a request to the API routes. `admin`: an outside change through `setScaling`. */
+  readonly source: 'client' | 'admin';
+  readonly method: string;
+  readonly path: string;
+  status: number;
+  readonly at: number;
+  readonly body?: unknown;
+  readonly tokenKnown: boolean;
+}
+
+export interface EndpointsSimulator {
+  readonly url: string;
+  /** Live array: entries are appended as requests arrive. */
+  readonly requestLog: readonly EndpointsRequest[];
+  close(): Promise<void>;
+  addAccount(token: string, account: EndpointsAccount): void;
+  /** The endpoint as the API would return it now. */
+  endpoint(token: string, name: string): Record<string, unknown>;
+  /** An outside change (the web UI, a script): logged with source `admin`, moves `updatedAt`. */
+  setScaling(token: string, name: string, scaling: { minReplica?: number; maxReplica?: number; scaleToZeroTimeout?: number | null }): void;
+  clearLog(): void;
+  /** The next `count` API requests answer `status` (default body `{"error": …}`). */
+  failNext(count: number, status: number, retryAfter?: string | number): void;
+  /**
+   * The next `count` PUTs to the named endpoint answer `status`, for a write that fails midway.
+   * With `landed`, each is applied first and only its answer fails, as when a gateway times out.
+   */
+  failPutOf(name: string, status: number, count?: number, landed?: boolean): void;
+  /** Every API answer waits this long first. */
+  setLatency(ms: number): void;
+}
+
+interface EndpointRecord {
+  readonly spec: SimulatedEndpoint;
+  minReplica: number;
+  maxReplica: number;
+  scaleToZeroTimeout: number | null;
+  state: EndpointState;
+  /** When `state` began (ms). */
+  since: number;
+  /** The state `state` moves to after the warm-up, while starting or updating. */
+  settlesTo?: EndpointState;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface AccountRecord {
+  readonly namespace: string;
+  readonly readOnly: boolean;
+  readonly endpoints: Map<string, EndpointRecord>;
+}
+
+const PREFIX = '/endpoint/';
+const MAX_BODY_BYTES = 100_000;
+
+const scalingSchema = z.object({
+  minReplica: z.number().int().min(0).optional(),
+  maxReplica: z.number().int().min(1).optional(),
+  scaleToZeroTimeout: z.number().int().min(1).nullable().optional(),
+}).strict();
+const putSchema = z.object({ compute: z.object({ scaling: scalingSchema }).loose() }).loose();
+
+const RATE_LIMIT_TEXT = 'You have exceeded the rate limit for the Inference Endpoints API. Please retry later.';
+
+export async function startEndpointsSimulator(options: EndpointsSimulatorOptions = {}): Promise<EndpointsSimulator> {
+  const warmupMs = options.warmupMs ?? 2000;
+  const minuteMs = options.minuteMs ?? 60_000;
+  const accounts = new Map<string, AccountRecord>();
+  const log: EndpointsRequest[] = [];
+  const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
+  let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
+  let latencyMs = 0;
+  let seq = 0;
+  let closed = false;
+  const timers = new Set<NodeJS.Timeout>();
+
+  function addAccount(token: string, account: EndpointsAccount): void {
+    const now = Date.now();
+    const created = new Date(now).toISOString();
+    accounts.set(token, {
+      namespace: account.namespace,
+      readOnly: account.readOnly ?? false,
+      endpoints: new Map(account.endpoints.map((spec) => [spec.name, {
+        spec,
+        minReplica: spec.minReplica,
+        maxReplica: spec.maxReplica,
+        scaleToZeroTimeout: spec.scaleToZeroTimeout ?? null,
+        state: spec.state ?? (spec.minReplica > 0 ? 'running' : 'scaledToZero'),
+        since: now,
+        createdAt: created,
+        updatedAt: created,
+      }])),
+    });
+  }
+  for (const [token, account] of Object.entries(options.accounts ?? {})) addAccount(token, account);
+
+  /** Moves an endpoint along the states that time alone changes. */
+  function advance(record: EndpointRecord, now: number): void {
+    if (record.settlesTo !== undefined && now - record.since >= warmupMs) {
+      record.state = record.settlesTo;
+      record.since += warmupMs;
+      delete record.settlesTo;
+    }
+    const timeout = record.scaleToZeroTimeout;
+    if (record.state === 'running' && record.minReplica === 0 && timeout !== null && now - record.since >= timeout * minuteMs) {
+      record.state = 'scaledToZero';
+      record.since += timeout * minuteMs;
+    }
+  }
+
+  function toWire(namespace: string, record: EndpointRecord): Record<string, unknown> {
+    advance(record, Date.now());
+    const { spec } = record;
+    const replicas = record.state === 'running' ? Math.max(1, record.minReplica) : 0;
+    return {
+      name: spec.name,
+      type: 'protected',
+      accountId: null,
+      provider: { vendor: spec.vendor ?? 'aws', region: spec.region ?? 'us-east-1' },
+      compute: {
+        accelerator: spec.accelerator ?? 'gpu',
+        instanceType: spec.instanceType ?? 'nvidia-a10g',
+        instanceSize: spec.instanceSize ?? 'x1',
+        scaling: { minReplica: record.minReplica, maxReplica: record.maxReplica, scaleToZeroTimeout: record.scaleToZeroTimeout },
+        ...(spec.pricePerHour !== undefined ? { pricePerHour: spec.pricePerHour } : {}),
+      },
+      model: {
+        repository: spec.repository,
+        revision: 'main',
+        task: spec.task ?? 'text-generation',
+        framework: 'pytorch',
+        image: { huggingface: {} },
+      },
+      status: {
+        state: record.state,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+        readyReplica: replicas,
+        targetReplica: replicas,
+        url: record.state === 'running' ? `https://${spec.name}.${spec.region ?? 'us-east-1'}.${spec.vendor ?? 'aws'}.endpoints.huggingface.cloud` : null,
+        message: `Endpoint is ${record.state}`,
+      },
+      healthRoute: '/health',
+      namespace,
+    };
+  }
+
+  /** Applies a scaling change; the endpoint starts or updates when it has to. */
+  function applyScaling(record: EndpointRecord, scaling: z.infer<typeof scalingSchema>): void {
+    const now = Date.now();
+    advance(record, now);
+    const before = record.minReplica;
+    if (scaling.minReplica !== undefined) record.minReplica = scaling.minReplica;
+    if (scaling.maxReplica !== undefined) record.maxReplica = scaling.maxReplica;
+    if (scaling.scaleToZeroTimeout !== undefined) record.scaleToZeroTimeout = scaling.scaleToZeroTimeout;
+    record.updatedAt = new Date(Math.max(now, Date.parse(record.updatedAt) + 1)).toISOString();
+    const startsNow = record.minReplica > 0 && (record.state === 'scaledToZero' || record.state === 'paused' || record.state === 'failed');
+    if (startsNow) {
+      record.state = 'initializing';
+    } else if (record.minReplica !== before && record.state === 'running') {
+      record.state = 'updating';
+    } else {
+      return;
+    }
+    record.since = now;
+    record.settlesTo = record.spec.failsToStart ? 'failed' : 'running';
+  }
+
+  function send(res: ServerResponse, entry: EndpointsRequest | undefined, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (entry) entry.status = status;
+    if (res.destroyed || res.writableEnded) return;
+    const text = body === undefined ? '' : JSON.stringify(body);
+    res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > MAX_BODY_BYTES) return undefined;
+      chunks.push(buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const text = await readBody(req);
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const account = bearer !== undefined ? accounts.get(bearer) : undefined;
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) as unknown : undefined;
+    } catch {
+      body = undefined;
+    }
+    const entry: EndpointsRequest = { seq: ++seq, source: 'client', method, path, status: 0, at: Date.now(), ...(body !== undefined ? { body } : {}), tokenKnown: account !== undefined };
+    log.push(entry);
+
+    if (latencyMs > 0) await delay(latencyMs);
+    if (closed) return;
+    if (failPlan && failPlan.count > 0) {
+      const plan = failPlan;
+      plan.count--;
+      if (plan.count === 0) failPlan = undefined;
+      const error = plan.status === 429 ? RATE_LIMIT_TEXT : STATUS_CODES[plan.status] ?? `HTTP ${plan.status}`;
+      return send(res, entry, plan.status, { error }, plan.retryAfter !== undefined ? { 'retry-after': plan.retryAfter } : {});
+    }
+    if (text === undefined) return send(res, entry, 413, { error: 'Request body too large' });
+    // The real base URL ends in /v2; the routes answer with or without it.
+    const route = path.startsWith('/v2/') ? path.slice('/v2'.length) : path;
+    if (!route.startsWith(PREFIX)) return send(res, entry, 404, { error: 'Not Found' });
+    const [namespace, name, ...rest] = route.slice(PREFIX.length).split('/').map((part) => decodeURIComponent(part));
+    if (namespace === undefined || namespace === '' || rest.length > 0) return send(res, entry, 404, { error: 'Not Found' });
+    if (bearer === undefined || !account) return send(res, entry, 401, { error: 'Invalid credentials in Authorization header' });
+    if (account.namespace !== namespace) return send(res, entry, 403, { error: `You don't have access to the namespace ${namespace}` });
+
+    if (name === undefined || name === '') {
+      if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
+      return send(res, entry, 200, { items: [...account.endpoints.values()].map((record) => toWire(namespace, record)) });
+    }
+    const record = account.endpoints.get(name);
+    if (!record) return send(res, entry, 404, { error: `Endpoint ${name} not found in ${namespace}` });
+    if (method === 'GET') return send(res, entry, 200, toWire(namespace, record));
+    if (method !== 'PUT') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, PUT' });
+    if (account.readOnly) return send(res, entry, 403, { error: 'This token is not allowed to update endpoints' });
+    const fault = putFaults.get(name);
+    const failing = fault && fault.count > 0 ? fault : undefined;
+    if (failing) {
+      failing.count--;
+      if (failing.count === 0) putFaults.delete(name);
+      if (!failing.landed) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
+    }
+    const parsed = putSchema.safeParse(body);
+    if (!parsed.success) return send(res, entry, 400, { error: `Invalid body: ${z.prettifyError(parsed.error)}` });
+    const scaling = parsed.data.compute.scaling;
+    const min = scaling.minReplica ?? record.minReplica;
+    const max = scaling.maxReplica ?? record.maxReplica;
+    if (min > max) return send(res, entry, 400, { error: `minReplica (${min}) cannot be greater than maxReplica (${max})` });
+    applyScaling(record, scaling);
+    if (failing) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
+    send(res, entry, 200, toWire(namespace, record));
+  }
+
+  const server = createServer((req, res) => {
+    res.on('error', () => undefined);
+    handle(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) send(res, undefined, 500, { error: 'Internal Server Error' });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  function recordOf(token: string, name: string): { account: AccountRecord; record: EndpointRecord } {
+    const account = accounts.get(token);
+    const record = account?.endpoints.get(name);
+    if (!account || !record) throw new Error(`endpoints simulator: no endpoint ${name} for that token`);
+    return { account, record };
+  }
+
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    requestLog: log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    addAccount,
+    endpoint(token, name) {
+      const { account, record } = recordOf(token, name);
+      return toWire(account.namespace, record);
+    },
+    setScaling(token, name, scaling) {
+      const { account, record } = recordOf(token, name);
+      applyScaling(record, scaling);
+      log.push({ seq: ++seq, source: 'admin', method: 'PUT', path: `${PREFIX}${account.namespace}/${name}`, status: 200, at: Date.now(), body: { compute: { scaling } }, tokenKnown: true });
+    },
+    clearLog() {
+      log.length = 0;
+    },
+    failNext(count, status, retryAfter) {
+      failPlan = { count, status, ...(retryAfter !== undefined ? { retryAfter: String(retryAfter) } : {}) };
+    },
+    failPutOf(name, status, count = 1, landed = false) {
+      putFaults.set(name, { status, count, landed });
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+  };
+}
+
+/** The sandbox namespace: public on purpose, it only opens the local simulator. */
+export const SANDBOX_ENDPOINTS_TOKEN = 'hf_sandbox_endpoints_token_not_secret';
+export const SANDBOX_NAMESPACE = 'sandbox-org';
+export const SANDBOX_MAX_WARM = 2;
+
+export const SANDBOX_ENDPOINTS: readonly SimulatedEndpoint[] = [
+  { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2, scaleToZeroTimeout: null },
+  { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15, accelerator: 'cpu', instanceType: 'intel-spr', instanceSize: 'x2' },
+  { name: 'sentiment', repository: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15, accelerator: 'cpu', instanceType: 'intel-spr', instanceSize: 'x1' },
+];
+
+/** The Endpoints simulator with one demo namespace, for the sandbox console. */
+export async function startSandboxEndpoints(
+  options: { host?: string; port?: number } = {},
+): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number }> {
+  const simulator = await startEndpointsSimulator({
+    ...options,
+    accounts: { [SANDBOX_ENDPOINTS_TOKEN]: { namespace: SANDBOX_NAMESPACE, endpoints: SANDBOX_ENDPOINTS.map((endpoint) => ({ ...endpoint })) } },
+  });
+  return { simulator, token: SANDBOX_ENDPOINTS_TOKEN, namespace: SANDBOX_NAMESPACE, maxWarm: SANDBOX_MAX_WARM };
+}

@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEndpointsSimulator, type EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import { TOKEN } from '../../helpers/hf-harness.ts';
+import { spawnPinbot, type RunningPinbot } from '../../helpers/spawn-pinbot.ts';
+import { testTempDir } from '../../helpers/temp-dir.ts';
+
+const CONFIG = `scopes:
+  - name: inference
+    token_env: HF_TOKEN_ENDPOINTS
+    backend: endpoints
+    namespace: acme
+    max_warm: 2
+`;
+
+describe('the console on an Inference Endpoints scope, as a spawned process', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  async function simulator(): Promise<EndpointsSimulator> {
+    const sim = await startEndpointsSimulator({
+      warmupMs: 10,
+      accounts: {
+        [TOKEN]: {
+          namespace: 'acme',
+          endpoints: [
+            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
+            { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
+            { name: 'sentiment', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+          ],
+        },
+      },
+    });
+    cleanups.push(() => sim.close());
+    return sim;
+  }
+
+  function run(args: string[], env: Record<string, string>): RunningPinbot {
+    const pinbot = spawnPinbot(args, env);
+    cleanups.push(async () => {
+      if (pinbot.process.exitCode === null) pinbot.process.kill();
+      await pinbot.exited();
+    });
+    return pinbot;
+  }
+
+  const puts = (sim: EndpointsSimulator) => sim.requestLog.filter((r) => r.source === 'client' && r.method === 'PUT').map((r) => r.path.split('/').at(-1));
+
+  it('lists, refuses over max_warm, applies, refuses a stale approval, reports a write that stops midway, restores and reverts', async () => {
+    const sim = await simulator();
+    const file = join(testTempDir('pinbot-endpoints-'), 'pinbot.yml');
+    writeFileSync(file, CONFIG);
+    const pinbot = run([], { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url });
+    await pinbot.waitForOutput('pinbot> ');
+    let mark = pinbot.stdout().length;
+    const step = async (line: string, until: string) => {
+      mark = pinbot.stdout().length;
+      pinbot.send(line);
+      await pinbot.waitForOutput(until, 10_000, mark);
+      return pinbot.stdout().slice(mark);
+    };
+
+    const list = await step('list', 'pinbot> ');
+    expect(list).toContain('Inference Endpoints (inference) — 1 of 2 warm (max_warm)');
+    expect(list).toContain('llama-chat — warm, min 1, max 2; running; gpu nvidia-a10g x1; serves meta-llama/Llama-3.1-8B-Instruct');
+    expect(list).toContain('sentiment — cold, min 0, scales to zero after 15 min, max 1; scaledToZero');
+
+    const over = await step('add embedder sentiment', 'pinbot> ');
+    expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
+    expect(puts(sim)).toEqual([]);
+
+    const card = await step('add BAAI/bge-small-en-v1.5', 'Apply? [y/N]');
+    expect(card).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
+    expect(card).toContain('+ embedder (1 replica)');
+    const applied = await step('y', 'pinbot> ');
+    expect(applied).toContain('✅ Applied');
+    expect(applied).toContain('Updated 1 endpoint: embedder (min 0 → 1).');
+    const addChange = /Change (\w+) — undo with revert/.exec(applied)?.[1];
+    expect(puts(sim)).toEqual(['embedder']);
+
+    await step('remove embedder', 'Apply? [y/N]');
+    sim.setScaling(TOKEN, 'embedder', { scaleToZeroTimeout: 60 });
+    const stale = await step('y', 'pinbot> ');
+    expect(stale).toContain('Not applied: an endpoint changed after this was proposed');
+    expect(stale).toContain('embedder (min 1, max 1, scale to zero after 30 min → min 1, max 1, scale to zero after 60 min)');
+    expect(puts(sim)).toEqual(['embedder']);
+
+    await step('set sentiment llama-chat replicas=1', 'Apply? [y/N]');
+    sim.failPutOf('sentiment', 403);
+    const partial = await step('y', 'Restore the changed endpoints? [y/N]');
+    expect(partial).toContain('❌ Not applied');
+    expect(partial).toMatch(/Stopped partway: changed embedder; not changed: sentiment \(the update of sentiment failed: The token may not update the endpoints of acme \(HTTP 403\)\. Hugging Face said: "Forbidden"\.\)\. Recorded as change \w+\./);
+    expect(puts(sim)).toEqual(['embedder', 'embedder', 'sentiment']);
+    const restoreCard = await step('y', 'Apply? [y/N]');
+    expect(restoreCard).toContain('+ embedder (1 replica)');
+    const restored = await step('y', 'pinbot> ');
+    expect(restored).toContain('✅ Applied');
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+
+    const revertCard = await step(`revert ${addChange ?? ''}`, 'Apply? [y/N]');
+    expect(revertCard).toContain('− embedder (1 replica)');
+    const reverted = await step('y', 'pinbot> ');
+    expect(reverted).toContain('✅ Applied');
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+
+    const bad = await step('add embedder replicas=5', 'pinbot> ');
+    expect(bad).toContain('embedder can run at most 1 replica (its maxReplica), so it cannot keep 5 warm; ask for replicas=1 or fewer.');
+
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).not.toContain(TOKEN);
+    expect(pinbot.stderr()).not.toContain(TOKEN);
+  });
+
+  it('offers an endpoints sandbox scope with no account', async () => {
+    const pinbot = run(['--scope', 'endpoints', 'list'], {});
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).toContain('SANDBOX');
+    expect(pinbot.stdout()).toContain('Inference Endpoints (endpoints) — 1 of 2 warm (max_warm)');
+  });
+
+  it('says in one sentence that an endpoints scope needs max_warm, and exits 1', async () => {
+    const file = join(testTempDir('pinbot-endpoints-'), 'pinbot.yml');
+    writeFileSync(file, 'scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n');
+    const pinbot = run(['list'], { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN });
+    expect(await pinbot.exited()).toBe(1);
+    expect(pinbot.stderr()).toContain('scopes.0 (inference) max_warm is needed with backend: endpoints (how many endpoints this scope may keep warm)');
+  });
+});

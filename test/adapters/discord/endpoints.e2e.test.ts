@@ -1,0 +1,141 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../../src/config.ts';
+import { decodeAction } from '../../../src/core/actions.ts';
+import { silentLogger } from '../../../src/core/ports.ts';
+import { startEndpointsSimulator, type EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import { createPrometheusMetrics } from '../../../src/metrics.ts';
+import { buildPinbot } from '../../../src/pinbot.ts';
+import { serve, type Server } from '../../../src/serve.ts';
+import { buttonClick, customIds, slashCommand } from '../../helpers/discord-interactions.ts';
+import { APPLICATION_ID, CHANNEL_ID, startDiscordPeer, type DiscordPeer, type PeerMessage } from '../../helpers/discord-peer.ts';
+import { TOKEN } from '../../helpers/hf-harness.ts';
+import { testTempDir } from '../../helpers/temp-dir.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+import { body, DISCORD_TOKEN, waitForRequest } from './use-discord.ts';
+
+const ALERTS = '999999999999999999';
+const WAIT = 10_000;
+
+describe('Discord on an Inference Endpoints scope, served in process against the Endpoints simulator', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  async function start() {
+    const sim: EndpointsSimulator = await startEndpointsSimulator({
+      warmupMs: 60,
+      accounts: {
+        [TOKEN]: {
+          namespace: 'acme',
+          endpoints: [
+            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
+            { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
+            { name: 'sentiment', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+          ],
+        },
+      },
+    });
+    cleanups.push(() => sim.close());
+    const peer: DiscordPeer = await startDiscordPeer();
+    cleanups.push(() => peer.close());
+    const dir = testTempDir('pinbot-endpoints-discord-');
+    const configFile = join(dir, 'pinbot.yml');
+    writeFileSync(configFile, `scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 2\n    discord_channels: ["${CHANNEL_ID}"]\n    notify: { discord: "${ALERTS}" }\n`);
+    const env = {
+      HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url, PORT: '0', DATABASE_URL: join(dir, 'pinbot.sqlite'), PINBOT_CONFIG: configFile,
+      DISCORD_TOKEN, DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_URL: peer.apiUrl,
+    };
+    const config: Config = { ...loadConfig(env), driftIntervalMs: 60 };
+    const pinbot = await buildPinbot(config, { env, logger: silentLogger });
+    const server: Server = await serve(pinbot, config, silentLogger, createPrometheusMetrics({ defaultMetrics: false }), { loadPollMs: 20 });
+    cleanups.push(() => server.shutdown());
+    await waitFor(() => peer.identifiedSessions() > 0, WAIT, 'the bot to connect');
+    return { sim, peer };
+  }
+
+  it('lists, refuses over max_warm, applies with load progress, refuses a stale approval, reports a partial write and restores, reverts, alerts on drift', async () => {
+    const { sim, peer } = await start();
+    const puts = () => sim.requestLog.filter((r) => r.source === 'client' && r.method === 'PUT').map((r) => r.path.split('/').at(-1));
+    // Discord markdown escapes such as `\(` removed, to read what the user reads.
+    const unescaped = (value: string) => value.replace(/\\/g, '');
+    const text = (message: PeerMessage | Record<string, unknown>) => unescaped(JSON.stringify(message));
+    const cards = () => [...peer.messages.values()].filter((m) => customIds(m).some((id) => decodeAction(id)?.kind === 'approve'));
+    const command = async (sub: string, options: Record<string, string> = {}) => {
+      const payload = slashCommand(sub, options);
+      peer.dispatch(payload);
+      const token = String(payload['token']);
+      const reply = await waitForRequest(peer, `the reply to /pins ${sub}`, (r) => r.method === 'PATCH' && r.path.includes(token));
+      return unescaped(String(body(reply)['content'] ?? ''));
+    };
+    const proposeCard = async (sub: string, options: Record<string, string>) => {
+      const before = cards().length;
+      await command(sub, options);
+      await waitFor(() => cards().length === before + 1, WAIT, `the card for ${sub}`);
+      return cards()[before] as PeerMessage;
+    };
+    const clickOn = (message: PeerMessage, kind: 'approve' | 'restore') => {
+      const id = customIds(message).find((custom) => decodeAction(custom)?.kind === kind) ?? '';
+      expect(id).not.toBe('');
+      peer.dispatch(buttonClick(message, id));
+    };
+    const approveAndSettle = async (card: PeerMessage, words: string) => {
+      clickOn(card, 'approve');
+      await waitFor(() => text(peer.messages.get(card.id) ?? {}).includes(words), WAIT, words);
+      return peer.messages.get(card.id) as PeerMessage;
+    };
+
+    const list = await command('list');
+    expect(list).toContain('1 of 2 warm (max_warm)');
+    expect(list).toContain('embedder');
+
+    const over = await command('add', { models: 'embedder sentiment' });
+    expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
+    expect(puts()).toEqual([]);
+
+    const addCard = await proposeCard('add', { models: 'embedder' });
+    expect(text(addCard)).toContain('Proposed change to the warm Inference Endpoints');
+    const applied = await approveAndSettle(addCard, 'Applied');
+    expect(text(applied)).toContain('Updated 1 endpoint: embedder (min 0 → 1).');
+    const changeId = /revert (\w+)/.exec(text(applied))?.[1] ?? '';
+    expect(puts()).toEqual(['embedder']);
+    const loadReply = () => [...peer.messages.values()].find((m) => m.content.includes('`embedder` is loaded'));
+    await waitFor(() => loadReply() !== undefined, WAIT, 'the load follow-up');
+    expect(unescaped(loadReply()?.content ?? '')).toMatch(/^✅ `embedder` is loaded on gpu nvidia-a10g x1, \d+ s after the change was applied\.$/);
+
+    const removeCard = await proposeCard('remove', { models: 'embedder' });
+    sim.setScaling(TOKEN, 'embedder', { scaleToZeroTimeout: 60 });
+    const stale = await approveAndSettle(removeCard, 'an endpoint changed after this was proposed');
+    expect(text(stale)).toContain('scale to zero after 30 min → min 1, max 1, scale to zero after 60 min');
+    expect(puts()).toEqual(['embedder']);
+
+    const setCard = await proposeCard('set', { models: 'sentiment llama-chat' });
+    sim.failPutOf('sentiment', 403);
+    const partial = await approveAndSettle(setCard, 'Stopped partway');
+    expect(text(partial)).toContain('Stopped partway: changed embedder; not changed: sentiment');
+    const before = cards().length;
+    clickOn(partial, 'restore');
+    await waitFor(() => cards().length === before + 1, WAIT, 'the restore card');
+    const restoreCard = cards()[before] as PeerMessage;
+    expect(text(restoreCard)).toContain('embedder (1 replica)');
+    await approveAndSettle(restoreCard, 'Applied');
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+
+    const revertCard = await proposeCard('revert', { change: changeId });
+    expect(text(revertCard)).toContain('embedder (1 replica)');
+    await approveAndSettle(revertCard, 'Applied');
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+
+    sim.setScaling(TOKEN, 'llama-chat', { minReplica: 0 });
+    const alert = () => [...peer.messages.values()].find((m) => m.channel_id === ALERTS && m.content.includes('changed outside pinbot'));
+    await waitFor(() => alert() !== undefined, WAIT, 'the drift alert');
+    expect(unescaped(alert()?.content ?? '')).toContain('llama-chat (1 replica)');
+    const beforeDrift = cards().length;
+    clickOn(alert() as PeerMessage, 'restore');
+    await waitFor(() => cards().length === beforeDrift + 1, WAIT, 'the drift restore card');
+    await approveAndSettle(cards()[beforeDrift] as PeerMessage, 'Applied');
+    expect(sim.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { parseScopes } from '../src/config-file.ts';
+
+const env = { HF_TOKEN_ENDPOINTS: 'hf_endpoints_secret_value' };
+
+function problems(text: string): readonly string[] {
+  try {
+    parseScopes(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
+  it('reads the namespace and max_warm; classic stays the default', () => {
+    const [endpoints, classic] = parseScopes(
+      'scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme-ml\n    max_warm: 3\n  - name: pins\n    token_env: HF_TOKEN_ENDPOINTS\n',
+      env,
+    );
+    expect(endpoints?.endpoints).toEqual({ namespace: 'acme-ml', maxWarm: 3 });
+    expect(classic?.endpoints).toBeUndefined();
+  });
+
+  it('names what an endpoints scope lacks, one sentence each, and never the token', () => {
+    const found = problems('scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n');
+    expect(found).toEqual([
+      'PINBOT_CONFIG: scopes.0 (inference) namespace is needed with backend: endpoints (the user or organization that owns the endpoints)',
+      'PINBOT_CONFIG: scopes.0 (inference) max_warm is needed with backend: endpoints (how many endpoints this scope may keep warm)',
+    ]);
+    expect(found.join('\n')).not.toContain(env.HF_TOKEN_ENDPOINTS);
+  });
+
+  it('refuses an unknown backend, a negative max_warm, and endpoints settings on a classic scope', () => {
+    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: serverless\n')).toEqual(['PINBOT_CONFIG: scopes.0.backend must be classic or endpoints']);
+    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: -1\n')[0]).toContain('scopes.0.max_warm');
+    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    max_warm: 2\n')).toEqual(['PINBOT_CONFIG: scopes.0 (a) namespace and max_warm apply only with backend: endpoints']);
+  });
+
+  it('takes the Endpoints API base from HF_ENDPOINTS_API_URL, defaulting to the public one', () => {
+    expect(loadConfig({}).hfEndpointsApiUrl).toBe('https://api.endpoints.huggingface.cloud/v2');
+    expect(loadConfig({ HF_ENDPOINTS_API_URL: 'http://127.0.0.1:9999/v2' }).hfEndpointsApiUrl).toBe('http://127.0.0.1:9999/v2');
+    expect(() => loadConfig({ HF_ENDPOINTS_API_URL: 'ftp://x' })).toThrow('HF_ENDPOINTS_API_URL must be an http(s) URL');
+  });
+});

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { DriftWatcher, type WatchedScope } from '../../src/core/drift-watcher.ts';
+import { parseCommand } from '../../src/core/grammar.ts';
+import { LoadTracker } from '../../src/core/load-tracker.ts';
+import { Notifier } from '../../src/core/notifications.ts';
+import type { ChangeCommand } from '../../src/core/command.ts';
+import { systemClock } from '../../src/core/ports.ts';
+import { renderProposalCard, renderResult } from '../../src/core/replies.ts';
+import { plainText } from '../../src/core/ui.ts';
+import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
+import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
+import { rejection } from '../helpers/hf-harness.ts';
+import { TOKEN, usePinbotHarness, type PinbotHarness } from '../helpers/pinbot-harness.ts';
+import { recordingChannel } from '../helpers/recording-channel.ts';
+
+const alice = { platform: 'slack' as const, userId: 'UALICE' };
+const context = { scope: 'default', principal: alice, channel: { platform: 'slack' as const, channelId: 'C1' } };
+const STYLE = { commandPrefix: '/pins ' };
+
+const ENDPOINTS: SimulatedEndpoint[] = [
+  { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
+  { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
+  { name: 'sentiment', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 3, scaleToZeroTimeout: 15 },
+  { name: 'sentiment-eu', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
+];
+
+function calls(h: PinbotHarness): string[] {
+  return (h.endpointsSimulator?.requestLog ?? []).filter((r) => r.source === 'client').map((r) => `${r.method} ${r.path.replace('/endpoint/acme', '')}`);
+}
+
+const typed = (text: string) => parseCommand(text) as ChangeCommand;
+
+describe('replicas=N in the grammar', () => {
+  it('is taken on add and set, once, as a whole number from 1 to 100', () => {
+    expect(parseCommand('add embedder replicas=2')).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], replicas: 2 });
+    expect(parseCommand('set replicas=3 a b')).toMatchObject({ verb: 'set', replicas: 3 });
+    expect(parseCommand('add embedder')).not.toHaveProperty('replicas');
+    expect(() => parseCommand('add a replicas=1 replicas=2')).toThrow('`replicas=` is given 2 times; give it once.');
+    expect(() => parseCommand('add a replicas=two')).toThrow('`replicas=two` is not a number of replicas: use a whole number from 1 to 100, as in `replicas=2`.');
+    expect(() => parseCommand('add a replicas=101')).toThrow('is not a number of replicas');
+  });
+});
+
+describe('an Inference Endpoints scope through the pinning service', () => {
+  const start = usePinbotHarness();
+  const setUp = (maxWarm = 2, endpoints = ENDPOINTS) => start({ endpoints: { maxWarm, endpoints: endpoints.map((e) => ({ ...e })) } });
+
+  it('lists every endpoint, warm or cold, with replicas, state, instance and repository, in one GET', async () => {
+    const h = await setUp();
+    const result = await h.service.execute({ verb: 'list' }, context);
+    if (result.kind !== 'list') throw new Error('expected a list');
+    const text = renderResult(result, STYLE).lines.map(plainText).join('\n');
+    expect(text).toContain('Inference Endpoints (default) — 1 of 2 warm (max_warm)');
+    expect(text).toContain('• llama-chat — warm, min 1, max 2; running; gpu nvidia-a10g x1; serves meta-llama/Llama-3.1-8B-Instruct');
+    expect(text).toContain('• embedder — cold, min 0, scales to zero after 30 min, max 1; scaledToZero');
+    expect(calls(h)).toEqual(['GET ']);
+  });
+
+  it('help describes the commands as they act on endpoints', async () => {
+    const h = await setUp();
+    const result = await h.service.execute({ verb: 'help' }, context);
+    if (result.kind !== 'help') throw new Error('expected help');
+    const text = renderResult(result, STYLE).lines.map(plainText).join('\n');
+    expect(text).toContain('keeps the Inference Endpoints of scope default warm or cold');
+    expect(text).toContain('• /pins add <endpoint> … [replicas=N] — keep endpoints warm');
+  });
+
+  it('add proposes with one GET, and approval reads each touched endpoint and PUTs each changed one', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('add embedder'), context);
+    expect(calls(h)).toEqual(['GET ']);
+    const card = renderProposalCard(proposal, STYLE);
+    expect(plainText(card.title)).toBe('Proposed change to the warm Inference Endpoints');
+    expect(card.fields.map((f) => `${f.label}: ${plainText(f.value)}`)).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
+    expect(card.diff).toEqual([{ kind: 'added', modelId: 'embedder', computeType: '1 replica' }]);
+
+    const result = await h.service.approve(proposal.id, alice);
+    expect(result.proposal.state).toBe('applied');
+    expect(calls(h)).toEqual(['GET ', 'GET /embedder', 'PUT /embedder']);
+    expect(h.endpointsSimulator?.requestLog.at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 1 } } });
+    expect(result.proposal.outcome).toMatchObject({ kind: 'applied', message: 'Updated 1 endpoint: embedder (min 0 → 1).' });
+    expect((await h.storage.audit.recent('default', 1))[0]?.after.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder']);
+  });
+
+  it('shows the warm cost per hour before → after on the card and in list when every endpoint has a price, and none otherwise', async () => {
+    const priced = ENDPOINTS.map((endpoint, index) => ({ ...endpoint, pricePerHour: [1.8, 0.5, 0.25, 0.25][index] ?? 0 }));
+    const h = await setUp(3, priced);
+    const proposal = await h.service.propose(typed('set embedder sentiment replicas=1'), context);
+    const fields = renderProposalCard(proposal, STYLE).fields.map((f) => `${f.label}: ${plainText(f.value)}`);
+    // llama-chat (1 × 1.80) goes cold; embedder (0.50) and sentiment (0.25) are warmed.
+    expect(fields).toContain('Warm cost: $1.80 → $0.75 per hour');
+    const list = await h.service.execute({ verb: 'list' }, context);
+    if (list.kind !== 'list') throw new Error('expected a list');
+    expect(renderResult(list, STYLE).lines.map(plainText)).toContain('Warm cost: $1.80 per hour at minimum replicas.');
+
+    const unpriced = await setUp();
+    const card = renderProposalCard(await unpriced.service.propose(typed('add embedder'), context), STYLE);
+    expect(card.fields.map((f) => f.label)).not.toContain('Warm cost');
+  });
+
+  it('refuses going over max_warm with one sentence, and writes nothing', async () => {
+    const h = await setUp(1);
+    const refused = await rejection(h.service.propose(typed('add embedder'), context));
+    expect(refused.code).toBe('MAX_WARM_EXCEEDED');
+    expect(refused.message).toBe("Can't keep 2 endpoints warm: this scope's max_warm is 1. Nothing was proposed. Warm now: llama-chat (1 replica); let one go cold in the same change with `set`.");
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
+    expect(await h.store.listByState('default', 'pending')).toEqual([]);
+  });
+
+  it('accepts the repository an endpoint serves when only one serves it, and says which when several do', async () => {
+    const h = await setUp();
+    const byRepo = await h.service.propose(typed('add BAAI/bge-small-en-v1.5'), context);
+    expect(byRepo.diff).toEqual([{ kind: 'added', modelId: 'embedder', computeType: '1 replica' }]);
+    const ambiguous = await rejection(h.service.propose(typed('add distilbert/sst2'), context));
+    expect(ambiguous.code).toBe('AMBIGUOUS_REPOSITORY');
+    expect(ambiguous.message).toBe('distilbert/sst2 is served by 2 endpoints (sentiment, sentiment-eu); name the endpoint instead.');
+  });
+
+  it('turns bad input into one sentence and proposes nothing: unknown endpoint, replicas out of range, cold remove, options of the other backend', async () => {
+    const h = await setUp();
+    const unknown = await rejection(h.service.propose(typed('add nope'), context));
+    expect(unknown.message).toBe('There is no endpoint nope in this namespace, and no endpoint serves a repository of that name. Endpoints: llama-chat, embedder, sentiment, sentiment-eu.');
+    const tooMany = await rejection(h.service.propose(typed('add sentiment replicas=4'), context));
+    expect(tooMany.code).toBe('REPLICAS_OUT_OF_RANGE');
+    expect(tooMany.message).toBe('sentiment can run at most 3 replicas (its maxReplica), so it cannot keep 4 warm; ask for replicas=3 or fewer.');
+    const cold = await rejection(h.service.propose(typed('remove embedder'), context));
+    expect(cold.code).toBe('NOT_WARM');
+    const compute = await rejection(h.service.propose(typed('compute llama-chat gpu'), context));
+    expect(compute.code).toBe('INVALID_COMMAND');
+    expect(() => parseCommand('add embedder replicas=0')).toThrow('is not a number of replicas');
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
+    expect(await h.store.listByState('default', 'pending')).toEqual([]);
+  });
+
+  it('refuses replicas= on a classic scope', async () => {
+    const h = await start();
+    const refused = await rejection(h.service.propose(typed('add gpt2 replicas=2'), context));
+    expect(refused.message).toBe('`replicas=` applies to Inference Endpoints scopes only; this scope manages pinned models.');
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('remove lets a warm endpoint go cold, keeping its scale-to-zero timeout or setting one', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('remove meta-llama/Llama-3.1-8B-Instruct'), context);
+    expect(proposal.diff).toEqual([{ kind: 'removed', modelId: 'llama-chat', computeType: '1 replica' }]);
+    await h.service.approve(proposal.id, alice);
+    expect(h.endpointsSimulator?.requestLog.at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 0, scaleToZeroTimeout: 15 } } });
+  });
+
+  it('writes nothing when a touched endpoint changed after the proposal, and the card names it', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    h.endpointsSimulator?.setScaling(TOKEN, 'sentiment', { maxReplica: 2 });
+    const result = await h.service.approve(proposal.id, alice);
+    expect(result.proposal.state).toBe('stale');
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
+    const notes = renderProposalCard(result.proposal, STYLE).notes.map(plainText);
+    expect(notes).toContain('~ sentiment (min 0, max 3, scale to zero after 15 min → min 0, max 2, scale to zero after 15 min)');
+    expect(plainText(renderProposalCard(result.proposal, STYLE).title)).toBe('⚠️ Not applied: an endpoint changed after this was proposed');
+  });
+
+  it('stops at a failing PUT, says exactly what changed and what did not, records it, and restores the changed ones', async () => {
+    const h = await setUp();
+    // Plan order: llama-chat goes cold first, then embedder and sentiment are warmed.
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    expect(proposal.diff.map((d) => d.modelId)).toEqual(['llama-chat', 'embedder', 'sentiment']);
+    h.endpointsSimulator?.failPutOf('embedder', 400);
+    const result = await h.service.approve(proposal.id, alice);
+
+    expect(result.proposal.state).toBe('failed');
+    const outcome = result.proposal.outcome;
+    if (outcome?.kind !== 'failed') throw new Error('expected a failure');
+    expect(outcome.code).toBe('PARTIAL_WRITE');
+    const [change] = await h.storage.audit.recent('default', 1);
+    expect(outcome.message).toBe(
+      `Stopped partway: changed llama-chat; not changed: embedder, sentiment (the update of embedder failed: The Inference Endpoints API refused the request (HTTP 400). Hugging Face said: "Bad Request".). Recorded as change ${change?.id}. Restore proposes putting the changed endpoints back.`,
+    );
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual(['PUT /llama-chat', 'PUT /embedder']);
+    expect(change?.after).toEqual([]);
+    const card = renderProposalCard(result.proposal, STYLE);
+    const restore = card.actions.find((a) => a.kind === 'restore');
+    expect(restore?.label).toBe('Restore the changed endpoints');
+
+    const restoring = await h.service.restoreDrift(restore?.proposalId ?? '', { principal: alice, channel: context.channel });
+    expect(restoring.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
+    expect((await h.service.approve(restoring.id, alice)).proposal.state).toBe('applied');
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+
+  it('counts a PUT whose answer was lost (5xx after retries) as written when the endpoint shows it, and carries on', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    h.endpointsSimulator?.failPutOf('embedder', 503, 3, true);
+    const result = await h.service.approve(proposal.id, alice);
+    expect(result.proposal.state).toBe('applied');
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual(['PUT /llama-chat', 'PUT /embedder', 'PUT /embedder', 'PUT /embedder', 'PUT /sentiment']);
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+
+  it('reverts an applied change through a new proposal', async () => {
+    const h = await setUp();
+    const added = await h.service.propose(typed('add sentiment replicas=2'), context);
+    const applied = await h.service.approve(added.id, alice);
+    const changeId = applied.proposal.outcome?.kind === 'applied' ? applied.proposal.outcome.changeId : '';
+    const history = await h.service.execute({ verb: 'history' }, context);
+    expect(history.kind === 'history' && history.changes.map((c) => c.id)).toEqual([changeId]);
+    const revert = await h.service.propose({ verb: 'revert', changeId }, context);
+    expect(revert.diff).toEqual([{ kind: 'removed', modelId: 'sentiment', computeType: '2 replicas' }]);
+    expect((await h.service.approve(revert.id, alice)).proposal.state).toBe('applied');
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'sentiment')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+  });
+
+  it('follows each changed endpoint until running, or reports it failed', async () => {
+    const h = await setUp(3, [...ENDPOINTS.slice(0, 2), { ...ENDPOINTS[2], failsToStart: true } as SimulatedEndpoint]);
+    const channel = recordingChannel();
+    const notifier = new Notifier(new MemoryOnceLedger(), h.logger);
+    notifier.addChannel(channel);
+    const tracker = new LoadTracker({ apiFor: () => h.client, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 10, maxDelayMs: 40, timeoutMs: 5000 });
+    const proposal = await h.service.propose(typed('add embedder sentiment'), context);
+    const { proposal: applied } = await h.service.approve(proposal.id, alice);
+    await tracker.track(applied);
+    const texts = channel.delivered.map((n) => n.message.lines.map(plainText).join(' '));
+    expect(texts.find((t) => t.includes('embedder'))).toMatch(/^✅ embedder is loaded on gpu nvidia-a10g x1, \d+ s after the change was applied\.$/);
+    expect(texts.find((t) => t.includes('sentiment'))).toBe('❌ sentiment did not load: the endpoint is in state failed.');
+  });
+
+  it('raises a drift alert when scaling changes outside pinbot, and its Restore leads back through approval', async () => {
+    const h = await setUp();
+    const channel = recordingChannel();
+    const once = new MemoryOnceLedger();
+    const notifier = new Notifier(once, h.logger);
+    notifier.addChannel(channel);
+    const scope: WatchedScope = { name: 'default', notify: [{ platform: 'slack', channelId: 'C0ALERTS' }] };
+    let now = Date.UTC(2026, 10, 27);
+    const watcher = new DriftWatcher({
+      scopes: [scope], apiFor: () => h.client, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once, notifier,
+      clock: { now: () => now }, logger: h.logger, newId: () => 'alert1', intervalMs: 60_000,
+    });
+    expect(await watcher.check(scope)).toBeUndefined();
+    h.endpointsSimulator?.setScaling(TOKEN, 'llama-chat', { minReplica: 0 });
+    now += 60_000;
+    const alert = await watcher.check(scope);
+    expect(alert?.current.pins).toEqual([]);
+    expect(channel.delivered[0]?.message.lines.map(plainText)).toEqual(expect.arrayContaining([
+      '⚠️ The warm Inference Endpoints of scope default were changed outside pinbot.', '− llama-chat (1 replica)',
+    ]));
+    const restore = await h.service.restoreDrift('alert1', { principal: alice, channel: context.channel });
+    expect(restore.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
+    expect((await h.service.approve(restore.id, alice)).proposal.state).toBe('applied');
+  });
+});
