@@ -35,6 +35,8 @@ export interface ErrorDetails {
   HF_BAD_RESPONSE: HfErrorDetails;
   /** Any other refusal from Hugging Face. */
   HF_REJECTED: HfErrorDetails;
+  /** The scope's lock was no longer held when the write was due, so nothing was written. */
+  LOCK_LOST: { scope: string };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -5,7 +5,7 @@ import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
-  AuditLog, ChangeRecord, ChannelRef, Clock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
+  AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
   SnapshotStore,
 } from './ports.ts';
 
@@ -154,7 +154,7 @@ export class PinningService {
 
     // `applying` exists only while its applier holds the scope's lock, so recovery can tell a
     // crashed apply from one in progress by taking the lock itself.
-    return this.deps.lock.withLock(proposal.scope, async () => {
+    return this.deps.lock.withLock(proposal.scope, async (held) => {
       const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
         decidedBy: approver,
         decidedAt: this.deps.clock.now(),
@@ -162,7 +162,7 @@ export class PinningService {
       if (!applying) throw await this.alreadyDecided(proposal.id);
       const started = this.deps.clock.now();
       try {
-        const result = await this.apply(applying);
+        const result = await this.apply(applying, held);
         return { kind: result.state === 'applying' ? 'unconfirmed' : 'settled', proposal: result };
       } finally {
         this.deps.metrics?.applySeconds((this.deps.clock.now() - started) / 1000);
@@ -207,7 +207,7 @@ export class PinningService {
   }
 
   /** Runs under the scope's lock, with the proposal in `applying`. */
-  private async apply(proposal: Proposal): Promise<Proposal> {
+  private async apply(proposal: Proposal, held: HeldLock): Promise<Proposal> {
     const api = this.deps.apiFor(proposal.scope);
     const log = this.log(proposal);
     let live: PinnedList;
@@ -239,6 +239,7 @@ export class PinningService {
     }
 
     try {
+      await held.confirm();
       const answer = await api.writePins(proposal.proposed);
       if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
         log.error({}, 'Hugging Face reported a different list than the one written');

@@ -76,8 +76,20 @@ export interface AuditLog {
  * by a process that died is released.
  */
 export interface ScopeLock {
-  withLock<T>(scope: string, work: () => Promise<T>): Promise<T>;
+  withLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T>;
 }
+
+/** What the work under a scope lock can ask of it. */
+export interface HeldLock {
+  /**
+   * Resolves if this caller still holds the lock, and keeps it held a while longer; throws
+   * `LOCK_LOST` otherwise (a lease that ran out while the process stalled). Asked right before a
+   * write, so two holders never both write.
+   */
+  confirm(): Promise<void>;
+}
+
+export const alwaysHeld: HeldLock = { confirm: async () => undefined };
 
 /** A scope's list as pinbot last applied or saw it, to notice changes made elsewhere. */
 export interface ScopeSnapshot {

@@ -35,7 +35,7 @@ export interface OpenStoreOptions {
   /** PostgreSQL schema, created if missing; overrides the URL's `?schema=`. */
   readonly schema?: string;
   readonly lock?: {
-    /** SQLite: how long a crashed holder keeps a scope locked. Default 30 s. */
+    /** SQLite: how long a holder on another machine that crashed keeps a scope locked. Default 5 s. */
     readonly leaseMs?: number;
     /** SQLite: pause between attempts while another process holds the lock. Default 100 ms. */
     readonly pollMs?: number;
@@ -44,7 +44,8 @@ export interface OpenStoreOptions {
   };
 }
 
-const DEFAULT_LEASE_MS = 30_000;
+// Renewed every third of it while held, so a live holder keeps it through a slow request.
+const DEFAULT_LEASE_MS = 5_000;
 const DEFAULT_POLL_MS = 100;
 const DEFAULT_WAIT_MS = 120_000;
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
