@@ -99,6 +99,17 @@ export async function serve(
       await notifier.send(settledNotice(proposal));
     }
   };
+  const clock = options.clock ?? systemClock;
+  // Before recovery, so an interrupted apply found written is followed too; follows recorded in
+  // the store outlive this process, and those a stopped one left are resumed here.
+  const loads = new LoadTracker({
+    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
+    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
+  });
+  pinbot.onSettled((proposal) => {
+    if (proposal.state === 'applied') void loads.track(proposal);
+  });
+  void loads.resume();
   await announceSettled(await pinbot.service.recoverInterrupted());
   const sweep = setInterval(() => {
     const sweepOnce = async () => {
@@ -111,14 +122,6 @@ export async function serve(
   }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
 
-  const clock = options.clock ?? systemClock;
-  const loads = new LoadTracker({
-    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs,
-    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
-  });
-  pinbot.onSettled((proposal) => {
-    if (proposal.state === 'applied') void loads.track(proposal);
-  });
   const drift = config.driftIntervalMs === undefined ? undefined : new DriftWatcher({
     scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })),
     apiFor: (scope) => pinbot.apiFor(scope),

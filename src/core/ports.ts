@@ -124,6 +124,27 @@ export interface OnceLedger {
   claim(key: string): Promise<boolean>;
 }
 
+/** One model a change pinned, followed until Hugging Face reports it loaded, failed, or the bound passes. */
+export interface LoadFollow {
+  readonly proposalId: string;
+  readonly scope: string;
+  readonly modelId: string;
+  readonly channel: ChannelRef;
+  /** The card to reply under, as in `Notification.replyTo`. */
+  readonly replyTo?: string;
+  /** When the change was applied: the follow-up's time bound and "after N s" count from here. */
+  readonly startedAt: number;
+}
+
+/** The models being followed, kept so that a restart resumes following them. */
+export interface LoadFollowStore {
+  /** Records follows; one already recorded for the same proposal and model is left as it was. */
+  add(follows: readonly LoadFollow[]): Promise<void>;
+  /** Follows not yet finished, oldest first. */
+  unfinished(): Promise<LoadFollow[]>;
+  finish(proposalId: string, modelId: string): Promise<void>;
+}
+
 /** Counters and timings the core and the client report; the composition root decides where they go. */
 export interface Metrics {
   commandHandled(verb: string, outcome: 'ok' | 'refused' | 'error'): void;

@@ -2,13 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type pg from 'pg';
-import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
+import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
 import { PostgresScopeLock } from './postgres-scope-lock.ts';
 import type { Database, StoreKind } from './schema.ts';
 import { SqlAuditLog } from './sql-audit-log.ts';
+import { SqlLoadFollowStore } from './sql-load-follow-store.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
@@ -23,6 +24,8 @@ export interface PinbotStore {
   readonly lock: ScopeLock;
   readonly once: PrunableOnceLedger;
   readonly snapshots: SnapshotStore;
+  /** The models being followed until they load, so a restart resumes following them. */
+  readonly loads: LoadFollowStore;
   /** Resolves when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -135,6 +138,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     audit: new SqlAuditLog(db),
     once: new SqlOnceLedger(db, options.clock ?? systemClock),
     snapshots: new SqlSnapshotStore(db),
+    loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
   };
 }
 
