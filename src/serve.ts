@@ -40,6 +40,8 @@ export interface Server {
 }
 
 const DEFAULT_EXPIRY_SWEEP_MS = 60_000;
+/** How far back start-up looks for settled proposals whose outcome was never posted. */
+const UNTOLD_WITHIN_MS = 24 * 3_600_000;
 
 /** Serves every configured platform on one pinbot, plus `/healthz`, `/readyz` and `/metrics`. */
 export async function serve(
@@ -99,6 +101,17 @@ export async function serve(
       await notifier.send(settledNotice(proposal));
     }
   };
+  /**
+   * Proposals a stopped process settled but died before telling (killed between the write and the
+   * card edit): the channel was never told, so the card may still offer buttons. Told now, once.
+   */
+  const announceUntold = async (proposals: readonly Proposal[]) => {
+    for (const proposal of proposals) {
+      if (!(await notifier.send(settledNotice(proposal)))) continue;
+      logger.info({ scope: proposal.scope, proposalId: proposal.id, state: proposal.state }, 'settled proposal told after a restart');
+      for (const platform of platforms) await platform.refreshCard(proposal).catch(() => undefined);
+    }
+  };
   const clock = options.clock ?? systemClock;
   // Before recovery, so an interrupted apply found written is followed too; follows recorded in
   // the store outlive this process, and those a stopped one left are resumed here.
@@ -111,6 +124,7 @@ export async function serve(
   });
   void loads.resume();
   await announceSettled(await pinbot.service.recoverInterrupted());
+  await announceUntold(await pinbot.service.recentlySettled(UNTOLD_WITHIN_MS));
   const sweep = setInterval(() => {
     const sweepOnce = async () => {
       await announceSettled(await pinbot.service.expireDue());

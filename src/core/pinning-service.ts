@@ -197,6 +197,11 @@ export class PinningService {
     return expired;
   }
 
+  /** Proposals that reached a final state in the last `withinMs`, for start-up to check they were announced. */
+  async recentlySettled(withinMs: number): Promise<Proposal[]> {
+    return this.deps.store.listSettledSince(this.deps.clock.now() - withinMs);
+  }
+
   async getProposal(proposalId: string): Promise<Proposal> {
     return this.find(proposalId);
   }

@@ -47,6 +47,8 @@ export interface ProposalStore {
   listByState(scope: string | undefined, state: ProposalState): Promise<Proposal[]>;
   /** Pending proposals whose expiry is at or before `now`. */
   listExpired(now: number): Promise<Proposal[]>;
+  /** Proposals in a final state decided at or after `since`, oldest first. */
+  listSettledSince(since: number): Promise<Proposal[]>;
 }
 
 export type ProposalPatch = Partial<Pick<Proposal, 'decidedBy' | 'decidedAt' | 'outcome' | 'approvals'>>;
