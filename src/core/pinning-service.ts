@@ -170,7 +170,18 @@ export class PinningService {
     });
   }
 
-    async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
+    /**
+   * Refuses now what `approve` would refuse before it writes (decided, expired, not allowed), so a
+   * platform that asks "replace the whole list?" first only asks when the answer can count.
+   */
+  async checkApprovable(proposalId: string, approver: Principal): Promise<Proposal> {
+    const proposal = await this.pendingProposal(proposalId);
+    const decision = this.deps.policy.canApprove(proposal, approver);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    return proposal;
+  }
+
+  async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canCancel(proposal, actor);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'cancel', reason: decision.reason });

@@ -119,14 +119,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       notes.push([text('⚠️ '), text(REPLACES_WARNING)]);
       notes.push(proposedListLine(proposal.proposed));
       actions = [
-        {
-          kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary',
-          confirm: {
-            title: 'Replace the pinned list?',
-            text: `This writes the whole list of ${after} model${after === 1 ? '' : 's'} to Hugging Face.`,
-            confirm: 'Approve', deny: 'Back',
-          },
-        },
+        { kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary', confirm: approveConfirmation(proposal) },
         { kind: 'cancel', proposalId: proposal.id, label: 'Cancel', style: 'secondary' },
       ];
       break;
@@ -171,6 +164,39 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       break;
   }
   return { proposalId: proposal.id, state: proposal.state, title, fields, diff: proposal.diff, notes, actions };
+}
+
+/** What Approve asks before anything is written, on every platform: Slack's dialog, Discord's private step. */
+export function approveConfirmation(proposal: Proposal): NonNullable<CardAction['confirm']> {
+  const after = proposal.proposed.length;
+  return {
+    title: 'Replace the whole list?',
+    text: `This writes the whole list of ${after} model${after === 1 ? '' : 's'} to Hugging Face; anything not in it is unpinned.`,
+    confirm: 'Confirm',
+    deny: 'Back',
+  };
+}
+
+/** The confirmation as a private message with its own two buttons, for platforms without a dialog. */
+export function renderApproveConfirmation(proposal: Proposal): { readonly message: Message; readonly actions: readonly CardAction[] } {
+  const confirm = approveConfirmation(proposal);
+  return {
+    message: { visibility: 'private', lines: [[strong(confirm.title)], [text(confirm.text)], proposedListLine(proposal.proposed)] },
+    actions: [
+      { kind: 'confirm', proposalId: proposal.id, label: confirm.confirm, style: 'primary' },
+      { kind: 'back', proposalId: proposal.id, label: confirm.deny, style: 'secondary' },
+    ],
+  };
+}
+
+/** The confirmation step once answered, so its buttons can go. */
+export function confirmationAnswered(answer: 'confirmed' | 'back'): Message {
+  return {
+    visibility: 'private',
+    lines: [[text(answer === 'confirmed'
+      ? 'Approved; the card shows what happened.'
+      : 'Not approved; nothing was written. The card can still be approved.')]],
+  };
 }
 
 /** The one message posted to the channel when a proposal reaches its final state. */

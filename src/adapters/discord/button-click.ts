@@ -5,14 +5,14 @@ import { settledNotice } from '../../core/notifications.ts';
 import type { ChannelRef, Logger } from '../../core/ports.ts';
 import type { Principal } from '../../core/principal.ts';
 import { isFinal, type Proposal } from '../../core/proposal.ts';
-import { describeError, renderOutcome, renderProposalCard } from '../../core/replies.ts';
+import { confirmationAnswered, describeError, renderApproveConfirmation, renderOutcome, renderProposalCard } from '../../core/replies.ts';
 import { text } from '../../core/ui.ts';
 import { messageRefOf } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';
 import { postProposal } from './post-proposal.ts';
 import { principalOf } from './principal.ts';
-import { DISCORD_STYLE, renderCard, renderMessage } from './render-embed.ts';
+import { DISCORD_STYLE, renderCard, renderMessage, renderNotification } from './render-embed.ts';
 import { attempt, outcomeOf, tellClicker, within } from './respond.ts';
 
 const UNKNOWN_BUTTON = 'This button is not one pinbot understands (it may be from an older version); nothing was done.';
@@ -31,7 +31,12 @@ export async function handleButton(interaction: ButtonInteraction, deps: Handler
   const principal = principalOf(interaction);
   switch (action.kind) {
     case 'approve':
-      return decide(interaction, deps, log, deps.service.approve(action.proposalId, principal).then((result) => result.proposal));
+      return askToConfirm(interaction, deps, log, action.proposalId, principal);
+    case 'confirm':
+      return confirmed(interaction, deps, log, deps.service.approve(action.proposalId, principal).then((result) => result.proposal));
+    case 'back':
+      await attempt(log, 'update', () => interaction.update({ ...renderMessage(confirmationAnswered('back')), components: [] }));
+      return;
     case 'cancel':
       return decide(interaction, deps, log, deps.service.cancel(action.proposalId, principal));
     case 'repropose':
@@ -62,6 +67,53 @@ async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   await showCard(interaction, deps, log, proposal);
   if (!isFinal(proposal.state)) return;
   // Through the shared notifier the message is keyed like recovery's and the sweep's: told once.
+  if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
+}
+
+/**
+ * Approve on a card asks first, privately, whether to replace the whole list (the core's wording,
+ * as in Slack's dialog); nothing is written until Confirm. A click that cannot count is refused now.
+ */
+async function askToConfirm(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposalId: string, principal: Principal): Promise<void> {
+  const checked = await outcomeOf(deps.service.checkApprovable(proposalId, principal));
+  if (!checked.ok) {
+    await refuse(interaction, deps, log, checked.error);
+    return;
+  }
+  const { message, actions } = renderApproveConfirmation(checked.value);
+  await attempt(log, 'reply', () => interaction.reply({ ...renderNotification(message, actions), flags: MessageFlags.Ephemeral }));
+}
+
+/**
+ * Confirm, on the private confirmation: the approval itself. The confirmation loses its buttons
+ * and says what came of it; the card, a message of its own, is edited through the channel.
+ */
+async function confirmed(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, work: Promise<Proposal>): Promise<void> {
+  const pending = outcomeOf(work);
+  let result = await within(pending, deps.ackDeadlineMs);
+  if (result === undefined) {
+    await attempt(log, 'deferUpdate', () => interaction.deferUpdate());
+    result = await pending;
+  }
+  const answer = result.ok ? confirmationAnswered('confirmed') : describeError(result.error, DISCORD_STYLE);
+  const payload = { ...renderMessage(answer), components: [] };
+  await attempt(log, interaction.deferred ? 'editReply' : 'update', interaction.deferred
+    ? () => deps.editOriginal(interaction, payload)
+    : () => interaction.update(payload));
+  if (!result.ok) {
+    if (isPinbotError(result.error)) log.info(errorFields(result.error), 'confirmation refused');
+    else log.error(errorFields(result.error, deps.secrets), 'confirmation failed');
+    // A card that expired or was decided meanwhile is brought up to date.
+    const proposalId = isPinbotError(result.error) && 'proposalId' in result.error.details ? String(result.error.details.proposalId) : undefined;
+    const proposal = proposalId !== undefined ? await deps.service.getProposal(proposalId).catch(() => undefined) : undefined;
+    if (proposal?.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    return;
+  }
+  const proposal = result.value;
+  log.info({ state: proposal.state }, 'button handled');
+  if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+  if (!isFinal(proposal.state)) return;
   if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
   else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
 }

@@ -48,10 +48,10 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
     return;
   }
   try {
-    if (click.kind === 'approve') await approve(deps, click);
+    if (click.kind === 'approve' || click.kind === 'confirm') await approve(deps, click);
     else if (click.kind === 'cancel') await cancel(deps, click);
     else if (click.kind === 'repropose') await repropose(deps, click);
-    else await restore(deps, click);
+    else if (click.kind === 'restore') await restore(deps, click);
   } catch (error) {
     if (isPinbotError(error)) click.logger.info({ code: error.code }, 'click refused');
     else click.logger.error({ error: describeFailure(error) }, 'click failed');
