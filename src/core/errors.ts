@@ -16,6 +16,8 @@ export interface ErrorDetails {
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
   ALREADY_DECIDED: { proposalId: string; state: ProposalState; by?: Principal };
   EXPIRED: { proposalId: string; expiredAt: number };
+  /** A stale card's "propose again" was already used. */
+  ALREADY_REPROPOSED: { proposalId: string; newProposalId: string; by: Principal };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };
   CHANGE_NOT_FOUND: { changeId: string };
   ALERT_NOT_FOUND: { alertId: string };

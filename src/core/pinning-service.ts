@@ -57,6 +57,14 @@ export type ApproveResult =
 
 const HISTORY_LIMIT = 10;
 
+function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId: string; readonly by: Principal }): PinbotError {
+  return new PinbotError(
+    'ALREADY_REPROPOSED',
+    `This change was already proposed again, as proposal ${reproposed.proposalId}; approve that card instead. Nothing was written.`,
+    { proposalId, newProposalId: reproposed.proposalId, by: reproposed.by },
+  );
+}
+
 /**
  * The one pinning workflow behind every chat platform: read the live list, propose the full new
  * list, and on approval re-read, compare, and write it exactly once.
@@ -131,10 +139,21 @@ export class PinningService {
     return this.propose({ verb: 'restore', alertId }, { ...context, scope: alert.scope });
   }
 
-  /** Proposes the same change again on the current list, for a stale card's button. */
+  /**
+   * Proposes the same change again on the current list, for a stale card's button, once: the stale
+   * proposal remembers the new one, so its card can drop the button and a later click is told.
+   */
   async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
     const original = await this.find(proposalId);
-    return this.propose(original.command, { ...context, scope: original.scope });
+    const stale = original.outcome?.kind === 'stale' ? original.outcome : undefined;
+    if (stale?.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
+    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
+    if (stale) {
+      await this.deps.store.transition(original.id, 'stale', 'stale', {
+        outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+      });
+    }
+    return fresh;
   }
 
   /**

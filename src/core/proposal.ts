@@ -16,7 +16,14 @@ export type DiffLine =
 export type ProposalOutcome =
   | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
   | { readonly kind: 'failed'; readonly code: string; readonly message: string }
-  | { readonly kind: 'stale'; readonly changedUnderneath: readonly DiffLine[]; readonly allowedBefore: number; readonly allowedNow: number }
+  | {
+    readonly kind: 'stale';
+    readonly changedUnderneath: readonly DiffLine[];
+    readonly allowedBefore: number;
+    readonly allowedNow: number;
+    /** Set once "propose again" was used: the proposal it made, and who asked; the button is then gone. */
+    readonly reproposed?: { readonly proposalId: string; readonly by: Principal };
+  }
   | { readonly kind: 'cancelled' }
   /** Still `applying`: the write went out but Hugging Face did not confirm it; reconciled from the live list. */
   | { readonly kind: 'unconfirmed'; readonly message: string }

@@ -146,7 +146,12 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
           notes.push([text(`Slots allowed: ${proposal.outcome.allowedBefore} → ${proposal.outcome.allowedNow}`)]);
         }
       }
-      actions = [{ kind: 'repropose', proposalId: proposal.id, label: 'Propose again on the current list', style: 'secondary' }];
+      if (proposal.outcome?.kind === 'stale' && proposal.outcome.reproposed) {
+        const { reproposed } = proposal.outcome;
+        notes.push([text('Proposed again by '), user(reproposed.by), text(' as '), code(reproposed.proposalId), text(' on the current list.')]);
+      } else {
+        actions = [{ kind: 'repropose', proposalId: proposal.id, label: 'Propose again on the current list', style: 'secondary' }];
+      }
       break;
     case 'failed':
       title = [strong('❌ Not applied')];

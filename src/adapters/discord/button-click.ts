@@ -104,10 +104,11 @@ async function confirmed(interaction: ButtonInteraction, deps: HandlerDeps, log:
   if (!result.ok) {
     if (isPinbotError(result.error)) log.info(errorFields(result.error), 'confirmation refused');
     else log.error(errorFields(result.error, deps.secrets), 'confirmation failed');
-    // A card that expired or was decided meanwhile is brought up to date.
-    const proposalId = isPinbotError(result.error) && 'proposalId' in result.error.details ? String(result.error.details.proposalId) : undefined;
-    const proposal = proposalId !== undefined ? await deps.service.getProposal(proposalId).catch(() => undefined) : undefined;
-    if (proposal?.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    // The proposal expired while its confirmation was open: the card loses its buttons too.
+    if (hasCode(result.error, 'EXPIRED')) {
+      const proposal = await deps.service.getProposal(result.error.details.proposalId);
+      if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    }
     return;
   }
   const proposal = result.value;
@@ -134,10 +135,19 @@ async function refuse(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   if (isPinbotError(error)) log.info(errorFields(error), 'click refused');
   else log.error(errorFields(error, deps.secrets), 'click failed');
   await tellClicker(interaction, renderMessage(describeError(error, DISCORD_STYLE)), log);
+  // This click expired the proposal: its card loses its buttons. A decided card was redrawn by its decider.
   if (hasCode(error, 'EXPIRED')) {
     const proposal = await deps.service.getProposal(error.details.proposalId);
     await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
   }
+}
+
+/** Redraws the card whose button was clicked in its proposal's current state, e.g. without a used button. */
+async function redrawClickedCard(interaction: ButtonInteraction, deps: HandlerDeps): Promise<void> {
+  const action = decodeAction(interaction.customId);
+  if (!action) return;
+  const proposal = await deps.service.getProposal(action.proposalId);
+  await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
 }
 
 /**
@@ -158,9 +168,11 @@ async function propose(
       channel: { platform: 'discord', channelId: interaction.channelId, ...(interaction.guildId ? { guildId: interaction.guildId } : {}) },
     });
     await postProposal(interaction, proposal, deps, log);
+    if (what === 'repropose') await redrawClickedCard(interaction, deps);
   } catch (error) {
     if (isPinbotError(error)) log.info(errorFields(error), `${what} refused`);
     else log.error(errorFields(error, deps.secrets), `${what} failed`);
     await attempt(log, 'editReply', () => deps.editOriginal(interaction, renderMessage(describeError(error, DISCORD_STYLE))));
+    if (hasCode(error, 'ALREADY_REPROPOSED')) await redrawClickedCard(interaction, deps);
   }
 }

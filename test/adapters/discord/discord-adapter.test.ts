@@ -223,6 +223,14 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     const fresh = channelPosts(world.peer)[2] ?? {};
     expect(fieldValue(embedOf(fresh), 'Slots used')).toBe('2 → 3 of 5');
     expect(world.pinbot.writes()).toHaveLength(0);
+
+    // The stale card's button has done its work: it is gone, and a click that still arrives is told why.
+    const used = await settledCard(world, card);
+    expect(String(embedOf(used)['description'])).toContain('Proposed again by');
+    const late = await click(world, card, encodeAction('repropose', proposalId), BOB);
+    const told = await waitForRequest(world.peer, 'the answer to the late click', (r) => r.method === 'PATCH' && r.path.includes(late.token));
+    expect(String(body(told)['content'])).toContain('This change was already proposed again, as proposal');
+    expect(channelPosts(world.peer)).toHaveLength(3);
     expectCleanTraffic(world);
   });
 
