@@ -121,6 +121,12 @@ export async function serve(
   });
   pinbot.onSettled((proposal) => {
     if (proposal.state === 'applied') void loads.track(proposal);
+    // Settled by another proposal's apply, not by a click on its own card: redraw it and tell the channel here.
+    if (proposal.outcome?.kind === 'stale' && proposal.outcome.supersededBy !== undefined) {
+      announceSettled([proposal]).catch((error: unknown) => {
+        logger.warn({ proposalId: proposal.id, error: error instanceof Error ? error.message : String(error) }, 'superseded card not redrawn');
+      });
+    }
   });
   void loads.resume();
   await announceSettled(await pinbot.service.recoverInterrupted());

@@ -93,6 +93,28 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     expect(await server.notifier.send(settledNotice(expired))).toBe(false);
     expect(threadReplies(slack, ts)).toHaveLength(1);
   });
+
+  it('settles as stale, at once, a pending card made on the list another approval replaced: its Approve goes and its thread is told', async () => {
+    const { slack, pinbot, events } = await start();
+    const propose = async (text: string, count: number) => {
+      await postSigned(events, SIGNING_SECRET, commandBody({ text, user: ALICE, channelId: CHANNEL, responseUrl: slack.responseUrl('commands') }));
+      await waitFor(() => slack.callsTo('chat.postMessage').length === count, 10_000, `the card for ${text}`);
+      const card = slack.callsTo('chat.postMessage')[count - 1];
+      return { ts: String(card?.result['ts']), proposalId: card ? approveValue(card) ?? '' : '' };
+    };
+    const first = await propose('add bigscience/bloom gpu', 1);
+    const second = await propose('add t5-small cpu', 2);
+
+    await pinbot.service.approve(first.proposalId, { platform: 'slack', userId: ALICE.id });
+
+    await waitFor(() => cardUpdates(slack, second.ts).length === 1 && threadReplies(slack, second.ts).length === 1, 10_000, 'the superseded card redrawn');
+    expect(cardUpdates(slack, second.ts)[0]?.params['text']).toContain('Not applied: the pinned list changed');
+    expect(cardUpdates(slack, second.ts)[0]?.params['blocks']).not.toContain('pinbot_approve');
+    expect(cardUpdates(slack, second.ts)[0]?.params['blocks']).toContain('pinbot_repropose');
+    expect(threadReplies(slack, second.ts)[0]?.params['text']).toContain('Nothing was written');
+    const superseded = await pinbot.service.getProposal(second.proposalId);
+    expect(superseded.outcome).toMatchObject({ kind: 'stale', supersededBy: first.proposalId });
+  });
 });
 
 describe.each([

@@ -287,7 +287,9 @@ export class PinningService {
       const changeId = await this.recordChange(proposal);
       await this.deps.snapshots?.recordSeen(proposal.scope, { pins: proposal.proposed, allowed: live.allowed, at: this.deps.clock.now() });
       log.info({ changeId }, 'pinned list written');
-      return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+      const applied = await this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+      await this.supersedeOthers(applied, live.allowed);
+      return applied;
     } catch (error) {
       const code = isPinbotError(error) ? error.code : 'UNKNOWN';
       const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
@@ -367,6 +369,30 @@ export class PinningService {
       });
     }
     return recovered;
+  }
+
+  /**
+   * Pending proposals of the scope made on the list this apply replaced can only ever be stale:
+   * they are settled as such now, still under the lock, so their Approve buttons go at once
+   * instead of waiting for a click that could not write.
+   */
+  private async supersedeOthers(applied: Proposal, allowedNow: number): Promise<void> {
+    const version = listVersion(applied.proposed);
+    for (const other of await this.deps.store.listByState(applied.scope, 'pending')) {
+      if (other.baseVersion === version) continue;
+      const outcome: ProposalOutcome = {
+        kind: 'stale',
+        changedUnderneath: diffLists(other.base, applied.proposed),
+        allowedBefore: other.allowed,
+        allowedNow,
+        supersededBy: applied.id,
+      };
+      const stale = await this.deps.store.transition(other.id, 'pending', 'stale', { decidedAt: this.deps.clock.now(), outcome });
+      if (!stale) continue;
+      this.log(stale).info({ supersededBy: applied.id }, 'pending proposal superseded by an applied change; nothing written');
+      this.deps.metrics?.proposalSettled('stale');
+      this.deps.onSettled?.(stale);
+    }
   }
 
   private async settle(proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome): Promise<Proposal> {

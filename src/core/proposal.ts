@@ -23,6 +23,8 @@ export type ProposalOutcome =
     readonly allowedNow: number;
     /** Set once "propose again" was used: the proposal it made, and who asked; the button is then gone. */
     readonly reproposed?: { readonly proposalId: string; readonly by: Principal };
+    /** Set when pinbot itself changed the list under it: the proposal whose apply did, so its card is redrawn at once. */
+    readonly supersededBy?: string;
   }
   | { readonly kind: 'cancelled' }
   /** Still `applying`: the write went out but Hugging Face did not confirm it; reconciled from the live list. */
