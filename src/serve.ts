@@ -130,7 +130,14 @@ export async function serve(
   });
   void loads.resume();
   await announceSettled(await pinbot.service.recoverInterrupted());
-  await announceUntold(await pinbot.service.recentlySettled(UNTOLD_WITHIN_MS));
+  const recent = await pinbot.service.recentlySettled(UNTOLD_WITHIN_MS);
+  await announceUntold(recent);
+  // A process that died right after a write may not have recorded its load follows: record and
+  // follow them now, from the approval, for changes recent enough to be still followed.
+  for (const proposal of recent) {
+    const appliedAt = proposal.decidedAt ?? 0;
+    if (proposal.state === 'applied' && clock.now() - appliedAt < config.loadTimeoutMs) void loads.track(proposal, appliedAt);
+  }
   const sweep = setInterval(() => {
     const sweepOnce = async () => {
       await announceSettled(await pinbot.service.expireDue());

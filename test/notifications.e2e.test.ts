@@ -117,6 +117,42 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
   });
 });
 
+describe('start-up of a served pinbot after a process died right after a write', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  it('redraws the card, tells its thread once and follows the new model until it loads', async () => {
+    const sim = await startSimulator({ loadDelayMs: 300, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    const slack = await startSlackApiServer();
+    cleanups.push(() => slack.close());
+    const env = {
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(testTempDir('pinbot-untold-'), 'pinbot.sqlite'),
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+    };
+    const config = loadConfig(env);
+    const pinbot = await buildPinbot(config, { env, logger: silentLogger });
+    // What a process killed between the write and everything after it leaves: an applied
+    // proposal, its audit row, no card edit, no notice, no recorded load follow.
+    const ts = '1700000099.000100';
+    const context = { scope: 'default', principal: { platform: 'slack' as const, userId: ALICE.id }, channel: { platform: 'slack' as const, channelId: CHANNEL } };
+    const proposal = await pinbot.service.propose({ verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] }, context);
+    await pinbot.service.attachMessage(proposal.id, `${CHANNEL}:${ts}`);
+    expect((await pinbot.service.approve(proposal.id, context.principal)).proposal.state).toBe('applied');
+
+    const server = await serve(pinbot, config, silentLogger, createPrometheusMetrics({ defaultMetrics: false }), { loadPollMs: 20 });
+    cleanups.push(() => server.shutdown());
+
+    await waitFor(() => threadReplies(slack, ts).some((r) => (r.params['text'] ?? '').includes('is loaded')), 10_000, 'the load follow-up');
+    expect(cardUpdates(slack, ts).map((u) => u.params['text'])).toEqual([expect.stringContaining('Applied')]);
+    const replies = threadReplies(slack, ts).map((r) => r.params['text'] ?? '');
+    expect(replies.filter((text) => text.includes('Pinned models updated'))).toHaveLength(1);
+    expect(replies.filter((text) => text.includes('is loaded'))).toHaveLength(1);
+  });
+});
+
 describe.each([
   { kind: 'sqlite', url: () => join(testTempDir('pinbot-once-'), 'pinbot.sqlite'), drop: async () => undefined },
   { kind: 'postgres', url: () => urlWithSchema(schema), drop: () => dropSchema(schema) },

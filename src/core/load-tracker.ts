@@ -46,10 +46,12 @@ export class LoadTracker {
     this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
   }
 
-  /** Starts following an applied proposal's new models; returns when every follow-up is sent. */
-  track(proposal: Proposal): Promise<void> {
+  /**
+   * Starts following an applied proposal's new models; returns when every follow-up is sent.
+   * `startedAt` is when the change was applied, if not now.
+   */
+  track(proposal: Proposal, startedAt = this.options.clock.now()): Promise<void> {
     if (proposal.state !== 'applied' || this.stopping.signal.aborted) return Promise.resolve();
-    const startedAt = this.options.clock.now();
     const follows = proposal.diff.flatMap((line): LoadFollow[] =>
       line.kind === 'added' || line.kind === 'compute'
         ? [{
@@ -59,7 +61,7 @@ export class LoadTracker {
         : []);
     return this.run(async () => {
       await this.record(follows);
-      await Promise.all(follows.map((follow) => this.follow(follow)));
+      await Promise.all((await this.stillOpen(proposal.id, follows)).map((follow) => this.follow(follow)));
     });
   }
 
@@ -95,6 +97,19 @@ export class LoadTracker {
     } catch (error) {
       // Followed in this process all the same; only a restart would forget them.
       this.options.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'load follows not recorded');
+    }
+  }
+
+  /**
+   * The follows of a proposal not yet finished, as recorded (a proposal tracked again, e.g. at
+   * start-up, keeps its first start time and skips models already reported).
+   */
+  private async stillOpen(proposalId: string, follows: readonly LoadFollow[]): Promise<readonly LoadFollow[]> {
+    if (!this.options.follows) return follows;
+    try {
+      return (await this.options.follows.unfinished()).filter((follow) => follow.proposalId === proposalId);
+    } catch {
+      return follows;
     }
   }
 
