@@ -42,6 +42,12 @@ export interface Server {
 const DEFAULT_EXPIRY_SWEEP_MS = 60_000;
 /** How far back start-up looks for settled proposals whose outcome was never posted. */
 const UNTOLD_WITHIN_MS = 24 * 3_600_000;
+/**
+ * The sweep looks at proposals settled in the last 10 minutes but at least 30 s ago: the click
+ * that settled one has had time to redraw and announce it unless its process died.
+ */
+const SWEEP_UNTOLD_WITHIN_MS = 10 * 60_000;
+const SWEEP_UNTOLD_AFTER_MS = 30_000;
 
 /** Serves every configured platform on one pinbot, plus `/healthz`, `/readyz` and `/metrics`. */
 export async function serve(
@@ -142,6 +148,8 @@ export async function serve(
     const sweepOnce = async () => {
       await announceSettled(await pinbot.service.expireDue());
       await announceSettled(await pinbot.service.recoverInterrupted());
+      // Another replica that died between a write and its card edit: told here, without a restart.
+      await announceUntold(await pinbot.service.recentlySettled(SWEEP_UNTOLD_WITHIN_MS, SWEEP_UNTOLD_AFTER_MS));
     };
     sweepOnce().catch((error: unknown) => {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry sweep failed');

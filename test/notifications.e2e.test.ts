@@ -94,6 +94,22 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     expect(threadReplies(slack, ts)).toHaveLength(1);
   });
 
+  it('tells, on the sweep, a proposal another replica settled but died before announcing', async () => {
+    const { slack, clock, pinbot } = await start();
+    const ts = '1700000098.000100';
+    const context = { scope: 'default', principal: { platform: 'slack' as const, userId: ALICE.id }, channel: { platform: 'slack' as const, channelId: CHANNEL } };
+    const proposal = await pinbot.service.propose({ verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] }, context);
+    await pinbot.service.attachMessage(proposal.id, `${CHANNEL}:${ts}`);
+    // Settled the way a replica's click would, which then died before its card edit and notice.
+    await pinbot.service.approve(proposal.id, context.principal);
+    // Past the grace a live click gets to announce it itself.
+    clock.advance(31_000);
+    await waitFor(() => cardUpdates(slack, ts).length === 1 && threadReplies(slack, ts).length >= 1, 10_000, 'the sweep to tell it');
+
+    expect(cardUpdates(slack, ts)[0]?.params['text']).toContain('Applied');
+    expect(threadReplies(slack, ts).filter((r) => (r.params['text'] ?? '').includes('Pinned models updated'))).toHaveLength(1);
+  });
+
   it('settles as stale, at once, a pending card made on the list another approval replaced: its Approve goes and its thread is told', async () => {
     const { slack, pinbot, events } = await start();
     const propose = async (text: string, count: number) => {

@@ -227,9 +227,14 @@ export class PinningService {
     return expired;
   }
 
-  /** Proposals that reached a final state in the last `withinMs`, for start-up to check they were announced. */
-  async recentlySettled(withinMs: number): Promise<Proposal[]> {
-    return this.deps.store.listSettledSince(this.deps.clock.now() - withinMs);
+  /**
+   * Proposals that reached a final state in the last `withinMs` (and at least `settledForMs` ago),
+   * to check they were announced.
+   */
+  async recentlySettled(withinMs: number, settledForMs = 0): Promise<Proposal[]> {
+    const now = this.deps.clock.now();
+    const settled = await this.deps.store.listSettledSince(now - withinMs);
+    return settled.filter((proposal) => (proposal.decidedAt ?? now) <= now - settledForMs);
   }
 
   async getProposal(proposalId: string): Promise<Proposal> {
