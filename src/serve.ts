@@ -43,6 +43,14 @@ export interface Server {
 }
 
 const DEFAULT_EXPIRY_SWEEP_MS = 60_000;
+/** How far back start-up looks for settled proposals whose outcome was never posted. */
+const UNTOLD_WITHIN_MS = 24 * 3_600_000;
+/**
+ * The sweep looks at proposals settled in the last 10 minutes but at least 30 s ago: the click
+ * that settled one has had time to redraw and announce it unless its process died.
+ */
+const SWEEP_UNTOLD_WITHIN_MS = 10 * 60_000;
+const SWEEP_UNTOLD_AFTER_MS = 30_000;
 
 /** Serves every configured platform on one pinbot, plus `/healthz`, `/readyz` and `/metrics`. */
 export async function serve(
@@ -126,11 +134,49 @@ export async function serve(
       await notifier.send(settledNotice(proposal));
     }
   };
+  /**
+   * Proposals a stopped process settled but died before telling (killed between the write and the
+   * card edit): the channel was never told, so the card may still offer buttons. Told now, once.
+   */
+  const announceUntold = async (proposals: readonly Proposal[]) => {
+    for (const proposal of proposals) {
+      if (!(await notifier.send(settledNotice(proposal)))) continue;
+      logger.info({ scope: proposal.scope, proposalId: proposal.id, state: proposal.state }, 'settled proposal told after a restart');
+      for (const platform of platforms) await platform.refreshCard(proposal).catch(() => undefined);
+    }
+  };
+  const clock = options.clock ?? systemClock;
+  // Before recovery, so an interrupted apply found written is followed too; follows recorded in
+  // the store outlive this process, and those a stopped one left are resumed here.
+  const loads = new LoadTracker({
+    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
+    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
+  });
+  pinbot.onSettled((proposal) => {
+    if (proposal.state === 'applied') void loads.track(proposal);
+    // Settled by another proposal's apply, not by a click on its own card: redraw it and tell the channel here.
+    if (proposal.outcome?.kind === 'stale' && proposal.outcome.supersededBy !== undefined) {
+      announceSettled([proposal]).catch((error: unknown) => {
+        logger.warn({ proposalId: proposal.id, error: error instanceof Error ? error.message : String(error) }, 'superseded card not redrawn');
+      });
+    }
+  });
+  void loads.resume();
   await announceSettled(await pinbot.service.recoverInterrupted());
+  const recent = await pinbot.service.recentlySettled(UNTOLD_WITHIN_MS);
+  await announceUntold(recent);
+  // A process that died right after a write may not have recorded its load follows: record and
+  // follow them now, from the approval, for changes recent enough to be still followed.
+  for (const proposal of recent) {
+    const appliedAt = proposal.decidedAt ?? 0;
+    if (proposal.state === 'applied' && clock.now() - appliedAt < config.loadTimeoutMs) void loads.track(proposal, appliedAt);
+  }
   const sweep = setInterval(() => {
     const sweepOnce = async () => {
       await announceSettled(await pinbot.service.expireDue());
       await announceSettled(await pinbot.service.recoverInterrupted());
+      // Another replica that died between a write and its card edit: told here, without a restart.
+      await announceUntold(await pinbot.service.recentlySettled(SWEEP_UNTOLD_WITHIN_MS, SWEEP_UNTOLD_AFTER_MS));
     };
     sweepOnce().catch((error: unknown) => {
       logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'expiry sweep failed');
@@ -138,14 +184,6 @@ export async function serve(
   }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
 
-  const clock = options.clock ?? systemClock;
-  const loads = new LoadTracker({
-    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs,
-    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
-  });
-  pinbot.onSettled((proposal) => {
-    if (proposal.state === 'applied') void loads.track(proposal);
-  });
   const drift = config.driftIntervalMs === undefined ? undefined : new DriftWatcher({
     scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })),
     apiFor: (scope) => pinbot.apiFor(scope),

@@ -93,6 +93,80 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     expect(await server.notifier.send(settledNotice(expired))).toBe(false);
     expect(threadReplies(slack, ts)).toHaveLength(1);
   });
+
+  it('tells, on the sweep, a proposal another replica settled but died before announcing', async () => {
+    const { slack, clock, pinbot } = await start();
+    const ts = '1700000098.000100';
+    const context = { scope: 'default', principal: { platform: 'slack' as const, userId: ALICE.id }, channel: { platform: 'slack' as const, channelId: CHANNEL } };
+    const proposal = await pinbot.service.propose({ verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] }, context);
+    await pinbot.service.attachMessage(proposal.id, `${CHANNEL}:${ts}`);
+    // Settled the way a replica's click would, which then died before its card edit and notice.
+    await pinbot.service.approve(proposal.id, context.principal);
+    // Past the grace a live click gets to announce it itself.
+    clock.advance(31_000);
+    await waitFor(() => cardUpdates(slack, ts).length === 1 && threadReplies(slack, ts).length >= 1, 10_000, 'the sweep to tell it');
+
+    expect(cardUpdates(slack, ts)[0]?.params['text']).toContain('Applied');
+    expect(threadReplies(slack, ts).filter((r) => (r.params['text'] ?? '').includes('Pinned models updated'))).toHaveLength(1);
+  });
+
+  it('settles as stale, at once, a pending card made on the list another approval replaced: its Approve goes and its thread is told', async () => {
+    const { slack, pinbot, events } = await start();
+    const propose = async (text: string, count: number) => {
+      await postSigned(events, SIGNING_SECRET, commandBody({ text, user: ALICE, channelId: CHANNEL, responseUrl: slack.responseUrl('commands') }));
+      await waitFor(() => slack.callsTo('chat.postMessage').length === count, 10_000, `the card for ${text}`);
+      const card = slack.callsTo('chat.postMessage')[count - 1];
+      return { ts: String(card?.result['ts']), proposalId: card ? approveValue(card) ?? '' : '' };
+    };
+    const first = await propose('add bigscience/bloom gpu', 1);
+    const second = await propose('add t5-small cpu', 2);
+
+    await pinbot.service.approve(first.proposalId, { platform: 'slack', userId: ALICE.id });
+
+    await waitFor(() => cardUpdates(slack, second.ts).length === 1 && threadReplies(slack, second.ts).length === 1, 10_000, 'the superseded card redrawn');
+    expect(cardUpdates(slack, second.ts)[0]?.params['text']).toContain('Not applied: the pinned list changed');
+    expect(cardUpdates(slack, second.ts)[0]?.params['blocks']).not.toContain('pinbot_approve');
+    expect(cardUpdates(slack, second.ts)[0]?.params['blocks']).toContain('pinbot_repropose');
+    expect(threadReplies(slack, second.ts)[0]?.params['text']).toContain('Nothing was written');
+    const superseded = await pinbot.service.getProposal(second.proposalId);
+    expect(superseded.outcome).toMatchObject({ kind: 'stale', supersededBy: first.proposalId });
+  });
+});
+
+describe('start-up of a served pinbot after a process died right after a write', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  it('redraws the card, tells its thread once and follows the new model until it loads', async () => {
+    const sim = await startSimulator({ loadDelayMs: 300, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    const slack = await startSlackApiServer();
+    cleanups.push(() => slack.close());
+    const env = {
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(testTempDir('pinbot-untold-'), 'pinbot.sqlite'),
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+    };
+    const config = loadConfig(env);
+    const pinbot = await buildPinbot(config, { env, logger: silentLogger });
+    // What a process killed between the write and everything after it leaves: an applied
+    // proposal, its audit row, no card edit, no notice, no recorded load follow.
+    const ts = '1700000099.000100';
+    const context = { scope: 'default', principal: { platform: 'slack' as const, userId: ALICE.id }, channel: { platform: 'slack' as const, channelId: CHANNEL } };
+    const proposal = await pinbot.service.propose({ verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] }, context);
+    await pinbot.service.attachMessage(proposal.id, `${CHANNEL}:${ts}`);
+    expect((await pinbot.service.approve(proposal.id, context.principal)).proposal.state).toBe('applied');
+
+    const server = await serve(pinbot, config, silentLogger, createPrometheusMetrics({ defaultMetrics: false }), { loadPollMs: 20 });
+    cleanups.push(() => server.shutdown());
+
+    await waitFor(() => threadReplies(slack, ts).some((r) => (r.params['text'] ?? '').includes('is loaded')), 10_000, 'the load follow-up');
+    expect(cardUpdates(slack, ts).map((u) => u.params['text'])).toEqual([expect.stringContaining('Applied')]);
+    const replies = threadReplies(slack, ts).map((r) => r.params['text'] ?? '');
+    expect(replies.filter((text) => text.includes('Pinned models updated'))).toHaveLength(1);
+    expect(replies.filter((text) => text.includes('is loaded'))).toHaveLength(1);
+  });
 });
 
 describe.each([

@@ -1,8 +1,11 @@
 /**
  * What a button does. Buttons carry an id and nothing to be parsed back from text: a proposal id,
- * or for `restore` the id of a drift alert.
+ * or for `restore` the id of a drift alert. `confirm` and `back` answer the "replace the whole
+ * list?" step where a platform asks it with buttons of its own (Discord).
  */
-export type ActionKind = 'approve' | 'cancel' | 'repropose' | 'restore';
+export type ActionKind = 'approve' | 'cancel' | 'repropose' | 'restore' | 'confirm' | 'back';
+
+const KINDS: readonly ActionKind[] = ['approve', 'cancel', 'repropose', 'restore', 'confirm', 'back'];
 
 const PREFIX = 'pinbot';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -15,8 +18,9 @@ export function encodeAction(kind: ActionKind, proposalId: string): string {
 export function decodeAction(value: string): { kind: ActionKind; proposalId: string } | undefined {
   const [prefix, kind, proposalId, ...rest] = value.split(':');
   if (prefix !== PREFIX || rest.length > 0 || proposalId === undefined || !ID_PATTERN.test(proposalId)) return undefined;
-  if (kind !== 'approve' && kind !== 'cancel' && kind !== 'repropose' && kind !== 'restore') return undefined;
-  return { kind, proposalId };
+  const known = KINDS.find((candidate) => candidate === kind);
+  if (known === undefined) return undefined;
+  return { kind: known, proposalId };
 }
 
 export function isProposalId(value: string): boolean {

@@ -16,6 +16,8 @@ export interface ErrorDetails {
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
   ALREADY_DECIDED: { proposalId: string; state: ProposalState; by?: Principal };
   EXPIRED: { proposalId: string; expiredAt: number };
+  /** A stale card's "propose again" was already used. */
+  ALREADY_REPROPOSED: { proposalId: string; newProposalId: string; by: Principal };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };
   CHANGE_NOT_FOUND: { changeId: string };
   ALERT_NOT_FOUND: { alertId: string };
@@ -45,6 +47,8 @@ export interface ErrorDetails {
   NOT_WARM: { names: string[]; current: Pin[] };
   /** The Endpoints API does not know this endpoint (HTTP 404). */
   HF_UNKNOWN_ENDPOINT: HfErrorDetails & { name?: string };
+  /** The scope's lock was no longer held when the write was due, so nothing was written. */
+  LOCK_LOST: { scope: string };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -1,6 +1,6 @@
 import { isPinbotError } from './errors.ts';
 import type { Notifier } from './notifications.ts';
-import type { Clock, Logger, ModelStatus, PinnedModelsApi } from './ports.ts';
+import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus, PinnedModelsApi } from './ports.ts';
 import type { Proposal } from './proposal.ts';
 import { describeCompute } from './replies.ts';
 import { code, text, type Line } from './ui.ts';
@@ -15,6 +15,8 @@ export interface LoadTrackerOptions {
   readonly maxDelayMs?: number;
   /** After this long a model still loading is reported as such and no longer followed. */
   readonly timeoutMs?: number;
+  /** Where follows are kept so a restart resumes them; in this process only when absent. */
+  readonly follows?: LoadFollowStore;
 }
 
 type LoadResult =
@@ -25,6 +27,9 @@ type LoadResult =
 /**
  * Follows each model a change newly pinned (or moved to another compute type) until Hugging Face
  * reports it loaded, failed, or the time bound passes; posts one follow-up per model under the card.
+ * Follows are recorded before they start and marked finished after the follow-up, so a process
+ * started later resumes the ones a stopped process left; the notifier's once-keys make sure that
+ * a follow-up is posted once even when two processes follow the same model.
  */
 export class LoadTracker {
   private readonly initialDelayMs: number;
@@ -32,6 +37,8 @@ export class LoadTracker {
   private readonly timeoutMs: number;
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  /** `proposal:model` of the follows running in this process, so resuming never doubles one. */
+  private readonly following = new Set<string>();
 
   constructor(private readonly options: LoadTrackerOptions) {
     this.initialDelayMs = options.initialDelayMs ?? 2000;
@@ -39,40 +46,98 @@ export class LoadTracker {
     this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
   }
 
-  /** Starts following an applied proposal's new models; returns when every follow-up is sent. */
-  track(proposal: Proposal): Promise<void> {
+  /**
+   * Starts following an applied proposal's new models; returns when every follow-up is sent.
+   * `startedAt` is when the change was applied, if not now.
+   */
+  track(proposal: Proposal, startedAt = this.options.clock.now()): Promise<void> {
     if (proposal.state !== 'applied' || this.stopping.signal.aborted) return Promise.resolve();
-    const models = proposal.diff.flatMap((line) =>
-      line.kind === 'added' ? [{ modelId: line.modelId, computeType: line.computeType }]
-        : line.kind === 'compute' ? [{ modelId: line.modelId, computeType: line.to }] : []);
-    const work = Promise.all(models.map((model) => this.follow(proposal, model.modelId))).then(() => undefined);
-    this.running.add(work);
-    void work.finally(() => this.running.delete(work));
-    return work;
+    const follows = proposal.diff.flatMap((line): LoadFollow[] =>
+      line.kind === 'added' || line.kind === 'compute'
+        ? [{
+          proposalId: proposal.id, scope: proposal.scope, modelId: line.modelId, channel: proposal.channel, startedAt,
+          ...(proposal.messageRef !== undefined ? { replyTo: proposal.messageRef } : {}),
+        }]
+        : []);
+    return this.run(async () => {
+      await this.record(follows);
+      await Promise.all((await this.stillOpen(proposal.id, follows)).map((follow) => this.follow(follow)));
+    });
   }
 
-  /** Stops following; pending follow-ups end without a message. */
+  /** Picks up the follows a stopped process left unfinished; returns when their follow-ups are sent. */
+  resume(): Promise<void> {
+    const { follows } = this.options;
+    if (!follows || this.stopping.signal.aborted) return Promise.resolve();
+    return this.run(async () => {
+      const left = await follows.unfinished();
+      if (left.length > 0) this.options.logger.info({ follows: left.length }, 'resuming load follow-ups');
+      await Promise.all(left.map((follow) => this.follow(follow)));
+    });
+  }
+
+  /** Stops following; pending follow-ups end without a message, and stay recorded for the next start. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled([...this.running]);
   }
 
-  private async follow(proposal: Proposal, modelId: string): Promise<void> {
-    const result = await this.poll(proposal.scope, modelId);
-    if (result === undefined) return;
-    await this.options.notifier.send({
-      key: `loaded:${proposal.id}:${modelId}`,
-      scope: proposal.scope,
-      channel: proposal.channel,
-      ...(proposal.messageRef !== undefined ? { replyTo: proposal.messageRef } : {}),
-      message: { visibility: 'channel', isError: result.kind !== 'loaded', lines: [describeLoad(modelId, result)] },
+  private run(job: () => Promise<void>): Promise<void> {
+    const work = job().catch((error: unknown) => {
+      this.options.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'load follow-up failed');
     });
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+    return work;
+  }
+
+  private async record(follows: readonly LoadFollow[]): Promise<void> {
+    try {
+      await this.options.follows?.add(follows);
+    } catch (error) {
+      // Followed in this process all the same; only a restart would forget them.
+      this.options.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'load follows not recorded');
+    }
+  }
+
+  /**
+   * The follows of a proposal not yet finished, as recorded (a proposal tracked again, e.g. at
+   * start-up, keeps its first start time and skips models already reported).
+   */
+  private async stillOpen(proposalId: string, follows: readonly LoadFollow[]): Promise<readonly LoadFollow[]> {
+    if (!this.options.follows) return follows;
+    try {
+      return (await this.options.follows.unfinished()).filter((follow) => follow.proposalId === proposalId);
+    } catch {
+      return follows;
+    }
+  }
+
+  private async follow(follow: LoadFollow): Promise<void> {
+    const key = `${follow.proposalId}:${follow.modelId}`;
+    if (this.following.has(key)) return;
+    this.following.add(key);
+    try {
+      const result = await this.poll(follow);
+      if (result === undefined) return;
+      await this.options.notifier.send({
+        key: `loaded:${key}`,
+        scope: follow.scope,
+        channel: follow.channel,
+        ...(follow.replyTo !== undefined ? { replyTo: follow.replyTo } : {}),
+        message: { visibility: 'channel', isError: result.kind !== 'loaded', lines: [describeLoad(follow.modelId, result)] },
+      });
+      // Sent here or, when the key was already claimed, by another process: either way done.
+      await this.options.follows?.finish(follow.proposalId, follow.modelId);
+    } finally {
+      this.following.delete(key);
+    }
   }
 
   /** Asks `/status` with growing waits until an answer is final or the bound passes; undefined when stopped. */
-  private async poll(scope: string, modelId: string): Promise<LoadResult | undefined> {
+  private async poll({ scope, modelId, startedAt }: LoadFollow): Promise<LoadResult | undefined> {
     const { clock } = this.options;
-    const started = clock.now();
+    const started = startedAt;
     let delay = this.initialDelayMs;
     let lastState = 'unknown';
     for (;;) {

@@ -7,7 +7,7 @@ import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
-  AuditLog, ChangeRecord, ChannelRef, Clock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
+  AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
   SnapshotStore,
 } from './ports.ts';
 
@@ -59,6 +59,14 @@ export type ApproveResult =
   | { readonly kind: 'unconfirmed'; readonly proposal: Proposal };
 
 const HISTORY_LIMIT = 10;
+
+function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId: string; readonly by: Principal }): PinbotError {
+  return new PinbotError(
+    'ALREADY_REPROPOSED',
+    `This change was already proposed again, as proposal ${reproposed.proposalId}; approve that card instead. Nothing was written.`,
+    { proposalId, newProposalId: reproposed.proposalId, by: reproposed.by },
+  );
+}
 
 /**
  * The one pinning workflow behind every chat platform: read the live list, propose the full new
@@ -139,10 +147,21 @@ export class PinningService {
     return this.propose({ verb: 'restore', alertId }, { ...context, scope: alert.scope });
   }
 
-  /** Proposes the same change again on the current list, for a stale card's button. */
+  /**
+   * Proposes the same change again on the current list, for a stale card's button, once: the stale
+   * proposal remembers the new one, so its card can drop the button and a later click is told.
+   */
   async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
     const original = await this.find(proposalId);
-    return this.propose(original.command, { ...context, scope: original.scope });
+    const stale = original.outcome?.kind === 'stale' ? original.outcome : undefined;
+    if (stale?.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
+    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
+    if (stale) {
+      await this.deps.store.transition(original.id, 'stale', 'stale', {
+        outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+      });
+    }
+    return fresh;
   }
 
   /**
@@ -162,7 +181,7 @@ export class PinningService {
 
     // `applying` exists only while its applier holds the scope's lock, so recovery can tell a
     // crashed apply from one in progress by taking the lock itself.
-    return this.deps.lock.withLock(proposal.scope, async () => {
+    return this.deps.lock.withLock(proposal.scope, async (held) => {
       const applying = await this.deps.store.transition(proposal.id, 'pending', 'applying', {
         decidedBy: approver,
         decidedAt: this.deps.clock.now(),
@@ -170,7 +189,7 @@ export class PinningService {
       if (!applying) throw await this.alreadyDecided(proposal.id);
       const started = this.deps.clock.now();
       try {
-        const result = await this.apply(applying);
+        const result = await this.apply(applying, held);
         return { kind: result.state === 'applying' ? 'unconfirmed' : 'settled', proposal: result };
       } finally {
         this.deps.metrics?.applySeconds((this.deps.clock.now() - started) / 1000);
@@ -178,7 +197,18 @@ export class PinningService {
     });
   }
 
-    async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
+    /**
+   * Refuses now what `approve` would refuse before it writes (decided, expired, not allowed), so a
+   * platform that asks "replace the whole list?" first only asks when the answer can count.
+   */
+  async checkApprovable(proposalId: string, approver: Principal): Promise<Proposal> {
+    const proposal = await this.pendingProposal(proposalId);
+    const decision = this.deps.policy.canApprove(proposal, approver);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    return proposal;
+  }
+
+  async cancel(proposalId: string, actor: Principal): Promise<Proposal> {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canCancel(proposal, actor);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'cancel', reason: decision.reason });
@@ -205,6 +235,16 @@ export class PinningService {
     return expired;
   }
 
+  /**
+   * Proposals that reached a final state in the last `withinMs` (and at least `settledForMs` ago),
+   * to check they were announced.
+   */
+  async recentlySettled(withinMs: number, settledForMs = 0): Promise<Proposal[]> {
+    const now = this.deps.clock.now();
+    const settled = await this.deps.store.listSettledSince(now - withinMs);
+    return settled.filter((proposal) => (proposal.decidedAt ?? now) <= now - settledForMs);
+  }
+
   async getProposal(proposalId: string): Promise<Proposal> {
     return this.find(proposalId);
   }
@@ -215,7 +255,7 @@ export class PinningService {
   }
 
   /** Runs under the scope's lock, with the proposal in `applying`. */
-  private async apply(proposal: Proposal): Promise<Proposal> {
+  private async apply(proposal: Proposal, held: HeldLock): Promise<Proposal> {
     const api = this.deps.apiFor(proposal.scope);
     const log = this.log(proposal);
     if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
@@ -227,6 +267,7 @@ export class PinningService {
         newId: this.deps.newId,
         recordChange: (applied, after) => this.recordChange(applied, after),
         settle: (settling, state, outcome) => this.settle(settling, state, outcome),
+        confirmLock: () => held.confirm(),
         release: async (released) => {
           await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
         },
@@ -261,6 +302,7 @@ export class PinningService {
     }
 
     try {
+      await held.confirm();
       const answer = await api.writePins(proposal.proposed);
       if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
         log.error({}, 'Hugging Face reported a different list than the one written');
@@ -273,7 +315,9 @@ export class PinningService {
       const changeId = await this.recordChange(proposal);
       await this.deps.snapshots?.recordSeen(proposal.scope, { pins: proposal.proposed, allowed: live.allowed, at: this.deps.clock.now() });
       log.info({ changeId }, 'pinned list written');
-      return this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+      const applied = await this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
+      await this.supersedeOthers(applied, live.allowed);
+      return applied;
     } catch (error) {
       const code = isPinbotError(error) ? error.code : 'UNKNOWN';
       const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
@@ -353,6 +397,30 @@ export class PinningService {
       });
     }
     return recovered;
+  }
+
+  /**
+   * Pending proposals of the scope made on the list this apply replaced can only ever be stale:
+   * they are settled as such now, still under the lock, so their Approve buttons go at once
+   * instead of waiting for a click that could not write.
+   */
+  private async supersedeOthers(applied: Proposal, allowedNow: number): Promise<void> {
+    const version = listVersion(applied.proposed);
+    for (const other of await this.deps.store.listByState(applied.scope, 'pending')) {
+      if (other.baseVersion === version) continue;
+      const outcome: ProposalOutcome = {
+        kind: 'stale',
+        changedUnderneath: diffLists(other.base, applied.proposed),
+        allowedBefore: other.allowed,
+        allowedNow,
+        supersededBy: applied.id,
+      };
+      const stale = await this.deps.store.transition(other.id, 'pending', 'stale', { decidedAt: this.deps.clock.now(), outcome });
+      if (!stale) continue;
+      this.log(stale).info({ supersededBy: applied.id }, 'pending proposal superseded by an applied change; nothing written');
+      this.deps.metrics?.proposalSettled('stale');
+      this.deps.onSettled?.(stale);
+    }
   }
 
   private async settle(proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome): Promise<Proposal> {

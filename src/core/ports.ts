@@ -81,6 +81,8 @@ export interface ProposalStore {
   listByState(scope: string | undefined, state: ProposalState): Promise<Proposal[]>;
   /** Pending proposals whose expiry is at or before `now`. */
   listExpired(now: number): Promise<Proposal[]>;
+  /** Proposals in a final state decided at or after `since`, oldest first. */
+  listSettledSince(since: number): Promise<Proposal[]>;
 }
 
 export type ProposalPatch = Partial<Pick<Proposal, 'decidedBy' | 'decidedAt' | 'outcome' | 'approvals'>>;
@@ -110,8 +112,20 @@ export interface AuditLog {
  * by a process that died is released.
  */
 export interface ScopeLock {
-  withLock<T>(scope: string, work: () => Promise<T>): Promise<T>;
+  withLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T>;
 }
+
+/** What the work under a scope lock can ask of it. */
+export interface HeldLock {
+  /**
+   * Resolves if this caller still holds the lock, and keeps it held a while longer; throws
+   * `LOCK_LOST` otherwise (a lease that ran out while the process stalled). Asked right before a
+   * write, so two holders never both write.
+   */
+  confirm(): Promise<void>;
+}
+
+export const alwaysHeld: HeldLock = { confirm: async () => undefined };
 
 /** A scope's list as pinbot last applied or saw it, to notice changes made elsewhere. */
 export interface ScopeSnapshot {
@@ -144,6 +158,27 @@ export interface SnapshotStore {
 export interface OnceLedger {
   /** True for the first caller with this key, false for every later one. */
   claim(key: string): Promise<boolean>;
+}
+
+/** One model a change pinned, followed until Hugging Face reports it loaded, failed, or the bound passes. */
+export interface LoadFollow {
+  readonly proposalId: string;
+  readonly scope: string;
+  readonly modelId: string;
+  readonly channel: ChannelRef;
+  /** The card to reply under, as in `Notification.replyTo`. */
+  readonly replyTo?: string;
+  /** When the change was applied: the follow-up's time bound and "after N s" count from here. */
+  readonly startedAt: number;
+}
+
+/** The models being followed, kept so that a restart resumes following them. */
+export interface LoadFollowStore {
+  /** Records follows; one already recorded for the same proposal and model is left as it was. */
+  add(follows: readonly LoadFollow[]): Promise<void>;
+  /** Follows not yet finished, oldest first. */
+  unfinished(): Promise<LoadFollow[]>;
+  finish(proposalId: string, modelId: string): Promise<void>;
 }
 
 /** Counters and timings the core and the client report; the composition root decides where they go. */

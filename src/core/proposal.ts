@@ -17,7 +17,16 @@ export type ProposalOutcome =
   | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
   /** `restoreAlertId`: a write that stopped midway, with a Restore button for what it changed. */
   | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly restoreAlertId?: string }
-  | { readonly kind: 'stale'; readonly changedUnderneath: readonly DiffLine[]; readonly allowedBefore: number; readonly allowedNow: number }
+  | {
+    readonly kind: 'stale';
+    readonly changedUnderneath: readonly DiffLine[];
+    readonly allowedBefore: number;
+    readonly allowedNow: number;
+    /** Set once "propose again" was used: the proposal it made, and who asked; the button is then gone. */
+    readonly reproposed?: { readonly proposalId: string; readonly by: Principal };
+    /** Set when pinbot itself changed the list under it: the proposal whose apply did, so its card is redrawn at once. */
+    readonly supersededBy?: string;
+  }
   | { readonly kind: 'cancelled' }
   /** Still `applying`: the write went out but Hugging Face did not confirm it; reconciled from the live list. */
   | { readonly kind: 'unconfirmed'; readonly message: string }

@@ -124,14 +124,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       notes.push([text('⚠️ '), text(words.warning)]);
       notes.push(proposedListLine(proposal));
       actions = [
-        {
-          kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary',
-          confirm: {
-            title: words.confirmTitle,
-            text: words.confirmText(proposal),
-            confirm: 'Approve', deny: 'Back',
-          },
-        },
+        { kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary', confirm: approveConfirmation(proposal) },
         { kind: 'cancel', proposalId: proposal.id, label: 'Cancel', style: 'secondary' },
       ];
       break;
@@ -158,7 +151,12 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
           notes.push([text(`Slots allowed: ${proposal.outcome.allowedBefore} → ${proposal.outcome.allowedNow}`)]);
         }
       }
-      actions = [{ kind: 'repropose', proposalId: proposal.id, label: 'Propose again on the current list', style: 'secondary' }];
+      if (proposal.outcome?.kind === 'stale' && proposal.outcome.reproposed) {
+        const { reproposed } = proposal.outcome;
+        notes.push([text('Proposed again by '), user(reproposed.by), text(' as '), code(reproposed.proposalId), text(' on the current list.')]);
+      } else {
+        actions = [{ kind: 'repropose', proposalId: proposal.id, label: 'Propose again on the current list', style: 'secondary' }];
+      }
       break;
     case 'failed':
       title = [strong('❌ Not applied')];
@@ -181,6 +179,39 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       break;
   }
   return { proposalId: proposal.id, state: proposal.state, title, fields, diff: proposal.diff, notes, actions };
+}
+
+/** What Approve asks before anything is written, on every platform: Slack's dialog, Discord's private step. */
+export function approveConfirmation(proposal: Proposal): NonNullable<CardAction['confirm']> {
+  const words = wordingOf(proposal);
+  return {
+    title: words.confirmTitle,
+    text: words.confirmText(proposal),
+    confirm: 'Confirm',
+    deny: 'Back',
+  };
+}
+
+/** The confirmation as a private message with its own two buttons, for platforms without a dialog. */
+export function renderApproveConfirmation(proposal: Proposal): { readonly message: Message; readonly actions: readonly CardAction[] } {
+  const confirm = approveConfirmation(proposal);
+  return {
+    message: { visibility: 'private', lines: [[strong(confirm.title)], [text(confirm.text)], proposedListLine(proposal)] },
+    actions: [
+      { kind: 'confirm', proposalId: proposal.id, label: confirm.confirm, style: 'primary' },
+      { kind: 'back', proposalId: proposal.id, label: confirm.deny, style: 'secondary' },
+    ],
+  };
+}
+
+/** The confirmation step once answered, so its buttons can go. */
+export function confirmationAnswered(answer: 'confirmed' | 'back'): Message {
+  return {
+    visibility: 'private',
+    lines: [[text(answer === 'confirmed'
+      ? 'Approved; the card shows what happened.'
+      : 'Not approved; nothing was written. The card can still be approved.')]],
+  };
 }
 
 /** The one message posted to the channel when a proposal reaches its final state. */

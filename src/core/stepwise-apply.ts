@@ -16,6 +16,8 @@ export interface StepwiseApplyContext {
   readonly settle: (proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome) => Promise<Proposal>;
   /** Puts the proposal back to `pending` when nothing was written and the live state is unreadable. */
   readonly release: (proposal: Proposal) => Promise<void>;
+  /** Throws `LOCK_LOST` when the scope's lock is no longer held, so no PUT goes out without it. */
+  readonly confirmLock: () => Promise<void>;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
     const endpoint = current.get(step.name);
     if (!endpoint) continue;
     try {
+      await context.confirmLock();
       await api.writeMinReplica(step.name, step.minReplica, endpoint);
       written.push(step.name);
     } catch (error) {

@@ -53,6 +53,8 @@ export interface RequestLogEntry {
   readonly path: string;
   /** 0 while unanswered, and for a connection that was reset. */
   status: number;
+  /** True once a POST's list replaced the account's, whether or not its answer got out. */
+  applied?: boolean;
   /** `Date.now()` when the request arrived. */
   readonly at: number;
   /** The parsed JSON body of a POST, when it parsed. */
@@ -86,6 +88,23 @@ export interface Simulator {
   resetNext(count: number): void;
   /** API requests still being handled (e.g. waiting out the latency), even if their client gave up. */
   inFlight(): number;
+  /** From now on a newly pinned model reports `Loaded` this long after its pin. */
+  setLoadDelay(ms: number): void;
+  /**
+   * Holds the next `method` request to the pinned list at `point` until released: `before` it is
+   * handled (a POST held there and released after its client is gone is dropped unapplied, as a
+   * request lost on the way), or `after` a POST is applied, before its answer goes out. For crash
+   * tests: kill the client while a request is held.
+   */
+  holdNext(method: 'GET' | 'POST', point: 'before' | 'after'): HeldRequest;
+}
+
+export interface HeldRequest {
+  /** Resolves with the request's log entry once it is being held. */
+  readonly arrived: Promise<RequestLogEntry>;
+  /** True once the held request's client closed its connection. */
+  clientGone(): boolean;
+  release(): void;
 }
 
 interface AccountState {
@@ -150,7 +169,7 @@ const adminAccountSchema = z.object({
 });
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const loadDelayMs = options.loadDelayMs ?? 2000;
+  let loadDelayMs = options.loadDelayMs ?? 2000;
   const unknownModels = new Set(options.unknownModels ?? ['unknown/model']);
   const tooBigModels = new Set(options.tooBigModels ?? []);
   const accounts = new Map<string, AccountState>();
@@ -172,6 +191,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const state = { allowed: account.allowed, pins: account.pins.map((pin) => ({ ...pin })) };
     keeping = keeping.catch(() => undefined).then(() => onAccountChange(token, state));
     return keeping;
+  }
+
+  interface Hold {
+    readonly method: string;
+    readonly point: 'before' | 'after';
+    readonly arrive: (entry: RequestLogEntry, res: ServerResponse) => void;
+    readonly released: Promise<void>;
+    readonly release: () => void;
+  }
+  const holds: Hold[] = [];
+
+  /** Waits at `point` if a hold is waiting for this request; false when the request must be dropped. */
+  async function holdAt(method: string, point: 'before' | 'after', entry: RequestLogEntry, res: ServerResponse): Promise<boolean> {
+    const index = holds.findIndex((hold) => hold.method === method && hold.point === point);
+    const hold = holds[index];
+    if (hold === undefined) return true;
+    holds.splice(index, 1);
+    hold.arrive(entry, res);
+    await hold.released;
+    return !closed && !(point === 'before' && res.closed);
   }
 
   function addAccount(token: string, account: SimulatorAccount): string {
@@ -360,6 +399,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     if (method !== 'GET' && method !== 'POST') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, POST' });
     if (!account.pinning) return send(res, entry, 403, { error: 'Model pinning is only supported for existing customers' });
+    if (!(await holdAt(method, 'before', entry, res))) return;
     if (method === 'GET') return send(res, entry, 200, { pinned_models: account.pins, allowed_pinned_models: account.allowed });
 
     // No example sends Content-Type: the raw body is JSON whatever the header says.
@@ -368,6 +408,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!Array.isArray(result)) return send(res, entry, result.status, { error: result.error });
     replacePins(account, result);
     await keep(bearer, account);
+    entry.applied = true;
+    if (!(await holdAt(method, 'after', entry, res))) return;
     send(res, entry, 200, { ok: `Pinned ${result.length} models, please wait while we load them.`, pinned_models: account.pins });
   }
 
@@ -449,6 +491,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     async close() {
       if (closed) return;
       closed = true;
+      for (const hold of holds.splice(0)) hold.release();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       server.closeAllConnections();
@@ -484,6 +527,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     inFlight: () => inFlightCount,
     resetNext(count) {
       resetCount = count;
+    },
+    setLoadDelay(ms) {
+      loadDelayMs = ms;
+    },
+    holdNext(method, point) {
+      let resolveArrived!: (entry: RequestLogEntry) => void;
+      let release!: () => void;
+      let heldResponse: ServerResponse | undefined;
+      const arrived = new Promise<RequestLogEntry>((resolve) => {
+        resolveArrived = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const arrive = (entry: RequestLogEntry, res: ServerResponse) => {
+        heldResponse = res;
+        resolveArrived(entry);
+      };
+      holds.push({ method, point, arrive, released, release });
+      return { arrived, release, clientGone: () => heldResponse?.closed === true };
     },
   };
   return simulator;

@@ -1,5 +1,5 @@
 import { samePrincipal, type Principal } from '../core/principal.ts';
-import type { Proposal, ProposalState } from '../core/proposal.ts';
+import { isFinal, type Proposal, type ProposalState } from '../core/proposal.ts';
 import type { ProposalPatch, ProposalStore } from '../core/ports.ts';
 
 /**
@@ -44,6 +44,12 @@ export class MemoryProposalStore implements ProposalStore {
     return [...this.proposals.values()]
       .filter((p) => (scope === undefined || p.scope === scope) && p.state === state)
       .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async listSettledSince(since: number): Promise<Proposal[]> {
+    return [...this.proposals.values()]
+      .filter((p) => isFinal(p.state) && (p.decidedAt ?? -Infinity) >= since)
+      .sort((a, b) => (a.decidedAt ?? 0) - (b.decidedAt ?? 0));
   }
 
   async listExpired(now: number): Promise<Proposal[]> {

@@ -1,12 +1,14 @@
-import type { ScopeLock } from '../core/ports.ts';
+import { alwaysHeld, type HeldLock, type ScopeLock } from '../core/ports.ts';
 
 /** A per-scope mutex for one process: each scope's work runs after the previous one settles. */
 export class MemoryScopeLock implements ScopeLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  async withLock<T>(scope: string, work: () => Promise<T>): Promise<T> {
+  async withLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T> {
     const previous = this.tails.get(scope) ?? Promise.resolve();
-    const run = previous.then(work, work);
+    // Nothing outside this process can take the lock, so it is always still held.
+    const start = () => work(alwaysHeld);
+    const run = previous.then(start, start);
     const tail = run.catch(() => undefined);
     this.tails.set(scope, tail);
     try {

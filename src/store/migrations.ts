@@ -101,6 +101,22 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_load_follows': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('load_follows')
+          .addColumn('proposal_id', 'text', (c) => c.notNull())
+          .addColumn('model_id', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('reply_to', 'text')
+          .addColumn('started_at', 'bigint', (c) => c.notNull())
+          .addColumn('finished_at', 'bigint')
+          .addPrimaryKeyConstraint('load_follows_pk', ['proposal_id', 'model_id'])
+          .execute();
+        await db.schema.createIndex('load_follows_unfinished').on('load_follows').columns(['finished_at', 'started_at']).execute();
+      },
+    },
   };
 }
 

@@ -2,13 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type pg from 'pg';
-import { silentLogger, systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
+import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
 import { PostgresScopeLock } from './postgres-scope-lock.ts';
 import type { Database, StoreKind } from './schema.ts';
 import { SqlAuditLog } from './sql-audit-log.ts';
+import { SqlLoadFollowStore } from './sql-load-follow-store.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
 import { SqlSandboxAccounts } from './sql-sandbox-accounts.ts';
@@ -26,6 +27,8 @@ export interface PinbotStore {
   readonly snapshots: SnapshotStore;
   /** The sandbox simulator's account, so that it lives and dies with the history. */
   readonly sandboxAccounts: SqlSandboxAccounts;
+  /** The models being followed until they load, so a restart resumes following them. */
+  readonly loads: LoadFollowStore;
   /** Resolves when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -38,7 +41,7 @@ export interface OpenStoreOptions {
   /** PostgreSQL schema, created if missing; overrides the URL's `?schema=`. */
   readonly schema?: string;
   readonly lock?: {
-    /** SQLite: how long a crashed holder keeps a scope locked. Default 30 s. */
+    /** SQLite: how long a holder on another machine that crashed keeps a scope locked. Default 5 s. */
     readonly leaseMs?: number;
     /** SQLite: pause between attempts while another process holds the lock. Default 100 ms. */
     readonly pollMs?: number;
@@ -47,7 +50,8 @@ export interface OpenStoreOptions {
   };
 }
 
-const DEFAULT_LEASE_MS = 30_000;
+// Renewed every third of it while held, so a live holder keeps it through a slow request.
+const DEFAULT_LEASE_MS = 5_000;
 const DEFAULT_POLL_MS = 100;
 const DEFAULT_WAIT_MS = 120_000;
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -138,6 +142,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     once: new SqlOnceLedger(db, options.clock ?? systemClock),
     snapshots: new SqlSnapshotStore(db),
     sandboxAccounts: new SqlSandboxAccounts(db),
+    loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
   };
 }
 

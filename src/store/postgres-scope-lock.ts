@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { Logger, ScopeLock } from '../core/ports.ts';
+import { PinbotError } from '../core/errors.ts';
+import type { HeldLock, Logger, ScopeLock } from '../core/ports.ts';
 import { MemoryScopeLock } from './memory-scope-lock.ts';
 
 /** PostgreSQL's code for a lock wait cut short by `lock_timeout`. */
@@ -26,11 +27,11 @@ export class PostgresScopeLock implements ScopeLock {
     private readonly logger: Logger,
   ) {}
 
-  withLock<T>(scope: string, work: () => Promise<T>): Promise<T> {
+  withLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T> {
     return this.local.withLock(scope, () => this.withAdvisoryLock(scope, work));
   }
 
-  private async withAdvisoryLock<T>(scope: string, work: () => Promise<T>): Promise<T> {
+  private async withAdvisoryLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T> {
     const key = `${this.namespace}${scope}`;
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -48,8 +49,16 @@ export class PostgresScopeLock implements ScopeLock {
         }
         throw error;
       }
+      // The lock lives as long as its session: a connection that errored may have lost it.
+      const guard: HeldLock = {
+        confirm: async () => {
+          if (broken !== undefined) {
+            throw new PinbotError('LOCK_LOST', 'pinbot lost the lock on this scope before writing, so nothing was written. Approve again.', { scope });
+          }
+        },
+      };
       try {
-        return await work();
+        return await work(guard);
       } finally {
         try {
           await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);

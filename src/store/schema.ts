@@ -73,7 +73,19 @@ export interface SandboxAccountRow {
   updated_at: number;
 }
 
+export interface LoadFollowRow {
+  proposal_id: string;
+  model_id: string;
+  scope: string;
+  channel: string;
+  reply_to: string | null;
+  started_at: number;
+  /** Set once the follow-up was sent (or found sent by another process). */
+  finished_at: number | null;
+}
+
 export interface Database {
+  load_follows: LoadFollowRow;
   scope_snapshots: ScopeSnapshotRow;
   drift_alerts: DriftAlertRow;
   proposals: ProposalRow;

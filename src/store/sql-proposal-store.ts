@@ -3,7 +3,7 @@ import type { ChangeCommand } from '../core/command.ts';
 import type { Pin } from '../core/pin.ts';
 import type { ChannelRef, ProposalPatch, ProposalStore } from '../core/ports.ts';
 import { samePrincipal, type Principal } from '../core/principal.ts';
-import type { DiffLine, Proposal, ProposalOutcome, ProposalState } from '../core/proposal.ts';
+import { FINAL_STATES, type DiffLine, type Proposal, type ProposalOutcome, type ProposalState } from '../core/proposal.ts';
 import { parseJson } from './json-column.ts';
 import type { Database, ProposalRow } from './schema.ts';
 
@@ -61,6 +61,18 @@ export class SqlProposalStore implements ProposalStore {
     let query = this.db.selectFrom('proposals').selectAll().where('state', '=', state);
     if (scope !== undefined) query = query.where('scope', '=', scope);
     const rows = await query.orderBy('created_at').orderBy('seq').execute();
+    return rows.map(fromRow);
+  }
+
+  async listSettledSince(since: number): Promise<Proposal[]> {
+    const rows = await this.db
+      .selectFrom('proposals')
+      .selectAll()
+      .where('state', 'in', [...FINAL_STATES])
+      .where('decided_at', '>=', since)
+      .orderBy('decided_at')
+      .orderBy('seq')
+      .execute();
     return rows.map(fromRow);
   }
 

@@ -2,9 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import type { Logger, ScopeLock } from '../core/ports.ts';
+import { PinbotError } from '../core/errors.ts';
+import type { HeldLock, Logger, ScopeLock } from '../core/ports.ts';
 import { MemoryScopeLock } from './memory-scope-lock.ts';
 import type { Database } from './schema.ts';
+
+const HOST = hostname();
+
+/** `host:pid:uuid` of a process on this machine that has exited. */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== HOST || pid === undefined || !/^\d+$/.test(pid)) return false;
+  try {
+    // Signal 0 only asks whether the process exists.
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 export interface LeaseLockOptions {
   /** How long a holder owns the lock without renewing it; a crashed holder's lock frees after this. */
@@ -18,9 +35,10 @@ export interface LeaseLockOptions {
 
 /**
  * The scope lock for several processes sharing one SQLite file: a row per held scope, with an
- * owner and a lease the holder renews while its work runs. SQLite has no session to die with its
- * process, so the lease is what frees a crashed holder's lock. Callers in this process queue in
- * memory first, so only one of them at a time competes for the row.
+ * owner and a short lease the holder renews while its work runs. SQLite has no session to die with
+ * its process, so the lease is what frees a crashed holder's lock; a holder on this machine whose
+ * process is gone is taken over at once, without waiting for its lease. Callers in this process
+ * queue in memory first, so only one of them at a time competes for the row.
  */
 export class SqliteScopeLock implements ScopeLock {
   private readonly local = new MemoryScopeLock();
@@ -30,12 +48,12 @@ export class SqliteScopeLock implements ScopeLock {
     private readonly options: LeaseLockOptions,
   ) {}
 
-  withLock<T>(scope: string, work: () => Promise<T>): Promise<T> {
+  withLock<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T> {
     return this.local.withLock(scope, () => this.withLease(scope, work));
   }
 
-  private async withLease<T>(scope: string, work: () => Promise<T>): Promise<T> {
-    const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  private async withLease<T>(scope: string, work: (held: HeldLock) => Promise<T>): Promise<T> {
+    const owner = `${HOST}:${process.pid}:${randomUUID()}`;
     await this.acquire(scope, owner);
     let held = true;
     const heartbeat = setInterval(() => {
@@ -46,8 +64,16 @@ export class SqliteScopeLock implements ScopeLock {
       });
     }, Math.max(10, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref();
+    const guard: HeldLock = {
+      confirm: async () => {
+        // Renewing is conditional on still owning the row: if it fails, someone took the lease over.
+        if (!(await this.renew(scope, owner))) {
+          throw new PinbotError('LOCK_LOST', 'pinbot lost the lock on this scope before writing, so nothing was written. Approve again.', { scope });
+        }
+      },
+    };
     try {
-      return await work();
+      return await work(guard);
     } finally {
       held = false;
       clearInterval(heartbeat);
@@ -70,9 +96,22 @@ export class SqliteScopeLock implements ScopeLock {
         .returning('owner')
         .executeTakeFirst();
       if (won?.owner === owner) return;
+      if (await this.takeOverDeadHolder(scope)) continue;
       if (Date.now() >= deadline) throw new Error(`Timed out after ${this.options.waitMs} ms waiting for the lock of scope ${scope}.`);
       await sleep(this.options.pollMs * (0.5 + Math.random()));
     }
+  }
+
+  /**
+   * Frees the row of a holder that ran on this machine and whose process no longer exists; true
+   * when it did. The delete names the dead owner, so a holder that just took the row is untouched.
+   */
+  private async takeOverDeadHolder(scope: string): Promise<boolean> {
+    const row = await this.db.selectFrom('scope_locks').select('owner').where('scope', '=', scope).executeTakeFirst();
+    if (row === undefined || !isDeadLocalOwner(row.owner)) return false;
+    const freed = await this.db.deleteFrom('scope_locks').where('scope', '=', scope).where('owner', '=', row.owner).executeTakeFirst();
+    if (freed.numDeletedRows > 0n) this.options.logger.warn({ scope, owner: row.owner }, 'scope lock of a dead process taken over');
+    return true;
   }
 
   private async renew(scope: string, owner: string): Promise<boolean> {

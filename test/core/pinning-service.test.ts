@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/core/grammar.ts';
 import { PinbotError } from '../../src/core/errors.ts';
 import { requesterOnlyPolicy } from '../../src/core/policy.ts';
+import { renderProposalCard } from '../../src/core/replies.ts';
 import type { ChangeCommand } from '../../src/core/command.ts';
 import type { RequestContext } from '../../src/core/pinning-service.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
@@ -213,6 +214,23 @@ describe('PinningService against the simulator', () => {
 
     expect(again.base.map((p) => p.modelId)).toEqual(['other']);
     expect(again.proposed.map((p) => p.modelId)).toEqual(['other', 'bert-base-uncased']);
+  });
+
+  it('reproposes a stale change once: the stale card loses its button, and a later click is refused with the newer proposal', async () => {
+    const h = await start();
+    const proposal = await h.service.propose(change('add bert-base-uncased'), alice);
+    h.simulator.setPins(TOKEN, [{ model_id: 'other', compute_type: 'cpu' }]);
+    await h.service.approve(proposal.id, bob);
+    const again = await h.service.repropose(proposal.id, { principal: bob, channel: alice.channel });
+
+    const stale = await h.service.getProposal(proposal.id);
+    expect(stale.outcome).toMatchObject({ kind: 'stale', reproposed: { proposalId: again.id, by: bob } });
+    expect(renderProposalCard(stale, { commandPrefix: '/pins ' }).actions).toEqual([]);
+    const late = await h.service.repropose(proposal.id, { principal: alice.principal, channel: alice.channel }).catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(PinbotError);
+    expect((late as PinbotError).code).toBe('ALREADY_REPROPOSED');
+    expect((late as PinbotError).message).toContain(again.id);
+    expect(await h.service.execute({ verb: 'pending' }, alice)).toMatchObject({ kind: 'pending', proposals: [{ id: again.id }] });
   });
 
   it('reads status of pinned models, with compute types as strings or objects', async () => {

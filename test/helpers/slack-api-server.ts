@@ -33,6 +33,11 @@ export interface SlackApiServer {
   responsesTo(url: string): ResponseUrlPost[];
   /** The next call to `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void;
+  /**
+   * Holds the next call to `method` before it is answered or recorded, until released; for crash
+   * tests, which kill pinbot while the call is held. `arrived` resolves once it is held.
+   */
+  holdNext(method: string): { readonly arrived: Promise<void>; release(): void };
   /** What `apps.connections.open` hands out, for a Socket Mode test peer. */
   setSocketModeUrl(url: string): void;
   /** The user groups `usergroups.list` reports, with their members. */
@@ -56,6 +61,7 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
   let userGroups: readonly { id: string; users: readonly string[] }[] = [];
   let messageCounter = 0;
   let responseCounter = 0;
+  const holds = new Map<string, { arrive: () => void; released: Promise<void>; release: () => void }[]>();
 
   const answer = (method: string, params: Record<string, string>): Record<string, unknown> => {
     const failure = failures.get(method)?.shift();
@@ -81,7 +87,7 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       bodies.push({ path, raw });
@@ -92,6 +98,12 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
       }
       const method = /^\/api\/([\w.]+)$/.exec(path)?.[1];
       if (req.method !== 'POST' || method === undefined) return send(res, 404, { ok: false, error: 'not_found' });
+      const hold = holds.get(method)?.shift();
+      if (hold) {
+        hold.arrive();
+        await hold.released;
+        if (res.closed) return;
+      }
       const params = contentType?.includes('application/json') ? stringFields(parseJsonObject(raw)) : Object.fromEntries(new URLSearchParams(raw));
       const result = answer(method, params);
       calls.push({ method, params, authorization: req.headers.authorization, contentType, result });
@@ -110,6 +122,18 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
     callsTo: (method) => calls.filter((call) => call.method === method),
     responseUrl: (kind) => `${url}/response/${kind}/T0PINBOT/${++responseCounter}/secretish${responseCounter}`,
     responsesTo: (responseUrl) => responses.filter((post) => post.path === new URL(responseUrl).pathname),
+    holdNext: (method) => {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.set(method, [...(holds.get(method) ?? []), { arrive, released, release }]);
+      return { arrived, release };
+    },
     failNext: (method, error) => failures.set(method, [...(failures.get(method) ?? []), error]),
     setSocketModeUrl: (wsUrl) => {
       socketModeUrl = wsUrl;
@@ -121,6 +145,7 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
       server.getConnections((error, count) => (error ? reject(error) : resolve(count)));
     }),
     close: async () => {
+      for (const hold of [...holds.values()].flat()) hold.release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -268,3 +268,52 @@ describe('sandbox simulator', () => {
     expect(kept).toEqual([{ allowed: 3, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] }]);
   });
 });
+
+describe('simulator: held requests, for crash tests', () => {
+  const TWO_PINS = JSON.stringify({ pinned_models: [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }] });
+
+  it('holds a POST after applying it, answering only once released', async () => {
+    const simulator = await harness.simulator();
+    const held = simulator.holdNext('POST', 'after');
+    let answered = false;
+    const answer = call(simulator, 'POST', '/usage/pinned_models', { headers: auth, body: TWO_PINS }).then((a) => {
+      answered = true;
+      return a;
+    });
+    const entry = await held.arrived;
+
+    expect(entry.applied).toBe(true);
+    expect(simulator.pins(TOKEN)).toHaveLength(2);
+    expect(answered).toBe(false);
+    held.release();
+    expect((await answer).status).toBe(200);
+  });
+
+  it('drops, unapplied, a POST held before it is handled whose client went away', async () => {
+    const simulator = await harness.simulator();
+    const before = simulator.pins(TOKEN);
+    const held = simulator.holdNext('POST', 'before');
+    const gone = new AbortController();
+    const answer = request(`${simulator.url}/usage/pinned_models`, { method: 'POST', headers: auth, body: TWO_PINS, signal: gone.signal }).catch(() => 'aborted');
+    const entry = await held.arrived;
+    gone.abort();
+    expect(await answer).toBe('aborted');
+    await waitFor(() => held.clientGone(), 2000, 'the simulator to see the client go');
+
+    held.release();
+    await waitFor(() => simulator.inFlight() === 0, 2000, 'the held request to end');
+
+    expect(entry.applied).toBeUndefined();
+    expect(simulator.pins(TOKEN)).toEqual(before);
+  });
+
+  it('holds a GET of the list before answering it', async () => {
+    const simulator = await harness.simulator();
+    const held = simulator.holdNext('GET', 'before');
+    const answer = call(simulator, 'GET', '/usage/pinned_models', { headers: auth });
+    await held.arrived;
+    expect(simulator.inFlight()).toBe(1);
+    held.release();
+    expect((await answer).status).toBe(200);
+  });
+});

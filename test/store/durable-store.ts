@@ -195,5 +195,26 @@ export function describeDurableStore(target: () => DurableTarget): void {
       expect(enteredAt).toBeDefined();
       expect((enteredAt ?? Infinity) - killedAt).toBeLessThan(takeoverWithinMs);
     });
+
+    it('takes over at once the lock of a process on this machine killed while holding it, long before its lease ends', async () => {
+      const { url } = target();
+      const store = await open({ lock: { leaseMs: 60_000, pollMs: 25, waitMs: 15_000 } });
+      const scope = `scope-${randomUUID()}`;
+      const holder = await startLockHolder(url, scope, 60_000);
+      children.push(holder);
+      let entered = false;
+      const waiting = store.lock.withLock(scope, async () => {
+        entered = true;
+      });
+      await sleep(300);
+      expect(entered).toBe(false);
+
+      const killedAt = Date.now();
+      holder.kill('SIGKILL');
+      await waiting;
+
+      expect(entered).toBe(true);
+      expect(Date.now() - killedAt).toBeLessThan(2000);
+    });
   });
 }

@@ -271,6 +271,28 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       });
     });
 
+    describe('settled proposals', () => {
+      it('lists proposals in a final state decided at or after a time, oldest first, and no others', async () => {
+        const since = T0 + 20_000_000;
+        const before = aProposal();
+        const atSince = aProposal();
+        const after = aProposal();
+        const stillPending = aProposal();
+        const applying = aProposal();
+        for (const p of [before, atSince, after, stillPending, applying]) await store.proposals.create(p);
+        await store.proposals.transition(before.id, 'pending', 'cancelled', { decidedAt: since - 1 });
+        await store.proposals.transition(after.id, 'pending', 'applying', { decidedAt: since + 5 });
+        await store.proposals.transition(after.id, 'applying', 'applied', { outcome: { kind: 'applied', message: 'ok', changeId: 'c1' } });
+        await store.proposals.transition(atSince.id, 'pending', 'expired', { decidedAt: since });
+        await store.proposals.transition(applying.id, 'pending', 'applying', { decidedAt: since + 1 });
+
+        const settled = await store.proposals.listSettledSince(since);
+        const ours = new Set([before.id, atSince.id, after.id, stillPending.id, applying.id]);
+
+        expect(settled.filter((p) => ours.has(p.id)).map((p) => p.id)).toEqual([atSince.id, after.id]);
+      });
+    });
+
     describe('audit log', () => {
       it('returns a scope’s changes newest first, up to the limit, and no other scope’s', async () => {
         const scope = unique('scope');

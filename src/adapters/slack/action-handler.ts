@@ -3,7 +3,7 @@ import { isProposalId, type ActionKind } from '../../core/actions.ts';
 import { hasCode, isPinbotError } from '../../core/errors.ts';
 import { settledNotice } from '../../core/notifications.ts';
 import type { Principal } from '../../core/principal.ts';
-import type { Proposal } from '../../core/proposal.ts';
+import { isFinal, type Proposal } from '../../core/proposal.ts';
 import { describeError, renderOutcome } from '../../core/replies.ts';
 import { text } from '../../core/ui.ts';
 import type { Logger } from '../../core/ports.ts';
@@ -48,16 +48,17 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
     return;
   }
   try {
-    if (click.kind === 'approve') await approve(deps, click);
+    if (click.kind === 'approve' || click.kind === 'confirm') await approve(deps, click);
     else if (click.kind === 'cancel') await cancel(deps, click);
     else if (click.kind === 'repropose') await repropose(deps, click);
-    else await restore(deps, click);
+    else if (click.kind === 'restore') await restore(deps, click);
   } catch (error) {
     if (isPinbotError(error)) click.logger.info({ code: error.code }, 'click refused');
     else click.logger.error({ error: describeFailure(error) }, 'click failed');
     await respondWith(click.respond, describeError(error, SLACK_STYLE), click.logger);
-    // The click found the proposal past its expiry and expired it: show that on the card too.
-    if (hasCode(error, 'EXPIRED')) await refreshCard(deps, click);
+    // A card whose buttons this click found unable to act (it expired the proposal, or the change
+    // was already proposed again) is redrawn without them. A decided card was redrawn by its decider.
+    if (hasCode(error, 'EXPIRED') || hasCode(error, 'ALREADY_REPROPOSED')) await refreshCard(deps, click);
   }
 }
 
@@ -106,12 +107,14 @@ async function repropose(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const channel = { platform: 'slack' as const, channelId: click.channelId ?? original.channel.channelId };
   const proposal = await deps.service.repropose(click.proposalId, { principal: click.principal, channel });
   await postProposalCard(click.client, click.respond, deps.service, proposal, click.logger);
+  // The stale card's button has done its work: redraw it without.
+  if (click.card) await updateCard(click.client, click.respond, click.card, await deps.service.getProposal(click.proposalId), click.logger);
 }
 
 async function refreshCard(deps: SlackHandlerDeps, click: Click): Promise<void> {
   try {
     const proposal = await deps.service.getProposal(click.proposalId);
-    await updateCard(click.client, click.respond, click.card, proposal, click.logger);
+    if (isFinal(proposal.state)) await updateCard(click.client, click.respond, click.card, proposal, click.logger);
   } catch (error) {
     click.logger.warn({ error: describeFailure(error) }, 'card could not be refreshed');
   }

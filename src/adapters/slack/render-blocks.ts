@@ -31,6 +31,9 @@ export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
   cancel: 'pinbot_cancel',
   repropose: 'pinbot_repropose',
   restore: 'pinbot_restore',
+  // Slack confirms in a dialog of its own; these ids are never rendered, only understood.
+  confirm: 'pinbot_confirm',
+  back: 'pinbot_back',
 };
 
 export function actionKindOf(actionId: string): ActionKind | undefined {

@@ -50,6 +50,27 @@ async function click(world: DiscordWorld, card: PeerMessage, customId: string, m
   return { token, callback: body(callbackOf(world.peer, token)) };
 }
 
+/** The private "replace the whole list?" step an Approve click brought, as the peer holds it now. */
+function confirmationOf(world: DiscordWorld, proposalId: string): PeerMessage {
+  const found = [...world.peer.messages.values()].filter((m) => (m.flags & 64) !== 0 && customIds(m).includes(encodeAction('confirm', proposalId)));
+  const last = found[found.length - 1];
+  if (!last) throw new Error('no confirmation posted');
+  return last;
+}
+
+/** Approve on the card, then Confirm on the private step it brings; returns the Confirm click's answer. */
+async function approveAndConfirm(world: DiscordWorld, card: PeerMessage, proposalId: string, member: Member = ALICE) {
+  const asked = await click(world, card, encodeAction('approve', proposalId), member);
+  expect(asked.callback['type']).toBe(4);
+  return click(world, confirmationOf(world, proposalId), encodeAction('confirm', proposalId), member);
+}
+
+/** The card as the peer holds it, once an edit through the channel has removed its buttons. */
+async function settledCard(world: DiscordWorld, card: PeerMessage): Promise<PeerMessage> {
+  await waitFor(() => world.peer.messages.get(card.id)?.components.length === 0, WAIT_MS, 'the card edited without buttons');
+  return world.peer.messages.get(card.id) as PeerMessage;
+}
+
 function embedOf(message: Record<string, unknown>): Record<string, unknown> {
   const embeds = message['embeds'] as Record<string, unknown>[];
   return embeds[0] ?? {};
@@ -99,20 +120,47 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     expect((await world.pinbot.service.getProposal(proposalId)).messageRef).toBe(`${CHANNEL_ID}:${card.id}`);
     expect(world.pinbot.writes()).toHaveLength(0);
 
-    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    const asked = await click(world, card, encodeAction('approve', proposalId));
+    expect(asked.callback['type']).toBe(4);
+    const confirmation = confirmationOf(world, proposalId);
+    expect(confirmation.flags & 64).toBe(64);
+    expect(confirmation.content).toContain('**Replace the whole list?**');
+    expect(confirmation.content).toContain('This writes the whole list of 2 models to Hugging Face');
+    const confirmButtons = (confirmation.components[0] as { components: { label: string }[] }).components;
+    expect(confirmButtons.map((b) => b.label)).toEqual(['Confirm', 'Back']);
+    expect(world.pinbot.writes()).toHaveLength(0);
+
+    const { callback } = await click(world, confirmation, encodeAction('confirm', proposalId));
     await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
 
     expect(callback['type']).toBe(7);
-    const updated = callback['data'] as Record<string, unknown>;
-    expect(updated['components']).toEqual([]);
+    expect((callback['data'] as Record<string, unknown>)['components']).toEqual([]);
+    expect(String((callback['data'] as Record<string, unknown>)['content'])).toContain('Approved');
+    const updated = await settledCard(world, card);
     expect(String(embedOf(updated)['title'])).toContain('Applied');
-    expect(world.peer.messages.get(card.id)?.components).toEqual([]);
     const writes = world.pinbot.writes();
     expect(writes).toHaveLength(1);
     expect(writes[0]?.body).toEqual({
       pinned_models: [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }],
     });
     expect(lastPostContent(world)).toContain(`approved by <@${ALICE.id}>`);
+    expectCleanTraffic(world);
+  });
+
+  it('Back on the confirmation writes nothing, removes its buttons and leaves the card open for approval', async () => {
+    const world = await start();
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    await click(world, card, encodeAction('approve', proposalId));
+
+    const { callback } = await click(world, confirmationOf(world, proposalId), encodeAction('back', proposalId));
+
+    expect(callback['type']).toBe(7);
+    const data = callback['data'] as Record<string, unknown>;
+    expect(data['components']).toEqual([]);
+    expect(String(data['content'])).toContain('Not approved; nothing was written');
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expect((await world.pinbot.service.getProposal(proposalId)).state).toBe('pending');
+    expect(customIds(world.peer.messages.get(card.id) as PeerMessage)).toEqual([encodeAction('approve', proposalId), encodeAction('cancel', proposalId)]);
     expectCleanTraffic(world);
   });
 
@@ -156,11 +204,12 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
     world.pinbot.simulator.setPins(TOKEN, [{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'distilgpt2', compute_type: 'gpu' }]);
 
-    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    await approveAndConfirm(world, card, proposalId);
     await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
+    await waitFor(() => customIds(world.peer.messages.get(card.id) as PeerMessage).includes(encodeAction('repropose', proposalId)), WAIT_MS, 'the stale card');
 
     expect(world.pinbot.writes()).toHaveLength(0);
-    const updated = callback['data'] as Record<string, unknown>;
+    const updated = world.peer.messages.get(card.id) as PeerMessage;
     const embed = embedOf(updated);
     expect(String(embed['title'])).toContain('the pinned list changed');
     expect(String(embed['description'])).toContain('`distilgpt2 (gpu)`');
@@ -174,14 +223,26 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     const fresh = channelPosts(world.peer)[2] ?? {};
     expect(fieldValue(embedOf(fresh), 'Slots used')).toBe('2 → 3 of 5');
     expect(world.pinbot.writes()).toHaveLength(0);
+
+    // The stale card's button has done its work: it is gone, and a click that still arrives is told why.
+    const used = await settledCard(world, card);
+    expect(String(embedOf(used)['description'])).toContain('Proposed again by');
+    const late = await click(world, card, encodeAction('repropose', proposalId), BOB);
+    const told = await waitForRequest(world.peer, 'the answer to the late click', (r) => r.method === 'PATCH' && r.path.includes(late.token));
+    expect(String(body(told)['content'])).toContain('This change was already proposed again, as proposal');
+    expect(channelPosts(world.peer)).toHaveLength(3);
     expectCleanTraffic(world);
   });
 
   it('writes once when Approve is clicked twice at the same time', async () => {
     const world = await start();
     const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
-    const first = buttonClick(card, encodeAction('approve', proposalId), ALICE);
-    const second = buttonClick(card, encodeAction('approve', proposalId), BOB);
+    await click(world, card, encodeAction('approve', proposalId), ALICE);
+    const aliceConfirmation = confirmationOf(world, proposalId);
+    await click(world, card, encodeAction('approve', proposalId), BOB);
+    const bobConfirmation = confirmationOf(world, proposalId);
+    const first = buttonClick(aliceConfirmation, encodeAction('confirm', proposalId), ALICE);
+    const second = buttonClick(bobConfirmation, encodeAction('confirm', proposalId), BOB);
     world.peer.dispatch(first);
     world.peer.dispatch(second);
     await waitFor(() => callbackOf(world.peer, tokenOf(first)) !== undefined && callbackOf(world.peer, tokenOf(second)) !== undefined, WAIT_MS, 'both answers');
@@ -189,10 +250,12 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
 
     expect(world.pinbot.writes()).toHaveLength(1);
     const answers = [body(callbackOf(world.peer, tokenOf(first))), body(callbackOf(world.peer, tokenOf(second)))];
-    expect(answers.map((a) => a['type']).sort()).toEqual([4, 7]);
-    const refusal = answers.find((a) => a['type'] === 4)?.['data'] as Record<string, unknown>;
-    expect(refusal['flags']).toBe(64);
-    expect(String(refusal['content'])).toMatch(/This proposal was already (applying|applied)/);
+    // Each confirmation is private and loses its buttons; one says approved, the other who was first.
+    expect(answers.map((a) => a['type'])).toEqual([7, 7]);
+    const contents = answers.map((a) => String((a['data'] as Record<string, unknown>)['content'])).sort();
+    expect(contents[0]).toContain('Approved');
+    expect(contents[1]).toMatch(/This proposal was already (applying|applied)/);
+    for (const answer of answers) expect((answer['data'] as Record<string, unknown>)['components']).toEqual([]);
     expectCleanTraffic(world);
   });
 
@@ -210,7 +273,7 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     expect(channelPosts(world.peer)).toHaveLength(1);
 
     const approver: Member = { id: '666666666666666666', username: 'carol', roles: [APPROVER_ROLE] };
-    const approved = await click(world, card, encodeAction('approve', proposalId), approver);
+    const approved = await approveAndConfirm(world, card, proposalId, approver);
     expect(approved.callback['type']).toBe(7);
     expect(world.pinbot.writes()).toHaveLength(1);
     expectCleanTraffic(world);
@@ -222,10 +285,10 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     await world.restart();
     expect(world.peer.identifiedSessions()).toBe(1);
 
-    const { callback } = await click(world, card, encodeAction('approve', proposalId));
+    const { callback } = await approveAndConfirm(world, card, proposalId);
     await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
     expect(callback['type']).toBe(7);
-    expect((callback['data'] as Record<string, unknown>)['components']).toEqual([]);
+    expect((await settledCard(world, card)).components).toEqual([]);
     expect(world.pinbot.writes()).toHaveLength(1);
     expectCleanTraffic(world);
   });
@@ -320,7 +383,8 @@ describe('Discord adapter: Discord faults', () => {
   it('edits the card and posts the outcome through the channel when the click token is gone (10062)', async () => {
     const world = await start();
     const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
-    const clickPayload = buttonClick(card, encodeAction('approve', proposalId));
+    await click(world, card, encodeAction('approve', proposalId));
+    const clickPayload = buttonClick(confirmationOf(world, proposalId), encodeAction('confirm', proposalId));
     const token = tokenOf(clickPayload);
     world.peer.failNext((r) => r.path.includes(`/${token}/callback`), { status: 404, body: { message: 'Unknown interaction', code: 10062 } });
     world.peer.dispatch(clickPayload);
@@ -419,11 +483,11 @@ describe('Discord adapter: Discord faults', () => {
     const world = await start({ ackDeadlineMs: 30 });
     const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
     world.pinbot.simulator.setLatency(150);
-    const { token, callback } = await click(world, card, encodeAction('approve', proposalId));
+    const { token, callback } = await approveAndConfirm(world, card, proposalId);
     expect(callback).toEqual({ type: 6 });
     const edit = await waitForRequest(world.peer, 'the deferred edit', (r) => r.method === 'PATCH' && r.path.includes(`/${token}/messages/@original`));
     expect(body(edit)['components']).toEqual([]);
-    expect(world.peer.messages.get(card.id)?.components).toEqual([]);
+    expect((await settledCard(world, card)).components).toEqual([]);
     await waitFor(() => channelPosts(world.peer).length === 2, WAIT_MS, 'the outcome in the channel');
     expect(world.pinbot.writes()).toHaveLength(1);
     expectCleanTraffic(world);

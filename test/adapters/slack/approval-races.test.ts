@@ -33,6 +33,17 @@ describe('Slack clicks that must not write: stale, repeated, racing, refused, ex
     expect(freshId).toBeDefined();
     expect(freshId).not.toBe(card.proposalId);
     expect(h.pinbot.writes()).toHaveLength(0);
+
+    // The stale card's button has done its work: it is gone, and a click that still arrives is told why.
+    const updates = await h.waitForCalls('chat.update', 2);
+    expect(updates[1]?.params['ts']).toBe(card.ts);
+    expect(buttonsOf(blocksOf(updates[1]!))).toEqual([]);
+    expect(mrkdwnOf(blocksOf(updates[1]!))).toContain(`as \`${freshId}\` on the current list`);
+    const late = await h.click('repropose', { ...card }, BOB);
+    const told = await h.response(late.responseUrl);
+    expect(String(told.body['text'])).toContain(`This change was already proposed again, as proposal ${freshId}`);
+    expect(h.slackApi.callsTo('chat.postMessage')).toHaveLength(3);
+    expect(h.pinbot.writes()).toHaveLength(0);
   });
 
   it('writes once on a double click; the second click is told who already acted', async () => {

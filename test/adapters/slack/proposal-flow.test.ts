@@ -22,8 +22,8 @@ describe('Slack proposal cards: propose, approve, cancel', () => {
       ['pinbot_approve', card.proposalId, 'primary'],
       ['pinbot_cancel', card.proposalId, undefined],
     ]);
-    expect(buttons[0]?.confirm?.title?.text).toBe('Replace the pinned list?');
-    expect(buttons[0]?.confirm?.confirm?.text).toBe('Approve');
+    expect(buttons[0]?.confirm?.title?.text).toBe('Replace the whole list?');
+    expect(buttons[0]?.confirm?.confirm?.text).toBe('Confirm');
     expect(card.text).toContain('bigscience/bloom');
     expect((await h.pinbot.service.getProposal(card.proposalId)).messageRef).toBe(`${BOUND_CHANNEL}:${card.ts}`);
     expect(h.pinbot.writes()).toHaveLength(0);

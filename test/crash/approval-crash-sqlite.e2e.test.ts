@@ -1,0 +1,5 @@
+import { describeApprovalCrashes } from '../helpers/crash-cases.ts';
+import { RESTART_STORES } from '../helpers/restart-cases.ts';
+
+// kill -9 at each step of an approval, restarted on sqlite; prints what each case ended as.
+describeApprovalCrashes(RESTART_STORES[0]);
