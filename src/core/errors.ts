@@ -1,3 +1,4 @@
+import type { HubProblem } from './model-catalog.ts';
 import type { Pin } from './pin.ts';
 import type { Principal } from './principal.ts';
 import type { ProposalState } from './proposal.ts';
@@ -35,6 +36,8 @@ export interface ErrorDetails {
   HF_BAD_RESPONSE: HfErrorDetails;
   /** Any other refusal from Hugging Face. */
   HF_REJECTED: HfErrorDetails;
+  /** The Hub does not have a model the change adds, or the scope's token may not use it. */
+  MODEL_NOT_AVAILABLE: { problems: HubProblem[] };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

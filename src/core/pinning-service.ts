@@ -1,5 +1,7 @@
 import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
 import { hasCode, isPinbotError, PinbotError } from './errors.ts';
+import type { HubCheck, ModelCatalog } from './model-catalog.ts';
+import { checkModels } from './model-check.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
 import type { Policy } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -25,7 +27,13 @@ export interface PinningServiceDeps {
   readonly metrics?: Metrics;
   /** Where the list pinbot applied is remembered, for drift detection. */
   readonly snapshots?: SnapshotStore;
+  /** The Hub's model API bound to a scope's token; without it models are not checked before a card. */
+  readonly catalogFor?: (scope: string) => ModelCatalog;
+  /** How many Hub lookups one proposal runs at once. Default 4. */
+  readonly hubConcurrency?: number;
 }
+
+const DEFAULT_HUB_CONCURRENCY = 4;
 
 /** Who asks, from where, about which scope. */
 export interface RequestContext {
@@ -101,6 +109,8 @@ export class PinningService {
       : command.verb === 'restore' ? (await this.alertToRestore(context.scope, command.alertId)).previous.pins : undefined;
     const live = await this.deps.apiFor(context.scope).readPins();
     const plan = buildPlan(command, live, revertTo);
+    // After the plan's own refusals, so a change refused anyway costs no Hub request.
+    const hubChecks = await this.checkOnHub(context.scope, plan.diff);
     const now = this.deps.clock.now();
     const proposal: Proposal = {
       id: this.deps.newId(),
@@ -118,10 +128,19 @@ export class PinningService {
       expiresAt: now + (this.deps.policy.proposalTtlMs?.(context.scope) ?? this.deps.proposalTtlMs),
       approvals: [],
       approvalsRequired: Math.max(1, this.deps.policy.approvalsRequired(context.scope)),
+      ...(hubChecks ? { hubChecks } : {}),
     };
     await this.deps.store.create(proposal);
     this.log(proposal).info({ diff: plan.diff.length }, 'proposal created');
     return proposal;
+  }
+
+  /** Each model the change adds or moves, as the Hub sees it with the scope's token. */
+  private async checkOnHub(scope: string, diff: Proposal['diff']): Promise<HubCheck[] | undefined> {
+    if (!this.deps.catalogFor) return undefined;
+    const modelIds = diff.filter((line) => line.kind !== 'removed').map((line) => line.modelId);
+    if (modelIds.length === 0) return undefined;
+    return checkModels(this.deps.catalogFor(scope), modelIds, this.deps.hubConcurrency ?? DEFAULT_HUB_CONCURRENCY);
   }
 
   /** Proposes putting back the list a drift alert saw replaced, for the alert's Restore button. */

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
 
 /**
  * A working fake of the classic Inference API pinning endpoints (notes/hf-api.md): a real HTTP
@@ -38,7 +39,12 @@ export interface SimulatorOptions {
   unknownModels?: string[];
   /** Ids whose `/status` state is `TooBig`. */
   tooBigModels?: string[];
+  /** The Hub model API's catalogue under `/api/models`. Default `HUB_CATALOGUE`. */
+  hubModels?: readonly HubModel[];
 }
+
+/** How the Hub routes misbehave: answer every request with `status`, or never answer. */
+export type HubFault = { readonly status: number } | 'hang';
 
 export interface RequestLogEntry {
   readonly seq: number;
@@ -81,6 +87,8 @@ export interface Simulator {
   resetNext(count: number): void;
   /** API requests still being handled (e.g. waiting out the latency), even if their client gave up. */
   inFlight(): number;
+  /** Makes the Hub routes fail until called again without a fault; the Inference API routes are unaffected. */
+  setHubFault(fault?: HubFault): void;
 }
 
 interface AccountState {
@@ -158,6 +166,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let resetCount = 0;
   let inFlightCount = 0;
   let closed = false;
+  const hubModels = options.hubModels ?? HUB_CATALOGUE;
+  let hubFault: HubFault | undefined;
 
   function addAccount(token: string, account: SimulatorAccount): string {
     const label = accounts.get(token)?.label ?? `account-${accounts.size + 1}`;
@@ -355,6 +365,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     send(res, entry, 200, { ok: `Pinned ${result.length} models, please wait while we load them.`, pinned_models: account.pins });
   }
 
+  /** The Hub is another service in reality: its routes have faults of their own. */
+  async function handleHub(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    await readBody(req);
+    const authorization = req.headers.authorization;
+    const bearer = typeof authorization === 'string' ? /^Bearer (\S+)$/.exec(authorization)?.[1] : undefined;
+    const account = bearer !== undefined ? accounts.get(bearer) : undefined;
+    const method = req.method ?? 'GET';
+    const entry: RequestLogEntry = {
+      seq: ++seq, source: 'client', method, path: url.pathname, status: 0, at: Date.now(),
+      tokenKnown: account !== undefined, ...(account ? { account: account.label } : {}),
+    };
+    log.push(entry);
+    if (hubFault === 'hang') return;
+    if (hubFault) return send(res, entry, hubFault.status, defaultErrorBody(hubFault.status));
+    if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
+    const answer = hubAnswer(hubModels, url.pathname, url.searchParams);
+    send(res, entry, answer.status, answer.body, answer.headers);
+  }
+
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
     const text = (await readBody(req)) ?? '';
@@ -404,10 +433,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname;
     const isAdmin = path.startsWith('/_simulator/');
     if (!isAdmin) inFlightCount++;
-    const work = (isAdmin ? handleAdmin(req, res, path) : handleApi(req, res, path)).finally(() => {
+    const handled = isAdmin ? handleAdmin(req, res, path) : isHubPath(path) ? handleHub(req, res, url) : handleApi(req, res, path);
+    const work = handled.finally(() => {
       if (!isAdmin) inFlightCount--;
     });
     work.catch(() => {
@@ -464,6 +495,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     inFlight: () => inFlightCount,
     resetNext(count) {
       resetCount = count;
+    },
+    setHubFault(fault) {
+      hubFault = fault;
     },
   };
   return simulator;

@@ -1,0 +1,127 @@
+import { PinbotError } from './errors.ts';
+import type { HubCheck, HubProblem, ModelCatalog, ModelLookup } from './model-catalog.ts';
+import type { Clock } from './ports.ts';
+
+export interface CatalogCacheOptions {
+  readonly clock: Clock;
+  /** How long a definite answer is reused. Failures are never cached. */
+  readonly ttlMs: number;
+}
+
+/**
+ * Remembers the Hub's answers per model id for a short while, and shares one lookup between
+ * callers asking about the same id at once, so a burst of proposals costs one Hub GET per id.
+ */
+export function cachedCatalog(catalog: ModelCatalog, options: CatalogCacheOptions): ModelCatalog {
+  const answers = new Map<string, { readonly lookup: ModelLookup; readonly until: number }>();
+  const inFlight = new Map<string, Promise<ModelLookup>>();
+  return {
+    lookUp(modelId) {
+      const now = options.clock.now();
+      const cached = answers.get(modelId);
+      if (cached && cached.until > now) return Promise.resolve(cached.lookup);
+      if (cached) answers.delete(modelId);
+      const pending = inFlight.get(modelId);
+      if (pending) return pending;
+      const lookup = catalog.lookUp(modelId).then((answer) => {
+        inFlight.delete(modelId);
+        if (answer.kind !== 'unreachable') answers.set(modelId, { lookup: answer, until: options.clock.now() + options.ttlMs });
+        return answer;
+      });
+      inFlight.set(modelId, lookup);
+      return lookup;
+    },
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; results keep the items' order. */
+async function boundedMap<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+/**
+ * Looks each model up on the Hub, `concurrency` at a time. A model that is missing or gated to the
+ * token refuses the whole proposal; one the Hub did not answer for is only marked unchecked, so a
+ * refusal never rests on a network failure.
+ */
+export async function checkModels(catalog: ModelCatalog, modelIds: readonly string[], concurrency: number): Promise<HubCheck[]> {
+  const unique = [...new Set(modelIds)];
+  const lookups = await boundedMap(unique, concurrency, async (modelId) => ({ modelId, lookup: await safeLookUp(catalog, modelId) }));
+  const problems: HubProblem[] = [];
+  const checks: HubCheck[] = [];
+  for (const { modelId, lookup } of lookups) {
+    switch (lookup.kind) {
+      case 'found':
+        checks.push({ modelId, kind: 'found', facts: lookup.facts });
+        break;
+      case 'unreachable':
+        checks.push({ modelId, kind: 'unchecked' });
+        break;
+      case 'not-found':
+        problems.push({ modelId, kind: 'not-found', suggestions: lookup.suggestions.slice(0, 3) });
+        break;
+      case 'gated-denied':
+        problems.push({ modelId, kind: 'gated-denied' });
+        break;
+    }
+  }
+  if (problems.length > 0) throw new PinbotError('MODEL_NOT_AVAILABLE', problemSentence(problems), { problems });
+  return checks;
+}
+
+/** A catalog that breaks its promise and rejects still only makes the model unchecked. */
+async function safeLookUp(catalog: ModelCatalog, modelId: string): Promise<ModelLookup> {
+  try {
+    return await catalog.lookUp(modelId);
+  } catch (error) {
+    return { kind: 'unreachable', reason: error instanceof Error ? error.message : 'lookup failed' };
+  }
+}
+
+function problemSentence(problems: readonly HubProblem[]): string {
+  return problems
+    .map((problem) => (problem.kind === 'not-found'
+      ? `${problem.modelId} is not on the Hugging Face Hub, or is private to this scope's token.${problem.suggestions.length > 0 ? ` Did you mean ${problem.suggestions.join(', ')}?` : ''}`
+      : `${problem.modelId} is gated on the Hugging Face Hub and this scope's token has not been granted access.`))
+    .join(' ');
+}
+
+/** Levenshtein distance, case-insensitive; model ids are short. */
+export function idDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= x.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[y.length] ?? 0;
+}
+
+/**
+ * The ids among `candidates` close enough to `typed` to be what was meant, nearest first, at most
+ * `limit`. "Close" grows with the id's length: a few slipped keys, not a different model.
+ */
+export function closestIds(typed: string, candidates: readonly string[], limit = 3): string[] {
+  const within = Math.max(2, Math.ceil(typed.length / 4));
+  return [...new Set(candidates)]
+    .filter((candidate) => candidate !== typed)
+    .map((candidate, order) => ({ candidate, order, distance: idDistance(typed, candidate) }))
+    .filter((entry) => entry.distance <= within)
+    .sort((a, b) => a.distance - b.distance || a.order - b.order)
+    .slice(0, limit)
+    .map((entry) => entry.candidate);
+}
