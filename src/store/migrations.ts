@@ -89,6 +89,11 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_proposal_hub_checks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('proposals').addColumn('hub_checks', 'text').execute();
+      },
+    },
   };
 }
 
