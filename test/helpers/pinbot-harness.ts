@@ -4,6 +4,8 @@ import { PinningService } from '../../src/core/pinning-service.ts';
 import { systemClock, type AuditLog, type Clock, type Logger, type PinnedModelsApi, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/hf/client.ts';
+import { cachedCatalog } from '../../src/core/model-check.ts';
+import { createHubClient } from '../../src/hf/hub-client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
@@ -29,6 +31,11 @@ export interface PinbotHarnessOptions {
   readonly clock?: Clock;
   readonly proposalTtlMs?: number;
   readonly loadDelayMs?: number;
+  /**
+   * Check added models on the Hub before the card: against the simulator's Hub routes unless `url`
+   * names another server; `timeoutMs` bounds each lookup (default 1000). Off when absent.
+   */
+  readonly hub?: { readonly url?: string; readonly timeoutMs?: number };
 }
 
 export interface PinbotHarness {
@@ -49,6 +56,8 @@ export interface PinbotHarness {
   clientRequests(): RequestLogEntry[];
   /** POSTs to /usage/pinned_models, i.e. writes of the list. */
   writes(): RequestLogEntry[];
+  /** Requests to the simulator's Hub model API. */
+  hubRequests(): RequestLogEntry[];
 }
 
 let counter = 0;
@@ -73,6 +82,9 @@ export function usePinbotHarness() {
     });
     closers.push(() => client.close());
     const logger = captureLogger();
+    const hub = options.hub && createHubClient({ baseUrl: options.hub.url ?? simulator.url, token: TOKEN, timeoutMs: options.hub.timeoutMs ?? 1000, logger });
+    if (hub) closers.push(() => hub.close());
+    const catalog = hub && cachedCatalog(hub, { clock: systemClock, ttlMs: 60_000 });
     const given = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
     const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
@@ -88,9 +100,11 @@ export function usePinbotHarness() {
       newId: () => `p${++counter}${Math.random().toString(36).slice(2, 8)}`,
       proposalTtlMs: options.proposalTtlMs ?? 60_000,
       onSettled: (proposal) => settled.push(proposal),
+      ...(catalog ? { catalogFor: () => catalog } : {}),
     });
     const service = serviceWith(storage);
     const clientRequests = () => simulator.requestLog.filter((entry) => entry.source === 'client');
+    const isHub = (entry: RequestLogEntry) => entry.path.startsWith('/api/models');
     return {
       service,
       simulator,
@@ -103,6 +117,7 @@ export function usePinbotHarness() {
       settled,
       clientRequests,
       writes: () => clientRequests().filter((entry) => entry.method === 'POST'),
+      hubRequests: () => clientRequests().filter(isHub),
     };
   };
 }
