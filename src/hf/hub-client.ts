@@ -59,9 +59,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   async function suggestionsFor(modelId: string): Promise<string[]> {
-    // The Hub's search matches substrings, so a typo in one half of the id is found through the other.
-    const [namespace, name] = modelId.includes('/') ? modelId.split('/', 2) : [undefined, modelId];
-    const terms = [...new Set([name, namespace].filter((term): term is string => term !== undefined && term.length > 0))];
+    // The Hub's search matches substrings: a typo in one half of the id is found through the other
+    // half, and one in the name through the name's first half (`gpt3` through `gpt`).
+    const [namespace, name = ''] = modelId.includes('/') ? modelId.split('/', 2) : [undefined, modelId];
+    const prefix = name.slice(0, Math.max(3, Math.ceil(name.length / 2)));
+    const terms = [...new Set([name, namespace, prefix].filter((term): term is string => term !== undefined && term.length > 0))];
     const found = await Promise.all(terms.map(async (term) => {
       const answer = await get(`/api/models?search=${encodeURIComponent(term)}&limit=${searchLimit}`, 'hub_search');
       if ('failed' in answer || answer.status !== 200) return [];

@@ -39,7 +39,7 @@ describe('looking a model up on the Hub (against the simulator)', () => {
     const suggestions = lookup.kind === 'not-found' ? lookup.suggestions : [];
     expect(suggestions[0]).toBe('bigscience/bloom');
     expect(suggestions.length).toBeLessThanOrEqual(3);
-    expect(clientRequests(simulator).filter((r) => r.path === '/api/models')).toHaveLength(2);
+    expect(clientRequests(simulator).filter((r) => r.path === '/api/models')).toHaveLength(3);
   });
 
   it('answers a private repository the token cannot see like a missing one, and never suggests it', async () => {
