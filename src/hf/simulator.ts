@@ -142,6 +142,8 @@ const adminFaultsSchema = z.object({
   latencyMs: z.number().nonnegative().optional(),
   malformNext: z.number().int().nonnegative().optional(),
   resetNext: z.number().int().nonnegative().optional(),
+  /** The Hub routes' fault: `{status}`, `"hang"`, or `null` to clear it. */
+  hub: z.union([z.object({ status: z.number().int().min(100).max(599) }), z.literal('hang'), z.null()]).optional(),
 });
 const adminPinsSchema = z.object({ token: z.string(), pins: z.array(wireEntrySchema) });
 const adminAllowedSchema = z.object({ token: z.string(), allowed: z.number().int().nonnegative() });
@@ -401,7 +403,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'POST /_simulator/faults') {
       const faults = adminFaultsSchema.safeParse(body);
       if (!faults.success) return bad(faults.error);
-      const { failNext, latencyMs: latency, malformNext, resetNext } = faults.data;
+      const { failNext, latencyMs: latency, malformNext, resetNext, hub } = faults.data;
+      if (hub !== undefined) simulator.setHubFault(hub ?? undefined);
       if (failNext) simulator.failNext(failNext.count, failNext.status, failNext.body, failNext.retryAfter);
       if (latency !== undefined) simulator.setLatency(latency);
       if (malformNext !== undefined) simulator.malformNext(malformNext);
