@@ -23,11 +23,12 @@ export function cachedCatalog(catalog: ModelCatalog, options: CatalogCacheOption
       if (cached) answers.delete(modelId);
       const pending = inFlight.get(modelId);
       if (pending) return pending;
-      const lookup = catalog.lookUp(modelId).then((answer) => {
-        inFlight.delete(modelId);
-        if (answer.kind !== 'unreachable') answers.set(modelId, { lookup: answer, until: options.clock.now() + options.ttlMs });
-        return answer;
-      });
+      const lookup = catalog.lookUp(modelId)
+        .then((answer) => {
+          if (answer.kind !== 'unreachable') answers.set(modelId, { lookup: answer, until: options.clock.now() + options.ttlMs });
+          return answer;
+        })
+        .finally(() => inFlight.delete(modelId));
       inFlight.set(modelId, lookup);
       return lookup;
     },

@@ -76,6 +76,15 @@ describe('the short cache of Hub answers', () => {
     expect(table.asked).toHaveLength(2);
   });
 
+  it('forgets a lookup that rejected, so the next one asks again', async () => {
+    let calls = 0;
+    const failing: ModelCatalog = { lookUp: () => (++calls === 1 ? Promise.reject(new Error('boom')) : Promise.resolve(found)) };
+    const catalog = cachedCatalog(failing, { clock: manualClock(), ttlMs: 60_000 });
+    await expect(catalog.lookUp('gpt2')).rejects.toThrow('boom');
+    expect(await catalog.lookUp('gpt2')).toEqual(found);
+    expect(calls).toBe(2);
+  });
+
   it('never keeps an unreachable answer, so the next proposal asks again', async () => {
     const table = tableCatalog({ gpt2: { kind: 'unreachable', reason: 'timeout' } });
     const catalog = cachedCatalog(table.catalog, { clock: manualClock(), ttlMs: 60_000 });
