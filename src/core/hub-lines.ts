@@ -6,7 +6,7 @@ export function hubCheckLines(checks: readonly HubCheck[]): Line[] {
   return checks.map((check): Line => [
     text('Hub: '),
     code(check.modelId),
-    text(check.kind === 'found' ? ` — ${describeFacts(check.facts)}` : ' — not checked on the Hub (it could not be reached in time)'),
+    text(check.kind === 'found' ? ` — ${describeFacts(check.facts)}` : ' — not checked on the Hub (it was unreachable, failing or too slow)'),
   ]);
 }
 

@@ -67,7 +67,8 @@ describe('Slack: every model a change adds is checked on the Hub before the card
   });
 
   it('acks at once while the Hub hangs, then posts the card marked not checked once the lookup gives up', async () => {
-    const h = await start({ hub: { timeoutMs: 400 } });
+    // The bound is wide so a busy machine cannot make the ack look slow; a Slack ack takes milliseconds.
+    const h = await start({ hub: { timeoutMs: 1500 } });
     h.pinbot.simulator.setHubFault('hang');
 
     const started = Date.now();
@@ -76,7 +77,7 @@ describe('Slack: every model a change adds is checked on the Hub before the card
     const [posted] = await h.waitForCalls('chat.postMessage', 1);
 
     expect(answer.status).toBe(200);
-    expect(ackMs).toBeLessThan(400);
+    expect(ackMs).toBeLessThan(1500);
     expect(mrkdwnOf(blocksOf(posted!))).toContain('Hub: `bigscience/bloom` — not checked on the Hub');
   });
 });
