@@ -65,8 +65,11 @@ export function isHubPath(path: string): boolean {
   return path === HUB_MODELS_PATH || path.startsWith(`${HUB_MODELS_PATH}/`);
 }
 
-/** The Hub's answer to one GET under `/api/models`. */
-export function hubAnswer(models: readonly HubModel[], path: string, query: URLSearchParams): HubAnswer {
+/**
+ * The Hub's answer to one GET under `/api/models`. Any id in `openNamespaces` is a public
+ * text-generation model, for load tests whose ids are generated.
+ */
+export function hubAnswer(models: readonly HubModel[], path: string, query: URLSearchParams, openNamespaces: readonly string[] = []): HubAnswer {
   if (path === HUB_MODELS_PATH) return search(models, query);
   let id: string;
   try {
@@ -74,7 +77,9 @@ export function hubAnswer(models: readonly HubModel[], path: string, query: URLS
   } catch {
     return notFound();
   }
-  const model = models.find((candidate) => candidate.id === id);
+  const open = openNamespaces.some((namespace) => id.startsWith(`${namespace}/`));
+  const model = models.find((candidate) => candidate.id === id)
+    ?? (open ? { id, pipeline_tag: 'text-generation', library_name: 'transformers', lastModified: '2026-01-01T00:00:00.000Z' } : undefined);
   if (!model || (model.private === true && model.accessible === false)) return notFound();
   if (model.gated && model.accessible === false) {
     return {

@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   tooBigModels?: string[];
   /** The Hub model API's catalogue under `/api/models`. Default `HUB_CATALOGUE`. */
   hubModels?: readonly HubModel[];
+  /** Namespaces in which every id is a public model on the Hub (generated ids in benchmarks). */
+  hubOpenNamespaces?: readonly string[];
 }
 
 /** How the Hub routes misbehave: answer every request with `status`, or never answer. */
@@ -382,7 +384,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (hubFault === 'hang') return;
     if (hubFault) return send(res, entry, hubFault.status, defaultErrorBody(hubFault.status));
     if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
-    const answer = hubAnswer(hubModels, url.pathname, url.searchParams);
+    const answer = hubAnswer(hubModels, url.pathname, url.searchParams, options.hubOpenNamespaces);
     send(res, entry, answer.status, answer.body, answer.headers);
   }
 
