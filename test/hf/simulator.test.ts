@@ -237,6 +237,12 @@ describe('simulator: the Hub model API', () => {
     expect((search.body as { id: string }[]).map((model) => model.id)).toEqual(['bigscience/bloom-560m', 'bigscience/bloom']);
   });
 
+  it('treats every id in an open namespace as a public model, for generated ids', async () => {
+    const simulator = await harness.simulator({ hubOpenNamespaces: ['bench'] });
+    expect(await call(simulator, 'GET', '/api/models/bench/m-17')).toMatchObject({ status: 200, body: { id: 'bench/m-17', pipeline_tag: 'text-generation' } });
+    expect((await call(simulator, 'GET', '/api/models/benchx/m-17')).status).toBe(404);
+  });
+
   it('fails or hangs on the Hub routes only, set over HTTP, and recovers when the fault is cleared', async () => {
     const simulator = await harness.simulator();
     expect((await call(simulator, 'POST', '/_simulator/faults', { body: JSON.stringify({ hub: { status: 503 } }) })).status).toBe(204);
