@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/model-catalog.ts';
-import { closestIds } from '../core/model-check.ts';
+import { closestIds } from '../core/close-ids.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { hubModelInfoSchema, hubModelListSchema, type HubModelInfo } from './hub-schema.ts';
 
