@@ -1,3 +1,5 @@
+import { isValidModelId } from './model-id.ts';
+
 /** Levenshtein distance, case-insensitive; model ids are short. */
 export function idDistance(a: string, b: string): number {
   const x = a.toLowerCase();
@@ -20,8 +22,9 @@ export function idDistance(a: string, b: string): number {
  */
 export function closestIds(typed: string, candidates: readonly string[], limit = 3): string[] {
   const within = Math.max(2, Math.ceil(typed.length / 4));
+  // Only ids pinbot itself would accept: a suggestion is shown in chat and may be copied into a command.
   return [...new Set(candidates)]
-    .filter((candidate) => candidate !== typed)
+    .filter((candidate) => candidate !== typed && isValidModelId(candidate))
     .map((candidate, order) => ({ candidate, order, distance: idDistance(typed, candidate) }))
     .filter((entry) => entry.distance <= within)
     .sort((a, b) => a.distance - b.distance || a.order - b.order)

@@ -103,6 +103,10 @@ describe('close ids', () => {
     ]);
   });
 
+  it('never offers an id that is not a valid model id, whatever the Hub sent', () => {
+    expect(closestIds('gpt3', ['gpt`3', '<@U1>', 'gpt2'])).toEqual(['gpt2']);
+  });
+
   it('offers a different capitalisation, but never the typed id itself', () => {
     expect(closestIds('GPT2', ['GPT2', 'gpt2'])).toEqual(['gpt2']);
   });
