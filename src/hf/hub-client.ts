@@ -26,7 +26,9 @@ const DEFAULT_SEARCH_LIMIT = 20;
 /** huggingface_hub keeps this 401 as an auth failure, not a missing repository (utils/_http.py). */
 const BAD_CREDENTIALS = 'Invalid credentials in Authorization header';
 
-type Answer = { readonly status: number; readonly text: string; readonly errorCode?: string } | { readonly failed: string };
+type Answer = { readonly status: number; readonly text: string; readonly errorCode?: string; readonly location?: string } | { readonly failed: string };
+
+const REDIRECTS = new Set([301, 302, 307, 308]);
 
 /**
  * Looks models up on the Hub with one GET each, no retries: a slow or failing Hub only leaves the
@@ -50,7 +52,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
       const text = await response.body.text();
       metrics.hfRequest(endpoint, 'GET', String(response.statusCode), (performance.now() - started) / 1000);
       const errorCode = response.headers['x-error-code'];
-      return { status: response.statusCode, text, ...(typeof errorCode === 'string' ? { errorCode } : {}) };
+      const location = response.headers.location;
+      return {
+        status: response.statusCode, text,
+        ...(typeof errorCode === 'string' ? { errorCode } : {}), ...(typeof location === 'string' ? { location } : {}),
+      };
     } catch (error) {
       metrics.hfRequest(endpoint, 'GET', 'network', (performance.now() - started) / 1000);
       const name = error instanceof Error ? error.name : '';
@@ -75,7 +81,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
 
   async function lookUp(modelId: string): Promise<ModelLookup> {
     const path = `/api/models/${modelId.split('/').map(encodeURIComponent).join('/')}`;
-    const answer = await get(path, 'hub_model');
+    const answer = await followRenamed(await get(path, 'hub_model'));
     const unreachable = (reason: string): ModelLookup => {
       logger.warn({ modelId, reason }, 'model not checked on the Hub');
       return { kind: 'unreachable', reason };
@@ -92,6 +98,14 @@ export function createHubClient(options: HubClientOptions): HubClient {
       return { kind: 'not-found', suggestions: await suggestionsFor(modelId) };
     }
     return unreachable(`HTTP ${answer.status}`);
+  }
+
+  /** A renamed repository may redirect to its new id; follow once, on the same host only. */
+  async function followRenamed(answer: Answer): Promise<Answer> {
+    if ('failed' in answer || !REDIRECTS.has(answer.status) || answer.location === undefined) return answer;
+    const target = new URL(answer.location, base);
+    if (target.origin !== base.origin || !target.pathname.startsWith(`${prefix}/api/models/`)) return answer;
+    return get(target.pathname.slice(prefix.length) + target.search, 'hub_model');
   }
 
   return { lookUp, close: () => pool.close() };

@@ -24,6 +24,22 @@ describe('looking a model up on the Hub (against the simulator)', () => {
     expect(clientRequests(simulator)[0]?.tokenKnown).toBe(true);
   });
 
+  it('follows a renamed repository to its new id once, on the same host', async () => {
+    const server = await startTinyServer((req, res) => {
+      if (req.url === '/api/models/gpt2') {
+        res.writeHead(307, { location: '/api/models/openai-community/gpt2' }).end();
+        return;
+      }
+      json(res, 200, { id: 'openai-community/gpt2', pipeline_tag: 'text-generation', library_name: 'transformers', gated: false, private: false });
+    });
+    harness.onCleanup(() => server.close());
+
+    const lookup = await hub(server.url).lookUp('gpt2');
+
+    expect(lookup.kind === 'found' && lookup.facts.task).toBe('text-generation');
+    expect(server.requests.map((r) => r.url)).toEqual(['/api/models/gpt2', '/api/models/openai-community/gpt2']);
+  });
+
   it('reports a repository without a pipeline_tag as found with no task', async () => {
     const simulator = await harness.simulator();
     const lookup = await hub(simulator.url).lookUp('sandbox-org/raw-checkpoints');
