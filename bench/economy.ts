@@ -4,9 +4,11 @@ import type { ChangeCommand } from '../src/core/command.ts';
 import { openPolicy } from '../src/core/policy.ts';
 import { PinningService, type RequestContext } from '../src/core/pinning-service.ts';
 import { silentLogger, systemClock } from '../src/core/ports.ts';
+import { cachedCatalog } from '../src/core/model-check.ts';
 import { createHfClient } from '../src/hf/client.ts';
 import { createEndpointsClient } from '../src/hf/endpoints-client.ts';
 import { startEndpointsSimulator } from '../src/hf/endpoints-simulator.ts';
+import { createHubClient } from '../src/hf/hub-client.ts';
 import { startSimulator } from '../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../src/store/memory-proposal-store.ts';
@@ -23,16 +25,26 @@ const context: RequestContext = {
 export async function requestEconomy(): Promise<Row[]> {
   const simulator = await startSimulator({ loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 50, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
   const client = createHfClient({ baseUrl: simulator.url, token: HF_TOKEN });
+  // The simulator serves the Hub model API too; the same service with the check, as main.ts builds it.
+  const hub = createHubClient({ baseUrl: simulator.url, token: HF_TOKEN });
   let id = 0;
-  const service = new PinningService({
+  const serviceWith = (catalog?: ReturnType<typeof cachedCatalog>) => new PinningService({
     apiFor: () => client, store: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock(),
     policy: openPolicy, clock: systemClock, logger: silentLogger, newId: () => `b${++id}`, proposalTtlMs: 60_000,
+    ...(catalog ? { catalogFor: () => catalog } : {}),
   });
+  const service = serviceWith();
+  const checked = serviceWith(cachedCatalog(hub, { clock: systemClock, ttlMs: 60_000 }));
   const count = async (work: () => Promise<unknown>) => {
     simulator.clearLog();
     await work();
     const log = simulator.requestLog.filter((e) => e.source === 'client');
-    return { gets: log.filter((e) => e.method === 'GET').length, posts: log.filter((e) => e.method === 'POST').length };
+    const isHub = (path: string) => path.startsWith('/api/models');
+    return {
+      gets: log.filter((e) => e.method === 'GET' && !isHub(e.path)).length,
+      posts: log.filter((e) => e.method === 'POST').length,
+      hubGets: log.filter((e) => isHub(e.path)).length,
+    };
   };
   const exactly = (value: number, wanted: number, text: string) => ({ text, met: value === wanted });
   try {
@@ -43,6 +55,9 @@ export async function requestEconomy(): Promise<Row[]> {
     });
     const approve = await count(() => service.approve(proposalId, context.principal));
     const hundred = await count(() => Promise.all(Array.from({ length: 100 }, () => service.execute({ verb: 'list' }, context))));
+    const addTwo = parseCommand('add bigscience/bloom openai/whisper-small') as ChangeCommand;
+    const checkedFirst = await count(() => checked.propose(addTwo, context));
+    const checkedAgain = await count(() => checked.propose(addTwo, context));
     return [
       ...(await endpointsRequestEconomy()),
       row('list: HF requests', list.gets + list.posts, 'requests', exactly(list.gets + list.posts, 1, '1 GET')),
@@ -50,9 +65,13 @@ export async function requestEconomy(): Promise<Row[]> {
       row('approve: HF GETs', approve.gets, 'requests', exactly(approve.gets, 1, '1')),
       row('approve: HF POSTs', approve.posts, 'requests', exactly(approve.posts, 1, '1')),
       row('100 concurrent list: HF GETs', hundred.gets, 'requests', exactly(hundred.gets, 1, '1')),
+      row('propose 2 new ids, Hub check: pinned-list GETs', checkedFirst.gets, 'requests', exactly(checkedFirst.gets, 1, '1')),
+      row('propose 2 new ids, Hub check: Hub GETs', checkedFirst.hubGets, 'requests', exactly(checkedFirst.hubGets, 2, '1 per new id')),
+      row('same proposal again (cached): Hub GETs', checkedAgain.hubGets, 'requests', exactly(checkedAgain.hubGets, 0, '0')),
     ];
   } finally {
     await client.close();
+    await hub.close();
     await simulator.close();
   }
 }

@@ -31,9 +31,12 @@ function discardingSink(): Writable {
  */
 export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
   const hf = startWorker<HfSideHandlers>(new URL('./hf-side.ts', import.meta.url));
-  const simulator = await hf.call('start', { loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 1_000_000, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+  // Every `bench/…` id the Slack bench adds is a model on the simulator's Hub: each add pays one Hub GET, after the ack.
+  const simulator = await hf.call('start', {
+    loadDelayMs: 0, hubOpenNamespaces: ['bench'], accounts: { [HF_TOKEN]: { allowed: 1_000_000, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-'));
-  const env = { HF_TOKEN, HF_API_URL: simulator.url, DATABASE_URL: join(dir, 'pinbot.sqlite'), PORT: '0', LOG_LEVEL: 'info' };
+  const env = { HF_TOKEN, HF_API_URL: simulator.url, HF_HUB_URL: simulator.url, DATABASE_URL: join(dir, 'pinbot.sqlite'), PORT: '0', LOG_LEVEL: 'info' };
   const config = loadConfig(env);
   const logger = createLogger({ level: 'info', sink: discardingSink(), secrets: [HF_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET], pretty: false });
   const pinbot = await buildPinbot(config, { env, logger });

@@ -108,7 +108,7 @@ function rssMb(pid: number): number {
 export async function benchStartupAndMemory(log: (line: string) => void, options: { cpuProfileDir?: string } = {}): Promise<BenchResult> {
   const simulator = await startSimulator({ loadDelayMs: 0, accounts: { [HF_TOKEN]: { allowed: 100, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
   const stub = await startSlackStub();
-  const env = { HF_TOKEN, HF_API_URL: simulator.url, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: stub.apiUrl };
+  const env = { HF_TOKEN, HF_API_URL: simulator.url, HF_HUB_URL: 'off', SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: stub.apiUrl };
   const rows: Row[] = [];
   const detail: Record<string, unknown> = {};
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });

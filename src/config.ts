@@ -16,6 +16,7 @@ const envSchema = z
     HF_TOKEN: optionalText.refine((value) => value === undefined || !/\s/.test(value), 'must be a single token without spaces'),
     HF_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
     HF_ENDPOINTS_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
+    HF_HUB_URL: optionalText.refine((value) => value === undefined || value === 'off' || isHttpUrl(value), 'must be an http(s) URL, or off'),
     DATABASE_URL: optionalText,
     PORT: optionalText.refine((value) => value === undefined || isPort(value), 'must be a whole number from 0 to 65535'),
     SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
@@ -71,6 +72,11 @@ export interface Config {
   readonly hfApiUrl: string;
   /** Base URL of the Inference Endpoints API, for scopes with `backend: endpoints`. */
   readonly hfEndpointsApiUrl: string;
+  /**
+   * Where models are checked before a card (`off`: not checked). Unset: huggingface.co, or the
+   * sandbox simulator in the sandbox.
+   */
+  readonly hfHubUrl?: string;
   readonly databaseUrl?: string;
   readonly port: number;
   readonly slack?: SlackConfig;
@@ -105,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.HF_TOKEN !== undefined ? { hfToken: e.HF_TOKEN } : {}),
     hfApiUrl: e.HF_API_URL ?? DEFAULT_HF_API_URL,
     hfEndpointsApiUrl: e.HF_ENDPOINTS_API_URL ?? DEFAULT_HF_ENDPOINTS_API_URL,
+    ...(e.HF_HUB_URL !== undefined ? { hfHubUrl: e.HF_HUB_URL } : {}),
     ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     port: e.PORT !== undefined ? Number(e.PORT) : 3000,
     ...(e.SLACK_BOT_TOKEN !== undefined

@@ -8,6 +8,9 @@ import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
 import { createHfClient } from './hf/client.ts';
 import { createEndpointsClient } from './hf/endpoints-client.ts';
+import { cachedCatalog } from './core/model-check.ts';
+import type { ModelCatalog } from './core/model-catalog.ts';
+import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
 
 const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
@@ -31,6 +34,12 @@ function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }):
 export function newId(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
 }
+
+/** How long the Hub's answer about a model is reused: long enough for a burst, short enough to see a fix. */
+const HUB_CACHE_MS = 60_000;
+
+/** A scope with no catalog (none is built for unknown scopes) leaves its models unchecked. */
+const noCatalog: ModelCatalog = { lookUp: async () => ({ kind: 'unreachable', reason: 'no catalog for this scope' }) };
 
 export interface TokenCheck {
   readonly scope: string;
@@ -124,6 +133,22 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
       metrics,
     }));
   }
+  // The sandbox's simulator serves the Hub model API too, so the sandbox checks models offline.
+  const hubUrl = config.hfHubUrl ?? (sandbox ? sandbox.simulator.url : DEFAULT_HF_HUB_URL);
+  const hubClients = new Map<string, HubClient>();
+  const catalogs = new Map<string, ModelCatalog>();
+  if (hubUrl !== 'off') {
+    for (const scope of scopes) {
+      const hub = createHubClient({
+        baseUrl: hubUrl,
+        token: sandbox ? sandbox.token : (scope.token ?? ''),
+        logger: logger.child({ scope: scope.name }),
+        metrics,
+      });
+      hubClients.set(scope.name, hub);
+      catalogs.set(scope.name, cachedCatalog(hub, { clock: systemClock, ttlMs: HUB_CACHE_MS }));
+    }
+  }
   const apiFor = (scope: string): PinnedModelsApi => {
     const client = clients.get(scope);
     if (!client) throw new Error(`no scope named ${scope}`);
@@ -143,6 +168,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     metrics,
     newId,
     proposalTtlMs: config.proposalTtlMs,
+    ...(catalogs.size > 0 ? { catalogFor: (scope: string) => catalogs.get(scope) ?? noCatalog } : {}),
     onSettled: (proposal) => {
       options.onSettled?.(proposal);
       for (const listener of settledListeners) listener(proposal);
@@ -179,6 +205,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     apiFor,
     close: async () => {
       for (const client of clients.values()) await client.close();
+      for (const hub of hubClients.values()) await hub.close();
       await store.close();
       await sandbox?.simulator.close();
       await sandboxEndpoints?.simulator.close();

@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(config.discord).toEqual({ token: 't', applicationId: '123456789012345678', guildId: '223456789012345678', apiUrl: 'http://127.0.0.1:9/api' });
   });
 
+  it('reads where models are checked on the Hub: a URL, off, or unset for the default', () => {
+    expect(loadConfig({ HF_HUB_URL: 'http://127.0.0.1:9' }).hfHubUrl).toBe('http://127.0.0.1:9');
+    expect(loadConfig({ HF_HUB_URL: 'off' }).hfHubUrl).toBe('off');
+    expect(loadConfig({}).hfHubUrl).toBeUndefined();
+    expect(problems({ HF_HUB_URL: 'hub.example' })).toEqual(['HF_HUB_URL must be an http(s) URL, or off']);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ HF_TOKEN: '  ', PORT: '' }).hfToken).toBeUndefined();
   });

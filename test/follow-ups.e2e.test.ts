@@ -31,7 +31,7 @@ describe('follow-ups from a served pinbot: model loads and drift alerts (Slack o
     const { writeFileSync } = await import('node:fs');
     writeFileSync(configFile, `scopes:\n  - name: default\n    token_env: HF_TOKEN\n    slack_channels: [${CHANNEL}, ${ALERTS}]\n    notify: { slack: ${ALERTS} }\n`);
     const env = {
-      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(dir, 'pinbot.sqlite'), PINBOT_CONFIG: configFile,
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, HF_HUB_URL: 'off', PORT: '0', DATABASE_URL: join(dir, 'pinbot.sqlite'), PINBOT_CONFIG: configFile,
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
     };
     // The drift interval's floor in the environment is 10 s; the test checks every 60 ms.

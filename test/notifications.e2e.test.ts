@@ -32,7 +32,7 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     const slack = await startSlackApiServer();
     cleanups.push(() => slack.close());
     const env = {
-      HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', DATABASE_URL: join(testTempDir('pinbot-notify-'), 'pinbot.sqlite'),
+      HF_TOKEN: TOKEN, HF_API_URL: sim.url, HF_HUB_URL: 'off', PORT: '0', DATABASE_URL: join(testTempDir('pinbot-notify-'), 'pinbot.sqlite'),
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
     };
     const config = loadConfig(env);

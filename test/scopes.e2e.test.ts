@@ -61,7 +61,7 @@ describe('several scopes and their policies, through the composition root and Sl
     const configFile = join(dir, 'pinbot.yml');
     writeFileSync(configFile, CONFIG);
     const env = {
-      PINBOT_CONFIG: configFile, DATABASE_URL: join(dir, 'pinbot.sqlite'), HF_API_URL: sim.url, HF_TOKEN_RESEARCH: RESEARCH_TOKEN, HF_TOKEN_PROD: prodToken, PORT: '0',
+      PINBOT_CONFIG: configFile, DATABASE_URL: join(dir, 'pinbot.sqlite'), HF_API_URL: sim.url, HF_HUB_URL: 'off', HF_TOKEN_RESEARCH: RESEARCH_TOKEN, HF_TOKEN_PROD: prodToken, PORT: '0',
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
     };
     const config = loadConfig(env);

@@ -1,3 +1,4 @@
+import type { HubProblem } from './model-catalog.ts';
 import type { Pin } from './pin.ts';
 import type { Principal } from './principal.ts';
 import type { ProposalState } from './proposal.ts';
@@ -49,6 +50,8 @@ export interface ErrorDetails {
   HF_UNKNOWN_ENDPOINT: HfErrorDetails & { name?: string };
   /** The scope's lock was no longer held when the write was due, so nothing was written. */
   LOCK_LOST: { scope: string };
+  /** The Hub does not have a model the change adds, or the scope's token may not use it. */
+  MODEL_NOT_AVAILABLE: { problems: HubProblem[] };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -1,5 +1,7 @@
 import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
 import { hasCode, isPinbotError, PinbotError } from './errors.ts';
+import type { HubCheck, ModelCatalog } from './model-catalog.ts';
+import { checkModels } from './model-check.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
 import { applyStepwise } from './stepwise-apply.ts';
 import { isEndpointsProposal, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
@@ -27,7 +29,13 @@ export interface PinningServiceDeps {
   readonly metrics?: Metrics;
   /** Where the list pinbot applied is remembered, for drift detection. */
   readonly snapshots?: SnapshotStore;
+  /** The Hub's model API bound to a scope's token; without it models are not checked before a card. */
+  readonly catalogFor?: (scope: string) => ModelCatalog;
+  /** How many Hub lookups one proposal runs at once. Default 4. */
+  readonly hubConcurrency?: number;
 }
+
+const DEFAULT_HUB_CONCURRENCY = 4;
 
 /** Who asks, from where, about which scope. */
 export interface RequestContext {
@@ -57,6 +65,17 @@ export type ApproveResult =
    * `applying` until reconciliation reads the live list and settles it.
    */
   | { readonly kind: 'unconfirmed'; readonly proposal: Proposal };
+
+/**
+ * The model repositories a change brings in: the models it adds or moves on a pinned list, or the
+ * repositories of the endpoints it makes warm.
+ */
+function modelsToCheck(diff: Proposal['diff'], live: PinnedList): string[] {
+  const brought = diff.filter((line) => line.kind !== 'removed');
+  if (live.endpoints === undefined) return brought.map((line) => line.modelId);
+  const repositoryOf = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint.repository]));
+  return [...new Set(brought.filter((line) => line.kind === 'added').flatMap((line) => repositoryOf.get(line.modelId) ?? []))];
+}
 
 const HISTORY_LIMIT = 10;
 
@@ -117,6 +136,8 @@ export class PinningService {
     refuseForeignOptions(command, api.endpoints !== undefined);
     const live = await api.readPins();
     const plan = live.endpoints !== undefined ? planWarmEndpoints(command, live, revertTo) : buildPlan(command, live, revertTo);
+    // After the plan's own refusals, so a change refused anyway costs no Hub request.
+    const hubChecks = await this.checkOnHub(context.scope, modelsToCheck(plan.diff, live));
     const now = this.deps.clock.now();
     const proposal: Proposal = {
       id: this.deps.newId(),
@@ -134,10 +155,18 @@ export class PinningService {
       expiresAt: now + (this.deps.policy.proposalTtlMs?.(context.scope) ?? this.deps.proposalTtlMs),
       approvals: [],
       approvalsRequired: Math.max(1, this.deps.policy.approvalsRequired(context.scope)),
+      ...(hubChecks ? { hubChecks } : {}),
     };
     await this.deps.store.create(proposal);
     this.log(proposal).info({ diff: plan.diff.length }, 'proposal created');
     return proposal;
+  }
+
+  /** Each model the change adds or moves, as the Hub sees it with the scope's token. */
+  private async checkOnHub(scope: string, modelIds: readonly string[]): Promise<HubCheck[] | undefined> {
+    if (!this.deps.catalogFor) return undefined;
+    if (modelIds.length === 0) return undefined;
+    return checkModels(this.deps.catalogFor(scope), modelIds, this.deps.hubConcurrency ?? DEFAULT_HUB_CONCURRENCY);
   }
 
   /** Proposes putting back the list a drift alert saw replaced, for the alert's Restore button. */

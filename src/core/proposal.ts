@@ -1,4 +1,5 @@
 import type { ChangeCommand } from './command.ts';
+import type { HubCheck } from './model-catalog.ts';
 import type { Pin } from './pin.ts';
 import type { ChannelRef } from './ports.ts';
 import type { Principal } from './principal.ts';
@@ -50,6 +51,8 @@ export interface Proposal {
   readonly expiresAt: number;
   readonly approvals: readonly Principal[];
   readonly approvalsRequired: number;
+  /** What the Hub said, when proposed, about each model the change adds or moves. */
+  readonly hubChecks?: readonly HubCheck[];
   readonly decidedBy?: Principal;
   readonly decidedAt?: number;
   readonly outcome?: ProposalOutcome;

@@ -1,5 +1,6 @@
 import { USAGE, VERBS } from './command.ts';
 import { isPinbotError, type PinbotError } from './errors.ts';
+import { hubCheckLines, hubProblemLines } from './hub-lines.ts';
 import type { Pin } from './pin.ts';
 import type { ChangeRecord, PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
@@ -121,6 +122,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       if (proposal.approvalsRequired > 1) {
         fields.push({ label: 'Approvals', value: approvalsLine(proposal) });
       }
+      notes.push(...hubCheckLines(proposal.hubChecks ?? []));
       notes.push([text('⚠️ '), text(words.warning)]);
       notes.push(proposedListLine(proposal));
       actions = [
@@ -257,6 +259,7 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
       [text('Remove one in the same change, e.g. '), code(`${style.commandPrefix}set …`), text(' with the full list you want.')],
     ];
   }
+  if (error.is('MODEL_NOT_AVAILABLE')) return hubProblemLines(error.details.problems);
   if (error.is('NO_CHANGE')) return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
   if (error.is('NOT_PINNED')) return [[text(error.message)], currentLine(error.details.current)];
   if (error.is('INVALID_COMMAND')) {

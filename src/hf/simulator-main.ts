@@ -12,7 +12,7 @@ const { simulator } = await startSandboxSimulator({ port, ...(customToken ? { to
 console.log(`Hugging Face Inference API simulator listening on ${simulator.url}`);
 console.log(`One account: ${SANDBOX_ALLOWED} pinned-model slots, seeded with ${simulator.pins(customToken ?? SANDBOX_TOKEN).map((pin) => pin.model_id).join(', ')}.`);
 console.log('Point pinbot at it:');
-console.log(`  HF_API_URL=${simulator.url} HF_TOKEN=${customToken ? '<your SIMULATOR_TOKEN>' : SANDBOX_TOKEN} npm start`);
+console.log(`  HF_API_URL=${simulator.url} HF_HUB_URL=${simulator.url} HF_TOKEN=${customToken ? '<your SIMULATOR_TOKEN>' : SANDBOX_TOKEN} npm start`);
 console.log(`Admin routes: GET/DELETE ${simulator.url}/_simulator/log, POST ${simulator.url}/_simulator/{faults,pins,allowed,accounts}`);
 // The Inference Endpoints simulator listens next to it, on the following port (any free one with PORT=0).
 const endpoints = await startSandboxEndpoints({ port: port === 0 ? 0 : port + 1 });

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
 
 /**
  * A working fake of the classic Inference API pinning endpoints (notes/hf-api.md): a real HTTP
@@ -43,7 +44,14 @@ export interface SimulatorOptions {
    * write is answered only once it resolves, so a change is kept before anyone hears of it.
    */
   onAccountChange?: (token: string, account: { allowed: number; pins: WireEntry[] }) => Promise<void>;
+  /** The Hub model API's catalogue under `/api/models`. Default `HUB_CATALOGUE`. */
+  hubModels?: readonly HubModel[];
+  /** Namespaces in which every id is a public model on the Hub (generated ids in benchmarks). */
+  hubOpenNamespaces?: readonly string[];
 }
+
+/** How the Hub routes misbehave: answer every request with `status`, or never answer. */
+export type HubFault = { readonly status: number } | 'hang';
 
 export interface RequestLogEntry {
   readonly seq: number;
@@ -88,6 +96,8 @@ export interface Simulator {
   resetNext(count: number): void;
   /** API requests still being handled (e.g. waiting out the latency), even if their client gave up. */
   inFlight(): number;
+  /** Makes the Hub routes fail until called again without a fault; the Inference API routes are unaffected. */
+  setHubFault(fault?: HubFault): void;
   /** From now on a newly pinned model reports `Loaded` this long after its pin. */
   setLoadDelay(ms: number): void;
   /**
@@ -158,6 +168,8 @@ const adminFaultsSchema = z.object({
   latencyMs: z.number().nonnegative().optional(),
   malformNext: z.number().int().nonnegative().optional(),
   resetNext: z.number().int().nonnegative().optional(),
+  /** The Hub routes' fault: `{status}`, `"hang"`, or `null` to clear it. */
+  hub: z.union([z.object({ status: z.number().int().min(100).max(599) }), z.literal('hang'), z.null()]).optional(),
 });
 const adminPinsSchema = z.object({ token: z.string(), pins: z.array(wireEntrySchema) });
 const adminAllowedSchema = z.object({ token: z.string(), allowed: z.number().int().nonnegative() });
@@ -212,6 +224,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await hold.released;
     return !closed && !(point === 'before' && res.closed);
   }
+  const hubModels = options.hubModels ?? HUB_CATALOGUE;
+  let hubFault: HubFault | undefined;
 
   function addAccount(token: string, account: SimulatorAccount): string {
     const label = accounts.get(token)?.label ?? `account-${accounts.size + 1}`;
@@ -413,6 +427,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     send(res, entry, 200, { ok: `Pinned ${result.length} models, please wait while we load them.`, pinned_models: account.pins });
   }
 
+  /** The Hub is another service in reality: its routes have faults of their own. */
+  async function handleHub(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    await readBody(req);
+    const authorization = req.headers.authorization;
+    const bearer = typeof authorization === 'string' ? /^Bearer (\S+)$/.exec(authorization)?.[1] : undefined;
+    const account = bearer !== undefined ? accounts.get(bearer) : undefined;
+    const method = req.method ?? 'GET';
+    const entry: RequestLogEntry = {
+      seq: ++seq, source: 'client', method, path: url.pathname, status: 0, at: Date.now(),
+      tokenKnown: account !== undefined, ...(account ? { account: account.label } : {}),
+    };
+    log.push(entry);
+    if (hubFault === 'hang') return;
+    if (hubFault) return send(res, entry, hubFault.status, defaultErrorBody(hubFault.status));
+    if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
+    const answer = hubAnswer(hubModels, url.pathname, url.searchParams, options.hubOpenNamespaces);
+    send(res, entry, answer.status, answer.body, answer.headers);
+  }
+
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
     const text = (await readBody(req)) ?? '';
@@ -430,7 +463,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (route === 'POST /_simulator/faults') {
       const faults = adminFaultsSchema.safeParse(body);
       if (!faults.success) return bad(faults.error);
-      const { failNext, latencyMs: latency, malformNext, resetNext } = faults.data;
+      const { failNext, latencyMs: latency, malformNext, resetNext, hub } = faults.data;
+      if (hub !== undefined) simulator.setHubFault(hub ?? undefined);
       if (failNext) simulator.failNext(failNext.count, failNext.status, failNext.body, failNext.retryAfter);
       if (latency !== undefined) simulator.setLatency(latency);
       if (malformNext !== undefined) simulator.malformNext(malformNext);
@@ -464,10 +498,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname;
     const isAdmin = path.startsWith('/_simulator/');
     if (!isAdmin) inFlightCount++;
-    const work = (isAdmin ? handleAdmin(req, res, path) : handleApi(req, res, path)).finally(() => {
+    const handled = isAdmin ? handleAdmin(req, res, path) : isHubPath(path) ? handleHub(req, res, url) : handleApi(req, res, path);
+    const work = handled.finally(() => {
       if (!isAdmin) inFlightCount--;
     });
     work.catch(() => {
@@ -547,6 +583,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       };
       holds.push({ method, point, arrive, released, release });
       return { arrived, release, clientGone: () => heldResponse?.closed === true };
+    },
+    setHubFault(fault) {
+      hubFault = fault;
     },
   };
   return simulator;

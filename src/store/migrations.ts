@@ -117,6 +117,11 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await db.schema.createIndex('load_follows_unfinished').on('load_follows').columns(['finished_at', 'started_at']).execute();
       },
     },
+    '0005_proposal_hub_checks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('proposals').addColumn('hub_checks', 'text').execute();
+      },
+    },
   };
 }
 

@@ -21,6 +21,8 @@ export interface ProposalRow {
   decided_at: number | null;
   outcome: string | null;
   message_ref: string | null;
+  /** What the Hub said about the models the change adds; null when they were not checked. */
+  hub_checks?: string | null;
 }
 
 export interface ChangeRow {

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { ChangeCommand } from '../core/command.ts';
 import type { Pin } from '../core/pin.ts';
+import type { HubCheck } from '../core/model-catalog.ts';
 import type { ChannelRef, ProposalPatch, ProposalStore } from '../core/ports.ts';
 import { samePrincipal, type Principal } from '../core/principal.ts';
 import { FINAL_STATES, type DiffLine, type Proposal, type ProposalOutcome, type ProposalState } from '../core/proposal.ts';
@@ -110,6 +111,7 @@ function toRow(p: Proposal): ProposalRow {
     decided_at: p.decidedAt ?? null,
     outcome: p.outcome ? JSON.stringify(p.outcome) : null,
     message_ref: p.messageRef ?? null,
+    hub_checks: p.hubChecks ? JSON.stringify(p.hubChecks) : null,
   };
 }
 
@@ -144,5 +146,6 @@ function fromRow(row: ProposalRow): Proposal {
     ...(row.decided_at !== null ? { decidedAt: Number(row.decided_at) } : {}),
     ...(row.outcome !== null ? { outcome: parseJson<ProposalOutcome>(row.outcome) } : {}),
     ...(row.message_ref !== null ? { messageRef: row.message_ref } : {}),
+    ...(row.hub_checks !== null && row.hub_checks !== undefined ? { hubChecks: parseJson<HubCheck[]>(row.hub_checks) } : {}),
   };
 }

@@ -6,6 +6,8 @@ import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/hf/client.ts';
 import { createEndpointsClient } from '../../src/hf/endpoints-client.ts';
 import { startEndpointsSimulator, type EndpointsSimulator, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
+import { cachedCatalog } from '../../src/core/model-check.ts';
+import { createHubClient } from '../../src/hf/hub-client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/hf/simulator.ts';
 import { MemoryAuditLog } from '../../src/store/memory-audit-log.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
@@ -33,6 +35,11 @@ export interface PinbotHarnessOptions {
   readonly loadDelayMs?: number;
   /** Makes the scope an Inference Endpoints one, against the Endpoints simulator. */
   readonly endpoints?: EndpointsSetup;
+  /**
+   * Check added models on the Hub before the card: against the simulator's Hub routes unless `url`
+   * names another server; `timeoutMs` bounds each lookup (default 1000). Off when absent.
+   */
+  readonly hub?: { readonly url?: string; readonly timeoutMs?: number };
 }
 
 export interface EndpointsSetup {
@@ -63,6 +70,8 @@ export interface PinbotHarness {
   writes(): RequestLogEntry[];
   /** The Endpoints simulator, when the scope is an endpoints one. */
   readonly endpointsSimulator?: EndpointsSimulator;
+  /** Requests to the simulator's Hub model API. */
+  hubRequests(): RequestLogEntry[];
 }
 
 let counter = 0;
@@ -104,6 +113,9 @@ export function usePinbotHarness() {
       api = endpointsClient;
     }
     const logger = captureLogger();
+    const hub = options.hub && createHubClient({ baseUrl: options.hub.url ?? simulator.url, token: TOKEN, timeoutMs: options.hub.timeoutMs ?? 1000, logger });
+    if (hub) closers.push(() => hub.close());
+    const catalog = hub && cachedCatalog(hub, { clock: systemClock, ttlMs: 60_000 });
     const given = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
     const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
@@ -119,9 +131,11 @@ export function usePinbotHarness() {
       newId: () => `p${++counter}${Math.random().toString(36).slice(2, 8)}`,
       proposalTtlMs: options.proposalTtlMs ?? 60_000,
       onSettled: (proposal) => settled.push(proposal),
+      ...(catalog ? { catalogFor: () => catalog } : {}),
     });
     const service = serviceWith(storage);
     const clientRequests = () => simulator.requestLog.filter((entry) => entry.source === 'client');
+    const isHub = (entry: RequestLogEntry) => entry.path.startsWith('/api/models');
     return {
       service,
       simulator,
@@ -135,6 +149,7 @@ export function usePinbotHarness() {
       clientRequests,
       writes: () => clientRequests().filter((entry) => entry.method === 'POST'),
       ...(endpointsSimulator ? { endpointsSimulator } : {}),
+      hubRequests: () => clientRequests().filter(isHub),
     };
   };
 }

@@ -18,8 +18,9 @@ export interface RunningPinbot {
 
 /**
  * The variables a test may pass; everything else from the parent environment is left out. The
- * store is a fresh SQLite file per process unless the test names one, so tests never share state.
- * `entry` is another script to run the same way (e.g. the simulator's).
+ * store is a fresh SQLite file per process unless the test names one, so tests never share state;
+ * the Hub check is off unless the test names HF_HUB_URL. `entry` is another script to run the same
+ * way (e.g. the simulator's).
  */
 export function spawnPinbot(args: readonly string[], env: Record<string, string>, entry = join('src', 'main.ts')): RunningPinbot {
   const ownDir = env['DATABASE_URL'] === undefined ? mkdtempSync(join(tmpdir(), 'pinbot-run-')) : undefined;
@@ -29,6 +30,8 @@ export function spawnPinbot(args: readonly string[], env: Record<string, string>
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
       ...(ownDir !== undefined ? { DATABASE_URL: join(ownDir, 'pinbot.sqlite') } : {}),
+      // A test that does not name a Hub gets none: the default would be huggingface.co.
+      HF_HUB_URL: 'off',
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -219,6 +219,42 @@ describe('simulator: the request log and faults', () => {
   });
 });
 
+describe('simulator: the Hub model API', () => {
+  it('answers a model, a missing or hidden one, a gated one closed to the token, and a search, as the Hub does', async () => {
+    const simulator = await harness.simulator();
+
+    expect(await call(simulator, 'GET', '/api/models/bigscience/bloom', { headers: auth })).toMatchObject({
+      status: 200,
+      body: { id: 'bigscience/bloom', pipeline_tag: 'text-generation', library_name: 'transformers', gated: false, private: false },
+    });
+    const missing = await request(`${simulator.url}/api/models/other-org/secret-model`, { headers: auth });
+    expect([missing.statusCode, missing.headers['x-error-code']]).toEqual([404, 'RepoNotFound']);
+    await missing.body.dump();
+    const gated = await request(`${simulator.url}/api/models/meta-llama/Llama-2-7b-hf`, { headers: auth });
+    expect([gated.statusCode, gated.headers['x-error-code']]).toEqual([403, 'GatedRepo']);
+    await gated.body.dump();
+    const search = await call(simulator, 'GET', '/api/models?search=BLOOM&limit=2');
+    expect((search.body as { id: string }[]).map((model) => model.id)).toEqual(['bigscience/bloom-560m', 'bigscience/bloom']);
+  });
+
+  it('treats every id in an open namespace as a public model, for generated ids', async () => {
+    const simulator = await harness.simulator({ hubOpenNamespaces: ['bench'] });
+    expect(await call(simulator, 'GET', '/api/models/bench/m-17')).toMatchObject({ status: 200, body: { id: 'bench/m-17', pipeline_tag: 'text-generation' } });
+    expect((await call(simulator, 'GET', '/api/models/benchx/m-17')).status).toBe(404);
+  });
+
+  it('fails or hangs on the Hub routes only, set over HTTP, and recovers when the fault is cleared', async () => {
+    const simulator = await harness.simulator();
+    expect((await call(simulator, 'POST', '/_simulator/faults', { body: JSON.stringify({ hub: { status: 503 } }) })).status).toBe(204);
+
+    expect((await call(simulator, 'GET', '/api/models/gpt2')).status).toBe(503);
+    expect((await call(simulator, 'GET', '/usage/pinned_models', { headers: auth })).status).toBe(200);
+
+    expect((await call(simulator, 'POST', '/_simulator/faults', { body: JSON.stringify({ hub: null }) })).status).toBe(204);
+    expect((await call(simulator, 'GET', '/api/models/gpt2')).status).toBe(200);
+  });
+});
+
 describe('simulator: repo id rules (pinbot ASCII reading of notes §4)', () => {
   it('accepts valid ids and explains invalid ones', () => {
     for (const id of ['foo', 'foo/bar', '123', 'Foo-BAR_foo.bar123', 'gpt2', '_x_']) expect(repoIdProblem(id), id).toBeUndefined();

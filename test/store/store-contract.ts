@@ -126,6 +126,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           },
           messageRef: 'C0123RSRCH:1700000000.000100',
           command: { verb: 'set', pins: [{ modelId: 'gpt2', computeType: 'cpu' }] },
+          hubChecks: [
+            { modelId: 'gpt2', kind: 'found', facts: { task: 'text-generation', library: 'transformers', gated: 'manual', private: true, lastModified: '2024-02-19T10:57:45.000Z' } },
+            { modelId: 'sandbox-org/raw-checkpoints', kind: 'found', facts: { gated: false, private: false } },
+            { modelId: 'x/y', kind: 'unchecked' },
+          ],
         });
         const minimal = aProposal();
         await store.proposals.create(full);

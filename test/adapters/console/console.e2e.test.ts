@@ -181,4 +181,61 @@ describe('the console, as a spawned process', () => {
     expect(unknown.stderr()).toContain('There is no scope named staging. Scopes: research, production.');
     expect(`${production.stdout()}${unknown.stderr()}`).not.toContain(other);
   });
+  describe('checking added models on the Hub', () => {
+    const withHub = (sim: Simulator, hubUrl = sim.url) => ({ HF_TOKEN: TOKEN, HF_API_URL: sim.url, HF_HUB_URL: hubUrl });
+
+    it('answers a typo with suggestions, exit code 1 and nothing proposed or written', async () => {
+      const sim = await simulator();
+      const pinbot = run(['add', 'bigscence/bloom', 'gpu', '--yes'], withHub(sim));
+      expect(await pinbot.exited()).toBe(1);
+      expect(pinbot.stdout()).toContain('bigscence/bloom is not on the Hugging Face Hub');
+      expect(pinbot.stdout()).toContain('Did you mean bigscience/bloom');
+      expect(pinbot.stdout()).toContain('Nothing was proposed.');
+      expect(pinbot.stdout()).not.toContain('Apply?');
+      expect(writes(sim)).toHaveLength(0);
+    });
+
+    it('says a gated model is closed to this scope', async () => {
+      const sim = await simulator();
+      const pinbot = run(['add', 'meta-llama/Llama-2-7b-hf', '--yes'], withHub(sim));
+      expect(await pinbot.exited()).toBe(1);
+      expect(pinbot.stdout()).toContain("meta-llama/Llama-2-7b-hf is gated on the Hugging Face Hub and this scope's token has not been granted access");
+      expect(writes(sim)).toHaveLength(0);
+    });
+
+    it('shows the task of a good model on the plan before asking', async () => {
+      const sim = await simulator();
+      const pinbot = run([], withHub(sim));
+      await pinbot.waitForOutput('pinbot> ');
+      pinbot.send('add bigscience/bloom gpu');
+      await pinbot.waitForOutput('Apply? [y/N]');
+      expect(pinbot.stdout()).toContain('Hub: bigscience/bloom — text-generation · transformers · not gated · updated 2023-07-28');
+      pinbot.send('n');
+      await pinbot.waitForOutput('Nothing was written');
+      pinbot.send('exit');
+      expect(await pinbot.exited()).toBe(0);
+    });
+
+    it('still proposes, marked not checked, when the Hub is stopped or answers 500', async () => {
+      const sim = await simulator();
+      const gone = await startSimulator();
+      await gone.close();
+      const stopped = run(['add', 'bigscience/bloom', '--yes'], withHub(sim, gone.url));
+      expect(await stopped.exited(), stopped.stderr()).toBe(0);
+      expect(stopped.stdout()).toContain('Hub: bigscience/bloom — not checked on the Hub');
+
+      sim.setHubFault({ status: 500 });
+      const failing = run(['add', 'openai/whisper-small', '--yes'], withHub(sim));
+      expect(await failing.exited(), failing.stderr()).toBe(0);
+      expect(failing.stdout()).toContain('Hub: openai/whisper-small — not checked on the Hub');
+      expect(writes(sim)).toHaveLength(2);
+    });
+
+    it("checks against the sandbox's own Hub when no account is configured", async () => {
+      const pinbot = run(['add', 'bigscence/bloom', '--yes'], { HF_HUB_URL: '' });
+      expect(await pinbot.exited()).toBe(1);
+      expect(pinbot.stdout()).toContain('SANDBOX');
+      expect(pinbot.stdout()).toContain('Did you mean bigscience/bloom');
+    });
+  });
 });

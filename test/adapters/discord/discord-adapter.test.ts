@@ -493,3 +493,56 @@ describe('Discord adapter: Discord faults', () => {
     expectCleanTraffic(world);
   });
 });
+
+describe('Discord: every model a change adds is checked on the Hub before the card', () => {
+  const start = useDiscord();
+  /** The embed's description as a reader sees it: Markdown escapes removed. */
+  const shownDescription = (card: PeerMessage) => String(embedOf(card)['description']).replace(/\\(.)/g, '$1');
+
+  it('answers a typo privately with suggestions and posts no card', async () => {
+    const world = await start({ hub: {} });
+    const { reply } = await command(world, 'add', { models: 'bigscence/bloom', compute: 'gpu' });
+
+    expect(reply).toContain('`bigscence/bloom` is not on the Hugging Face Hub');
+    expect(reply).toContain('Did you mean `bigscience/bloom`');
+    expect(reply).toContain('Nothing was proposed.');
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(await world.pinbot.store.listByState('default', 'pending')).toEqual([]);
+    expect(world.pinbot.writes()).toHaveLength(0);
+    expectCleanTraffic(world);
+  });
+
+  it('tells the asker privately that a gated model is closed to this scope', async () => {
+    const world = await start({ hub: {} });
+    const { reply } = await command(world, 'add', { models: 'meta-llama/Llama-2-7b-hf' });
+
+    expect(reply).toContain("`meta-llama/Llama-2-7b-hf` is gated on the Hugging Face Hub and this scope's token has not been granted access");
+    expect(channelPosts(world.peer)).toHaveLength(0);
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+
+  it("shows the added model's task on the card", async () => {
+    const world = await start({ hub: {} });
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom', compute: 'gpu' });
+
+    expect(shownDescription(card)).toContain('Hub: `bigscience/bloom` — text-generation · transformers · not gated · updated 2023-07-28');
+    expect(world.pinbot.hubRequests()).toHaveLength(1);
+  });
+
+  it('still posts the card when the Hub hangs past the timeout, marking the model not checked', async () => {
+    const world = await start({ hub: { timeoutMs: 300 } });
+    world.pinbot.simulator.setHubFault('hang');
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom', compute: 'gpu' });
+
+    expect(shownDescription(card)).toContain('Hub: `bigscience/bloom` — not checked on the Hub');
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+
+  it('still posts the card when the Hub answers 500', async () => {
+    const world = await start({ hub: {} });
+    world.pinbot.simulator.setHubFault({ status: 500 });
+    const { card } = await propose(world, 'add', { models: 'bigscience/bloom' });
+
+    expect(shownDescription(card)).toContain('not checked on the Hub');
+  });
+});
