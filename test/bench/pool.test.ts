@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poolRuns } from '../../bench/pool-runs.ts';
+import { poolRuns, poolScaling } from '../../bench/pool-runs.ts';
 import { throughputStats } from '../../bench/stats.ts';
 
 /** A results.json with one targeted case and one context case, as run.ts writes it. */
@@ -33,20 +33,11 @@ describe('pooling bench runs', () => {
     expect(n200?.baseline).toEqual({ p50: 50, p99: 99 });
     expect(n200?.ratioP99).toBe(1.98);
     expect(n200?.ratioP50).toBe(1.34);
-    // Rounds 2, 1, 1, 1 (pinbot's round p99 over the baseline's in the same round): median 1.
-    expect(n200?.medianRoundRatioP99).toBe(1);
     // Redrawn, the four rounds leave out the slow one about a third of the time (ratio 1), and
     // with it the top 1 % is its samples (about 2).
     expect(n200?.intervalP99.low).toBe(1);
     expect(n200?.intervalP99.high).toBeGreaterThan(1.9);
     expect(n200?.intervalP99.high).toBeLessThan(2.05);
-  });
-
-  it('compares each pinbot round with the baseline round beside it', () => {
-    const slower = { pinbot: [hundred(10), hundred(20), hundred(100)], baseline: [hundred(), hundred(), hundred()] };
-    const [n200] = poolRuns([{ name: 'a', json: run(slower) }]);
-    // Round p99s 109 / 99, 119 / 99 and 199 / 99: the middle one.
-    expect(n200?.medianRoundRatioP99).toBe(1.2);
   });
 
   it('marks context cases as untargeted and leaves out cases without rounds', () => {
@@ -89,5 +80,32 @@ describe('pooling bench runs', () => {
 
   it('says which file is not a results.json', () => {
     expect(() => poolRuns([{ name: 'notes.json', json: { hello: 'world' } }])).toThrow('notes.json is not a bench/results.json written by npm run bench.');
+  });
+});
+
+describe('pooling scaling figures', () => {
+  const latency = (slowAtLargest: number) => ({
+    measure: 'history p99, SQLite', sizeName: 'changes', unit: 'ms', sizes: [10, 1_000_000], values: [0, 0],
+    samples: [Array.from({ length: 100 }, () => 1), [...Array.from({ length: 99 }, () => 1), slowAtLargest]],
+  });
+  const rss = (values: number[]) => ({ measure: 'RSS', sizeName: 'scopes', unit: 'MB', sizes: [1, 1000], values, goal: '≤ 200 MB at 1,000' });
+  const results = (...scaling: unknown[]) => ({ rows: [], detail: {}, scaling });
+
+  it('pools latency samples into one p99 per size, and takes the median of other figures over runs', () => {
+    const [history, memory] = poolScaling([
+      { name: 'a', json: results(latency(9), rss([100, 160])) },
+      { name: 'b', json: results(latency(9), rss([104, 170])) },
+      { name: 'c', json: results(latency(1), rss([90, 150])) },
+    ]);
+    // 300 samples at the largest size, two of them slow: the p99 (the 297th) is still 1 ms.
+    expect(history).toMatchObject({ runs: 3, values: [1, 1], growth: 'flat' });
+    expect(history?.spread[1]?.low).toBe(1);
+    expect(history?.spread[1]?.high).toBe(9);
+    expect(memory).toMatchObject({ values: [100, 160], spread: [{ low: 90, high: 104 }, { low: 150, high: 170 }], goal: '≤ 200 MB at 1,000' });
+  });
+
+  it('leaves out a series a run does not have, and says which file has no scaling figures', () => {
+    expect(poolScaling([{ name: 'a', json: results(rss([1, 2])) }, { name: 'b', json: results(latency(1)) }])).toEqual([]);
+    expect(() => poolScaling([{ name: 'old.json', json: { rows: [], detail: {} } }])).toThrow('old.json has no scaling figures');
   });
 });
