@@ -15,6 +15,8 @@ import { percentile } from './stats.ts';
 const CHANGE_SIZES = [10, 10_000, 1_000_000];
 const PENDING_SIZES = [10, 10_000];
 const SAMPLES = 400;
+const PER_ROUND = 20;
+const WARM_UP = 200;
 const SCOPE = 'big';
 /** What `history` asks for (pinning-service.ts). */
 const HISTORY_LIMIT = 10;
@@ -76,13 +78,22 @@ async function openPostgres(): Promise<{ store: PinbotStore; raw: Raw; cleanUp: 
   return { store, raw, cleanUp: () => dropSchema(schema) };
 }
 
-async function timed(work: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 200; i++) await work(i);
-  const samples: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const started = performance.now();
-    await work(i);
-    samples.push(performance.now() - started);
+/**
+ * Times `work` on every database, round by round, the order turning each round: the shared
+ * machine's noisy spells then fall on every size alike, not on whichever was measured then.
+ */
+async function timedRounds(count: number, work: (at: number, i: number) => Promise<unknown>): Promise<number[][]> {
+  const samples = Array.from({ length: count }, (): number[] => []);
+  for (let at = 0; at < count; at++) for (let i = 0; i < WARM_UP; i++) await work(at, i);
+  for (let roundNo = 0; roundNo < SAMPLES / PER_ROUND; roundNo++) {
+    for (let step = 0; step < count; step++) {
+      const at = (roundNo + step) % count;
+      for (let i = 0; i < PER_ROUND; i++) {
+        const started = performance.now();
+        await work(at, roundNo * PER_ROUND + i);
+        samples[at]?.push(performance.now() - started);
+      }
+    }
   }
   return samples;
 }
@@ -94,46 +105,48 @@ function withinOfSmallest(samples: readonly (readonly number[])[], factor: numbe
 }
 
 async function benchOne(kind: Kind, log: (line: string) => void): Promise<{ series: Series[]; plans: Record<string, string> }> {
-  const { store, raw, cleanUp } = kind === 'SQLite' ? await openSqlite() : await openPostgres();
   const seriesSql = kind === 'SQLite' ? SQLITE_SERIES : POSTGRES_SERIES;
-  const history: number[][] = [];
-  const revert: number[][] = [];
-  const sweep: number[][] = [];
+  const opened: Awaited<ReturnType<typeof openSqlite>>[] = [];
   const plans: Record<string, string> = {};
   try {
-    let seeded = 0;
-    for (const size of CHANGE_SIZES) {
+    // One database per size, each with that many changes and (for the first sizes) that many pending proposals.
+    for (const [at, size] of CHANGE_SIZES.entries()) {
+      const one = kind === 'SQLite' ? await openSqlite() : await openPostgres();
+      opened.push(one);
       const started = performance.now();
-      await raw.run(changesFrom(seriesSql), [seeded + 1, size]);
-      seeded = size;
-      log(`  ${kind}: ${size.toLocaleString('en')} changes (seeded in ${Math.round(performance.now() - started)} ms)`);
-      history.push(await timed(() => store.audit.recent(SCOPE, HISTORY_LIMIT)));
-      // `revert <id>` looks its change up by id, anywhere in the log.
-      revert.push(await timed((i) => store.audit.get(SCOPE, `c${1 + ((i * 7919) % size)}`)));
+      await one.raw.run(changesFrom(seriesSql), [1, size]);
+      const pending = PENDING_SIZES[at];
+      if (pending !== undefined) await one.raw.run(pendingFrom(seriesSql), [1, pending]);
+      log(`  ${kind}: ${size.toLocaleString('en')} changes seeded in ${Math.round(performance.now() - started)} ms`);
     }
-    plans[`${kind} history`] = await raw.plan(`select * from changes where scope = $1 order by applied_at desc, seq desc limit ${HISTORY_LIMIT}`, [SCOPE]);
-    plans[`${kind} revert`] = await raw.plan('select * from changes where scope = $1 and id = $2', [SCOPE, 'c1']);
-    seeded = 0;
-    for (const size of PENDING_SIZES) {
-      await raw.run(pendingFrom(seriesSql), [seeded + 1, size]);
-      seeded = size;
-      // The sweep that runs every minute: nothing is due, whatever waits.
-      sweep.push(await timed(() => store.proposals.listExpired(T0 + 1000)));
+    const stores = opened.map((one) => one.store);
+    const store = (at: number) => stores[at] as PinbotStore;
+    const history = await timedRounds(stores.length, (at) => store(at).audit.recent(SCOPE, HISTORY_LIMIT));
+    // `revert <id>` looks its change up by id, anywhere in the log.
+    const revert = await timedRounds(stores.length, (at, i) => store(at).audit.get(SCOPE, `c${1 + ((i * 7919) % (CHANGE_SIZES[at] ?? 1))}`));
+    // The sweep that runs every minute: nothing is due, however many wait.
+    const sweep = await timedRounds(PENDING_SIZES.length, (at) => store(at).proposals.listExpired(T0 + 1000));
+    const largest = opened.at(-1);
+    if (largest !== undefined) {
+      plans[`${kind} history`] = await largest.raw.plan(`select * from changes where scope = $1 order by applied_at desc, seq desc limit ${HISTORY_LIMIT}`, [SCOPE]);
+      plans[`${kind} revert`] = await largest.raw.plan('select * from changes where scope = $1 and id = $2', [SCOPE, 'c1']);
+      plans[`${kind} expiry sweep`] = await largest.raw.plan("select * from proposals where state = 'pending' and expires_at <= $1 order by created_at, seq", [T0]);
     }
-    plans[`${kind} expiry sweep`] = await raw.plan("select * from proposals where state = 'pending' and expires_at <= $1 order by created_at, seq", [T0]);
+    return {
+      series: [
+        latencySeries({ measure: `history p99, ${kind}`, sizeName: 'changes', sizes: CHANGE_SIZES, samples: history, ...withinOfSmallest(history, 2) }),
+        latencySeries({ measure: `revert lookup p99, ${kind}`, sizeName: 'changes', sizes: CHANGE_SIZES, samples: revert }),
+        latencySeries({ measure: `expiry sweep p99, ${kind}`, sizeName: 'pending', sizes: PENDING_SIZES, samples: sweep }),
+      ],
+      plans,
+    };
   } finally {
-    await raw.close();
-    await store.close();
-    await cleanUp();
+    for (const one of opened) {
+      await one.raw.close();
+      await one.store.close();
+      await one.cleanUp();
+    }
   }
-  return {
-    series: [
-      latencySeries({ measure: `history p99, ${kind}`, sizeName: 'changes', sizes: CHANGE_SIZES, samples: history, ...withinOfSmallest(history, 2) }),
-      latencySeries({ measure: `revert lookup p99, ${kind}`, sizeName: 'changes', sizes: CHANGE_SIZES, samples: revert }),
-      latencySeries({ measure: `expiry sweep p99, ${kind}`, sizeName: 'pending', sizes: PENDING_SIZES, samples: sweep }),
-    ],
-    plans,
-  };
 }
 
 export async function benchStoreScaling(log: (line: string) => void): Promise<{ series: Series[]; plans: Record<string, string> }> {
