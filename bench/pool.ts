@@ -20,7 +20,7 @@ function readJson(name: string): unknown {
 try {
   const runs = files.map((name) => ({ name, json: readJson(name) }));
   const pooled = poolRuns(runs);
-  console.table(pooled.map((one) => ({
+  if (pooled.length > 0) console.table(pooled.map((one) => ({
     case: one.label,
     runs: one.runs,
     'rounds per app': one.rounds,

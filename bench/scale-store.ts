@@ -126,11 +126,11 @@ async function benchOne(kind: Kind, log: (line: string) => void): Promise<{ seri
     const revert = await timedRounds(stores.length, (at, i) => store(at).audit.get(SCOPE, `c${1 + ((i * 7919) % (CHANGE_SIZES[at] ?? 1))}`));
     // The sweep that runs every minute: nothing is due, however many wait.
     const sweep = await timedRounds(PENDING_SIZES.length, (at) => store(at).proposals.listExpired(T0 + 1000));
-    const largest = opened.at(-1);
-    if (largest !== undefined) {
-      plans[`${kind} history`] = await largest.raw.plan(`select * from changes where scope = $1 order by applied_at desc, seq desc limit ${HISTORY_LIMIT}`, [SCOPE]);
-      plans[`${kind} revert`] = await largest.raw.plan('select * from changes where scope = $1 and id = $2', [SCOPE, 'c1']);
-      plans[`${kind} expiry sweep`] = await largest.raw.plan("select * from proposals where state = 'pending' and expires_at <= $1 order by created_at, seq", [T0]);
+    const [mostChanges, mostPending] = [opened.at(-1), opened[PENDING_SIZES.length - 1]];
+    if (mostChanges !== undefined && mostPending !== undefined) {
+      plans[`${kind} history`] = await mostChanges.raw.plan(`select * from changes where scope = $1 order by applied_at desc, seq desc limit ${HISTORY_LIMIT}`, [SCOPE]);
+      plans[`${kind} revert`] = await mostChanges.raw.plan('select * from changes where scope = $1 and id = $2', [SCOPE, 'c1']);
+      plans[`${kind} expiry sweep`] = await mostPending.raw.plan("select * from proposals where state = 'pending' and expires_at <= $1 order by created_at, seq", [T0]);
     }
     return {
       series: [
