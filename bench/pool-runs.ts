@@ -5,7 +5,7 @@ import { median, percentile, ratioInterval, round, type RatioInterval } from './
 /**
  * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
  * fall together, so one run's p99 rests on its slowest round or two; pooled over runs it rests on
- * more rounds (bench/README.md).
+ * more rounds.
  */
 
 const roundsOfOneApp = z.object({ rounds: z.array(z.array(z.number())) });
@@ -33,8 +33,6 @@ export interface PooledCase {
   readonly runRatiosP99: readonly number[];
   /** The pooled p99 ratio's bootstrap interval over every run's rounds (stats.ts `ratioInterval`). */
   readonly intervalP99: RatioInterval;
-  /** Whether the case has a ratio target (≤ 1.2); context rows do not. */
-  readonly targeted: boolean;
   /** Where every run kept each burst's acks per second: those, pooled over runs. */
   readonly throughput?: PooledThroughput;
 }
@@ -88,7 +86,6 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       cases.flatMap((one, run) => one.baseline.rounds.slice(0, paired[run])),
       99,
     );
-    const ratioRow = first.rows.find((row) => row.name.startsWith(`${label}: `) && row.name.endsWith('ratio p99'));
     const ratio = (p: readonly number[], b: readonly number[], at: number) => round(percentile(p, at) / percentile(b, at));
     return {
       label,
@@ -100,7 +97,6 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       ratioP99: ratio(pinbot, baseline, 99),
       runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
       intervalP99: { low: round(intervalP99.low), high: round(intervalP99.high) },
-      targeted: ratioRow?.goal === '≤ 1.2',
       ...(throughput ? { throughput } : {}),
     };
   });
