@@ -1,6 +1,5 @@
 // Worker thread: Discord. Two test peers (REST + gateway): one for pinbot's client, one for a bare
 // discord.js client. Dispatches `/pins list` and times the first callback request on this thread.
-import { getHeapStatistics } from 'node:v8';
 import { slashCommand } from '../test/helpers/discord-interactions.ts';
 import { startDiscordPeer, type DiscordPeer, type PeerRequest } from '../test/helpers/discord-peer.ts';
 import { pause } from './stats.ts';
@@ -82,7 +81,6 @@ const handlers = {
   },
   identified: async (who: Who) => peers.get(who)?.identifiedSessions() ?? 0,
   dispatch,
-  heapUsed: async (_: null) => getHeapStatistics().used_heap_size,
   close: async (_: null) => {
     for (const peer of peers.values()) await peer.close();
     return null;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { median, percentile, ratioInterval, round, roundRatios, type RatioInterval } from './stats.ts';
+import { percentileInterval, series, type Series } from './scaling.ts';
+import { median, percentile, ratioInterval, round, type RatioInterval } from './stats.ts';
 
 /**
  * Pools the ack samples of several runs of `npm run bench`, case by case. A burst's acks rise and
  * fall together, so one run's p99 rests on its slowest round or two; pooled over runs it rests on
- * more rounds (bench/README.md).
+ * more rounds.
  */
 
 const roundsOfOneApp = z.object({ rounds: z.array(z.array(z.number())) });
@@ -32,13 +33,6 @@ export interface PooledCase {
   readonly runRatiosP99: readonly number[];
   /** The pooled p99 ratio's bootstrap interval over every run's rounds (stats.ts `ratioInterval`). */
   readonly intervalP99: RatioInterval;
-  /**
-   * Context, not the target: the median over rounds of pinbot's round p99 / the baseline's in the
-   * same round (the two ran back to back). A disturbance that hits one round moves it little.
-   */
-  readonly medianRoundRatioP99: number;
-  /** Whether the case has a ratio target (≤ 1.2); context rows do not. */
-  readonly targeted: boolean;
   /** Where every run kept each burst's acks per second: those, pooled over runs. */
   readonly throughput?: PooledThroughput;
 }
@@ -92,7 +86,6 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       cases.flatMap((one, run) => one.baseline.rounds.slice(0, paired[run])),
       99,
     );
-    const ratioRow = first.rows.find((row) => row.name.startsWith(`${label}: `) && row.name.endsWith('ratio p99'));
     const ratio = (p: readonly number[], b: readonly number[], at: number) => round(percentile(p, at) / percentile(b, at));
     return {
       label,
@@ -104,9 +97,56 @@ export function poolRuns(runs: readonly { readonly name: string; readonly json: 
       ratioP99: ratio(pinbot, baseline, 99),
       runRatiosP99: cases.map((one) => ratio(one.pinbot.rounds.flat(), one.baseline.rounds.flat(), 99)),
       intervalP99: { low: round(intervalP99.low), high: round(intervalP99.high) },
-      medianRoundRatioP99: round(median(cases.flatMap((one) => roundRatios(one.pinbot.rounds, one.baseline.rounds, 99)))),
-      targeted: ratioRow?.goal === '≤ 1.2',
       ...(throughput ? { throughput } : {}),
     };
+  });
+}
+
+const seriesOfOneRun = z.object({
+  measure: z.string(),
+  sizeName: z.string(),
+  unit: z.string(),
+  sizes: z.array(z.number()),
+  values: z.array(z.number()),
+  samples: z.array(z.array(z.number())).optional(),
+  goal: z.string().optional(),
+});
+const scalingRun = z.object({ scaling: z.array(seriesOfOneRun) });
+
+export interface PooledSeries extends Series {
+  readonly runs: number;
+  /** Per size: for latencies the pooled p99's 90 % bootstrap interval, else the runs' lowest and highest. */
+  readonly spread: readonly { readonly low: number; readonly high: number }[];
+}
+
+/**
+ * Pools the scaling series every run has: a latency's samples are pooled into one p99 per size,
+ * with its bootstrap interval; any other figure is the median over runs, with their range.
+ */
+export function poolScaling(runs: readonly { readonly name: string; readonly json: unknown }[]): PooledSeries[] {
+  const parsed = runs.map(({ name, json }) => {
+    const result = scalingRun.safeParse(json);
+    if (!result.success) throw new Error(`${name} has no scaling figures: it was not written by npm run bench with the scaling parts.`);
+    return result.data.scaling;
+  });
+  const first = parsed[0] ?? [];
+  return first.flatMap((one) => {
+    const all = parsed.map((run) => run.find((other) => other.measure === one.measure));
+    if (all.some((other) => other === undefined || other.sizes.join() !== one.sizes.join())) return [];
+    const present = all.flatMap((other) => (other ? [other] : []));
+    const spread: { low: number; high: number }[] = [];
+    const values = one.sizes.map((_, at) => {
+      const samples = present.flatMap((other) => other.samples?.[at] ?? []);
+      if (one.samples !== undefined && samples.length > 0) {
+        const interval = percentileInterval(samples, 99);
+        spread.push({ low: round(interval.low), high: round(interval.high) });
+        return percentile(samples, 99);
+      }
+      const perRun = present.map((other) => other.values[at] ?? Number.NaN);
+      spread.push({ low: Math.min(...perRun), high: Math.max(...perRun) });
+      return median(perRun);
+    });
+    const pooled = series({ measure: one.measure, sizeName: one.sizeName, unit: one.unit, sizes: one.sizes, values, ...(one.goal !== undefined ? { goal: one.goal } : {}) });
+    return [{ ...pooled, runs: present.length, spread }];
   });
 }

@@ -3,7 +3,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { commandBody, slackSignature } from '../test/helpers/slack-requests.ts';
-import { BENCH_ID_HEADER, type SentRequest } from './in-app-ack.ts';
 import { pause } from './stats.ts';
 import type { Answer } from './slack-api-side.ts';
 import { now, serveWorker } from './worker-rpc.ts';
@@ -28,10 +27,6 @@ export interface BurstResult {
   readonly done: number[];
   /** Requests acked per second over the burst. */
   readonly throughput: number;
-  /** From the first send to the last ack, on the shared clock (`now()` in worker-rpc.ts). */
-  readonly window: { readonly start: number; readonly end: number };
-  /** Each request's tag (its `x-bench-id` header) and send time, on the shared clock. */
-  readonly sent: SentRequest[];
 }
 
 const USER = { id: 'U0BENCH001', username: 'bench' };
@@ -71,7 +66,6 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(request.secret, timestamp, body),
-      [BENCH_ID_HEADER]: String(id),
     };
     return { id, body, headers };
   });
@@ -103,7 +97,7 @@ async function burst(request: BurstRequest): Promise<BurstResult> {
     done = at.map((arrivedAt, index) => Math.max(0, arrivedAt - (acks[index]?.acked ?? arrivedAt)));
   }
   if (request.thinkMs > 0) await pause(request.thinkMs);
-  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000, window: { start: first, end: last }, sent: acks.map(({ id, started }) => ({ id, sent: started })) };
+  return { ack: acks.map((ack) => ack.latency), done, throughput: (request.count / (last - first)) * 1000 };
 }
 
 const handlers = {

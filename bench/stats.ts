@@ -16,10 +16,7 @@ export function median(samples: readonly number[]): number {
   return percentile(samples, 50);
 }
 
-/**
- * One app's samples for one case, kept round by round: the percentiles pool them, and results.json
- * keeps the rounds, so that runs can be pooled (pool.ts) and the rounds that set a p99 found.
- */
+/** One app's samples for one case, kept round by round, so that runs can be pooled (pool.ts). */
 export class RoundSamples {
   readonly #rounds: number[][] = [];
 
@@ -36,29 +33,12 @@ export class RoundSamples {
   perRound(): number[][] {
     return Array.from(this.#rounds, (samples = []) => samples.map((sample) => round(sample)));
   }
-
-  /** Each round's slowest sample. */
-  slowestPerRound(): number[] {
-    return this.perRound().map((samples) => Math.max(...samples));
-  }
 }
 
 /** One app's figures for one case in results.json. */
-export function ackStats(samples: RoundSamples): { p50: number; p99: number; samples: number; slowestPerRound: number[]; rounds: number[][] } {
+export function ackStats(samples: RoundSamples): { p50: number; p99: number; samples: number; rounds: number[][] } {
   const all = samples.all();
-  return { p50: percentile(all, 50), p99: percentile(all, 99), samples: all.length, slowestPerRound: samples.slowestPerRound(), rounds: samples.perRound() };
-}
-
-/**
- * Round by round, pinbot's percentile over the baseline's, for the rounds both have. The two ran
- * back to back, so a disturbance of the machine that hits one round moves the median of these
- * little, where it can set a p99 pooled over all rounds.
- */
-export function roundRatios(pinbot: readonly number[][], baseline: readonly number[][], at: number): number[] {
-  return pinbot.flatMap((samples, roundNo) => {
-    const other = baseline[roundNo];
-    return other === undefined || other.length === 0 || samples.length === 0 ? [] : [percentile(samples, at) / percentile(other, at)];
-  });
+  return { p50: percentile(all, 50), p99: percentile(all, 99), samples: all.length, rounds: samples.perRound() };
 }
 
 /**
@@ -132,14 +112,9 @@ function sortedPercentile(rounds: readonly (readonly number[])[], p: number): nu
   return all[nearestRank(all.length, p) - 1] ?? Number.NaN;
 }
 
-/** Context row under the ratio row `ratioName`: its bootstrap interval (`ratioInterval`), low end as the value. */
+/** The row under a targeted ratio: its bootstrap interval (`ratioInterval`), low end as the value. */
 export function ratioIntervalRow(ratioName: string, interval: RatioInterval): Row {
-  return row(`${ratioName}, 90 % interval over redrawn rounds`, interval.low, `× to ${round(interval.high)} ×`, { text: '(context)' });
-}
-
-/** Context row for a burst case: the median over rounds of pinbot's round p99 / the baseline's. */
-export function roundRatioRow(label: string, pinbot: { rounds: number[][] }, baseline: { rounds: number[][] }): Row {
-  return row(`${label}: round p99 ratio, median over rounds`, median(roundRatios(pinbot.rounds, baseline.rounds, 99)), '×', { text: '(context)' });
+  return row(`${ratioName}, 90 % interval`, interval.low, `× to ${round(interval.high)} ×`, { text: '(context)' });
 }
 
 export function round(value: number, digits = 2): number {

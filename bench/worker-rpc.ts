@@ -1,5 +1,4 @@
-import { parentPort, Worker, workerData, type Transferable } from 'node:worker_threads';
-import { CPU_LAYOUT, pinThisThread } from './cpu-layout.ts';
+import { parentPort, Worker, type Transferable } from 'node:worker_threads';
 
 /**
  * The chat platform's side of a benchmark runs in a worker thread: its clock and event loop are
@@ -18,12 +17,9 @@ export interface WorkerClient<H extends Handlers> {
   close(): Promise<void>;
 }
 
-/**
- * Starts `file` (TypeScript, through tsx) in a worker thread serving `handlers` with `serveWorker`,
- * on the platforms' CPU when the machine has a layout (cpu-layout.ts).
- */
+/** Starts `file` (TypeScript, through tsx) in a worker thread serving `handlers` with `serveWorker`. */
 export function startWorker<H extends Handlers>(file: URL): WorkerClient<H> {
-  const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`, { eval: true, workerData: { cpu: CPU_LAYOUT?.platforms } satisfies WorkerSettings });
+  const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file.href)}); });`, { eval: true });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let next = 0;
   worker.on('message', (reply: Reply) => {
@@ -48,15 +44,8 @@ export function startWorker<H extends Handlers>(file: URL): WorkerClient<H> {
   };
 }
 
-interface WorkerSettings {
-  /** The CPU the worker pins itself to before serving; anywhere when undefined. */
-  readonly cpu: number | undefined;
-}
-
 /** Inside the worker: answers each call with its handler's result. */
 export function serveWorker(handlers: Handlers): void {
-  const { cpu } = workerData as WorkerSettings;
-  if (cpu !== undefined) pinThisThread(cpu);
   parentPort?.on('message', (call: Call) => {
     const handler = handlers[call.method];
     const work = handler ? handler(call.arg as never) : Promise.reject(new Error(`no handler ${call.method}`));

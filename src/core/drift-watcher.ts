@@ -22,8 +22,19 @@ export interface DriftWatcherOptions {
   readonly logger: Logger;
   readonly newId: () => string;
   readonly intervalMs: number;
-  /** Each wait is the interval ± this fraction, so replicas and scopes spread out. */
-  readonly jitter?: number;
+}
+
+/**
+ * How long until scope `index` of `count` is next read. Each scope has its own place in every
+ * interval, `(index + ½) / count` of the way in, on the wall clock: the reads of many scopes come
+ * evenly spread rather than in a burst, every replica picks the same moment for a scope (so the
+ * once-claim leaves the read to one of them), and each read falls well inside its interval.
+ */
+export function driftPollDelay(now: number, intervalMs: number, index: number, count: number): number {
+  const offset = ((index + 0.5) / count) * intervalMs;
+  const intervalStart = now - (now % intervalMs);
+  const next = intervalStart + offset > now ? intervalStart + offset : intervalStart + intervalMs + offset;
+  return next - now;
 }
 
 /**
@@ -39,7 +50,7 @@ export class DriftWatcher {
   constructor(private readonly options: DriftWatcherOptions) {}
 
   start(): void {
-    for (const scope of this.options.scopes) this.schedule(scope);
+    this.options.scopes.forEach((scope, index) => this.schedule(scope, index));
   }
 
   /** Stops the timers and waits for a check in flight. */
@@ -105,10 +116,10 @@ export class DriftWatcher {
     }
   }
 
-  private schedule(scope: WatchedScope): void {
+  private schedule(scope: WatchedScope, index: number): void {
     if (this.stopped) return;
-    const jitter = this.options.jitter ?? 0.2;
-    const wait = this.options.intervalMs * (1 + jitter * (2 * Math.random() - 1));
+    const { clock, intervalMs, scopes } = this.options;
+    const wait = driftPollDelay(clock.now(), intervalMs, index, scopes.length);
     const timer = setTimeout(() => {
       const run = this.check(scope)
         .catch((error: unknown) => {
@@ -116,7 +127,7 @@ export class DriftWatcher {
         })
         .finally(() => {
           this.running.delete(run);
-          this.schedule(scope);
+          this.schedule(scope, index);
         });
       this.running.add(run);
     }, wait);

@@ -7,7 +7,7 @@ import type { Logger } from '../core/ports.ts';
  * Checkpoints a WAL-mode SQLite database from a thread of its own. Left to SQLite, a checkpoint
  * runs inside whichever commit crosses 1,000 WAL pages, on the thread that also acks Slack and
  * Discord: copying the pages and syncing the WAL and the database file stalls it for 6–13 ms (a
- * burst's acks wait behind it, bench/README.md). The thread runs a PASSIVE checkpoint at an
+ * burst's acks wait behind it). The thread runs a PASSIVE checkpoint at an
  * interval instead, which never blocks the main connection's readers or writer.
  */
 export interface WalCheckpointer {

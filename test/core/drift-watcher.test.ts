@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriftWatcher, type WatchedScope } from '../../src/core/drift-watcher.ts';
+import { driftPollDelay, DriftWatcher, type WatchedScope } from '../../src/core/drift-watcher.ts';
 import { Notifier } from '../../src/core/notifications.ts';
 import { systemClock, type Clock } from '../../src/core/ports.ts';
 import { plainText } from '../../src/core/ui.ts';
@@ -124,5 +124,24 @@ describe('DriftWatcher', () => {
     // A watcher still running would read again within a few intervals; this one must stay silent.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(h.clientRequests().length).toBe(after);
+  });
+});
+
+describe('when each scope is read', () => {
+  it('gives every scope its own point in the interval, the same on every replica', () => {
+    const at = 10 * INTERVAL + 1000;
+    expect([0, 1, 2, 3].map((index) => driftPollDelay(at, INTERVAL, index, 4))).toEqual([6500, 21_500, 36_500, 51_500]);
+    // Past its point, a scope waits for the same point of the next interval.
+    expect(driftPollDelay(10 * INTERVAL + 8000, INTERVAL, 0, 4)).toBe(59_500);
+  });
+
+  it('spreads the reads of 1,000 scopes evenly: each tenth of the interval holds a tenth of them', () => {
+    const start = 7 * INTERVAL + 12_345;
+    const tenths = Array.from({ length: 10 }, () => 0);
+    for (let index = 0; index < 1000; index++) {
+      const at = (start + driftPollDelay(start, INTERVAL, index, 1000)) % INTERVAL;
+      tenths[Math.floor((at / INTERVAL) * 10)]! += 1;
+    }
+    expect(tenths).toEqual(Array.from({ length: 10 }, () => 100));
   });
 });
