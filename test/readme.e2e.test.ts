@@ -61,7 +61,8 @@ describe("the README's commands, on a fresh sandbox", () => {
     }
   });
   const run = (args: string[], env: Record<string, string>) => {
-    const pinbot = spawnPinbot(args, env);
+    // As a newcomer runs it: the sandbox checks models on its own simulated Hub.
+    const pinbot = spawnPinbot(args, { HF_HUB_URL: '', ...env });
     running.push(pinbot);
     return pinbot;
   };

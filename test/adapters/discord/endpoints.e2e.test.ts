@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../src/config.ts';
-import { decodeAction } from '../../../src/core/actions.ts';
+import { decodeAction, encodeAction } from '../../../src/core/actions.ts';
 import { silentLogger } from '../../../src/core/ports.ts';
 import { startEndpointsSimulator, type EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
 import { createPrometheusMetrics } from '../../../src/metrics.ts';
@@ -83,6 +83,12 @@ describe('Discord on an Inference Endpoints scope, served in process against the
     };
     const approveAndSettle = async (card: PeerMessage, words: string) => {
       clickOn(card, 'approve');
+      // Approve asks privately first; Confirm on that step is what applies.
+      const approveId = customIds(card).find((custom) => decodeAction(custom)?.kind === 'approve') ?? '';
+      const confirmId = encodeAction('confirm', decodeAction(approveId)?.proposalId ?? '');
+      const confirmationStep = () => [...peer.messages.values()].find((m) => (m.flags & 64) !== 0 && customIds(m).includes(confirmId));
+      await waitFor(() => confirmationStep() !== undefined, WAIT, 'the confirmation step');
+      peer.dispatch(buttonClick(confirmationStep() as PeerMessage, confirmId));
       await waitFor(() => text(peer.messages.get(card.id) ?? {}).includes(words), WAIT, words);
       return peer.messages.get(card.id) as PeerMessage;
     };
