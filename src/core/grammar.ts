@@ -1,4 +1,5 @@
 import { USAGE, VERBS, type Command, type RequestedPin, type Verb } from './command.ts';
+import { idDistance } from './close-ids.ts';
 import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
 import { DEFAULT_COMPUTE_TYPE, isComputeType, type ComputeType } from './pin.ts';
@@ -294,7 +295,7 @@ export function suggestVerb(word: string): Verb | undefined {
   let best: Verb | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const verb of VERBS) {
-    const distance = editDistance(lower, verb);
+    const distance = idDistance(lower, verb);
     if (distance < bestDistance) {
       best = verb;
       bestDistance = distance;
@@ -302,20 +303,6 @@ export function suggestVerb(word: string): Verb | undefined {
   }
   // A one- or two-letter word is within 2 edits of too much to mean anything.
   return bestDistance <= SUGGESTION_MAX_DISTANCE && bestDistance < lower.length ? best : undefined;
-}
-
-/** Levenshtein distance; both words are short, so the plain table is enough. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** A user's word as it can be echoed inside a code span: no backticks, invisible characters named, bounded length. */

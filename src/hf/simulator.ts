@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { readBodyUpTo, sendJson } from './simulator-http.ts';
 import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
 
 /**
@@ -274,25 +275,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   }
 
-  function send(res: ServerResponse, entry: RequestLogEntry | undefined, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    if (entry) entry.status = status;
-    if (res.destroyed || res.writableEnded) return;
-    const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
-  }
-
-  async function readBody(req: IncomingMessage): Promise<string | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      if (size > MAX_BODY_BYTES) return undefined;
-      chunks.push(buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
+  const send = sendJson;
+  const readBody = (req: IncomingMessage) => readBodyUpTo(req, MAX_BODY_BYTES);
 
   function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
     try {
