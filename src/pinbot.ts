@@ -92,6 +92,16 @@ async function startSandbox(store: PinbotStore, clock: Clock) {
   });
 }
 
+/** The sandbox's Inference Endpoints namespace lives in the store by the same rule. */
+async function startSandboxEndpoints(store: PinbotStore, clock: Clock) {
+  const { startSandboxEndpoints: start, SANDBOX_ENDPOINTS_TOKEN } = await import('./hf/endpoints-simulator.ts');
+  const kept = await store.sandboxEndpoints.load(SANDBOX_ENDPOINTS_TOKEN);
+  return start({
+    ...(kept !== undefined ? { scaling: kept } : {}),
+    onScalingChange: (token, endpoints) => store.sandboxEndpoints.save(token, endpoints, clock.now()),
+  });
+}
+
 /** The composition root: builds every part once from the configuration. */
 export async function buildPinbot(config: Config, options: BuildOptions): Promise<Pinbot> {
   const { logger } = options;
@@ -109,7 +119,14 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     throw error;
   }
   // The sandbox also offers a simulated Inference Endpoints namespace, as the scope `endpoints`.
-  const sandboxEndpoints = sandbox ? await (await import('./hf/endpoints-simulator.ts')).startSandboxEndpoints() : undefined;
+  let sandboxEndpoints: Awaited<ReturnType<typeof startSandboxEndpoints>> | undefined;
+  try {
+    sandboxEndpoints = sandbox ? await startSandboxEndpoints(store, options.clock ?? systemClock) : undefined;
+  } catch (error) {
+    await sandbox?.simulator.close();
+    await store.close();
+    throw error;
+  }
   if (sandboxEndpoints) scopes.push(sandboxEndpointsScope(sandboxEndpoints));
 
   const clients = new Map<string, PinnedModelsApi & { close(): Promise<void> }>();

@@ -62,6 +62,20 @@ export interface EndpointsSimulatorOptions {
   warmupMs?: number;
   /** How long one minute of `scaleToZeroTimeout` lasts here. Default 60000. */
   minuteMs?: number;
+  /**
+   * Told of every scaling change to an account's endpoints (API writes and outside changes), with
+   * the scaling of all its endpoints; a PUT is answered only once it resolves, so a change is kept
+   * before anyone hears of it.
+   */
+  onScalingChange?: (token: string, endpoints: EndpointScaling[]) => Promise<void>;
+}
+
+/** What the simulator keeps of one endpoint between runs: its scaling, by name. */
+export interface EndpointScaling {
+  readonly name: string;
+  readonly minReplica: number;
+  readonly maxReplica: number;
+  readonly scaleToZeroTimeout: number | null;
 }
 
 export interface EndpointsRequest {
@@ -141,6 +155,21 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   let seq = 0;
   let closed = false;
   const timers = new Set<NodeJS.Timeout>();
+  /** Scaling changes being kept, in order (see `onScalingChange`). */
+  let keeping: Promise<void> = Promise.resolve();
+
+  function keep(token: string, account: AccountRecord): Promise<void> {
+    const { onScalingChange } = options;
+    if (!onScalingChange) return keeping;
+    const scaling = [...account.endpoints.values()].map((record) => ({
+      name: record.spec.name,
+      minReplica: record.minReplica,
+      maxReplica: record.maxReplica,
+      scaleToZeroTimeout: record.scaleToZeroTimeout,
+    }));
+    keeping = keeping.catch(() => undefined).then(() => onScalingChange(token, scaling));
+    return keeping;
+  }
 
   function addAccount(token: string, account: EndpointsAccount): void {
     const now = Date.now();
@@ -303,6 +332,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     const max = scaling.maxReplica ?? record.maxReplica;
     if (min > max) return send(res, entry, 400, { error: `minReplica (${min}) cannot be greater than maxReplica (${max})` });
     applyScaling(record, scaling);
+    await keep(bearer, account);
     if (failing) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
     send(res, entry, 200, toWire(namespace, record));
   }
@@ -348,6 +378,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     setScaling(token, name, scaling) {
       const { account, record } = recordOf(token, name);
       applyScaling(record, scaling);
+      void keep(token, account).catch(() => undefined);
       log.push({ seq: ++seq, source: 'admin', method: 'PUT', path: `${PREFIX}${account.namespace}/${name}`, status: 200, at: Date.now(), body: { compute: { scaling } }, tokenKnown: true });
     },
     clearLog() {
@@ -376,13 +407,30 @@ export const SANDBOX_ENDPOINTS: readonly SimulatedEndpoint[] = [
   { name: 'sentiment', repository: 'distilbert/distilbert-base-uncased-finetuned-sst-2-english', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15, accelerator: 'cpu', instanceType: 'intel-spr', instanceSize: 'x1' },
 ];
 
-/** The Endpoints simulator with one demo namespace, for the sandbox console. */
+/**
+ * The Endpoints simulator with one demo namespace, for the sandbox console. With `scaling` (as
+ * last kept), each named endpoint starts from it: `running` when warm, `scaledToZero` when cold.
+ */
 export async function startSandboxEndpoints(
-  options: { host?: string; port?: number } = {},
+  options: {
+    host?: string;
+    port?: number;
+    scaling?: readonly EndpointScaling[];
+    onScalingChange?: EndpointsSimulatorOptions['onScalingChange'];
+  } = {},
 ): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number }> {
+  const kept = new Map((options.scaling ?? []).map((entry) => [entry.name, entry]));
+  const endpoints = SANDBOX_ENDPOINTS.map((endpoint): SimulatedEndpoint => {
+    const scaling = kept.get(endpoint.name);
+    return scaling === undefined
+      ? { ...endpoint }
+      : { ...endpoint, minReplica: scaling.minReplica, maxReplica: scaling.maxReplica, scaleToZeroTimeout: scaling.scaleToZeroTimeout };
+  });
   const simulator = await startEndpointsSimulator({
-    ...options,
-    accounts: { [SANDBOX_ENDPOINTS_TOKEN]: { namespace: SANDBOX_NAMESPACE, endpoints: SANDBOX_ENDPOINTS.map((endpoint) => ({ ...endpoint })) } },
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.onScalingChange !== undefined ? { onScalingChange: options.onScalingChange } : {}),
+    accounts: { [SANDBOX_ENDPOINTS_TOKEN]: { namespace: SANDBOX_NAMESPACE, endpoints } },
   });
   return { simulator, token: SANDBOX_ENDPOINTS_TOKEN, namespace: SANDBOX_NAMESPACE, maxWarm: SANDBOX_MAX_WARM };
 }

@@ -122,6 +122,17 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await db.schema.alterTable('proposals').addColumn('hub_checks', 'text').execute();
       },
     },
+    '0006_sandbox_endpoints': {
+      async up(db: Kysely<unknown>) {
+        // The sandbox's simulated Inference Endpoints: each endpoint's scaling, kept with the history.
+        await db.schema
+          .createTable('sandbox_endpoints')
+          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('endpoints', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

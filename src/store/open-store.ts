@@ -12,7 +12,7 @@ import { SqlAuditLog } from './sql-audit-log.ts';
 import { SqlLoadFollowStore } from './sql-load-follow-store.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
-import { SqlSandboxAccounts } from './sql-sandbox-accounts.ts';
+import { SqlSandboxAccounts, SqlSandboxEndpoints } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
@@ -27,6 +27,8 @@ export interface PinbotStore {
   readonly snapshots: SnapshotStore;
   /** The sandbox simulator's account, so that it lives and dies with the history. */
   readonly sandboxAccounts: SqlSandboxAccounts;
+  /** The sandbox's simulated endpoints' scaling, kept the same way. */
+  readonly sandboxEndpoints: SqlSandboxEndpoints;
   /** The models being followed until they load, so a restart resumes following them. */
   readonly loads: LoadFollowStore;
   /** Resolves when the database answers a trivial query (health checks). */
@@ -142,6 +144,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     once: new SqlOnceLedger(db, options.clock ?? systemClock),
     snapshots: new SqlSnapshotStore(db),
     sandboxAccounts: new SqlSandboxAccounts(db),
+    sandboxEndpoints: new SqlSandboxEndpoints(db),
     loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
   };
 }

@@ -75,6 +75,13 @@ export interface SandboxAccountRow {
   updated_at: number;
 }
 
+/** The sandbox's simulated Inference Endpoints (pinbot without HF_TOKEN): each endpoint's scaling, as JSON. */
+export interface SandboxEndpointsRow {
+  token: string;
+  endpoints: string;
+  updated_at: number;
+}
+
 export interface LoadFollowRow {
   proposal_id: string;
   model_id: string;
@@ -95,6 +102,7 @@ export interface Database {
   once_keys: OnceKeyRow;
   scope_locks: ScopeLockRow;
   sandbox_accounts: SandboxAccountRow;
+  sandbox_endpoints: SandboxEndpointsRow;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';

@@ -30,3 +30,33 @@ export class SqlSandboxAccounts {
       .execute();
   }
 }
+
+/** One simulated endpoint's scaling as the sandbox keeps it, by endpoint name. */
+export interface SandboxEndpointScaling {
+  readonly name: string;
+  readonly minReplica: number;
+  readonly maxReplica: number;
+  readonly scaleToZeroTimeout: number | null;
+}
+
+/**
+ * The sandbox's simulated Inference Endpoints, kept like its account: an endpoint warmed in one
+ * run is still warm in the next, where `history` and `revert` speak of it.
+ */
+export class SqlSandboxEndpoints {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async load(token: string): Promise<SandboxEndpointScaling[] | undefined> {
+    const row = await this.db.selectFrom('sandbox_endpoints').selectAll().where('token', '=', token).executeTakeFirst();
+    return row ? parseJson(row.endpoints) : undefined;
+  }
+
+  async save(token: string, endpoints: readonly SandboxEndpointScaling[], at: number): Promise<void> {
+    const values = { endpoints: JSON.stringify(endpoints), updated_at: at };
+    await this.db
+      .insertInto('sandbox_endpoints')
+      .values({ token, ...values })
+      .onConflict((oc) => oc.column('token').doUpdateSet(values))
+      .execute();
+  }
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEndpointsClient, type EndpointsClient } from '../../src/hf/endpoints-client.ts';
-import { startEndpointsSimulator, type EndpointsSimulator, type EndpointsSimulatorOptions, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
+import { SANDBOX_ENDPOINTS_TOKEN, startEndpointsSimulator, startSandboxEndpoints, type EndpointScaling, type EndpointsSimulator, type EndpointsSimulatorOptions, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { rejection, TOKEN } from '../helpers/hf-harness.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -141,5 +141,51 @@ describe('the Inference Endpoints client against the simulator', () => {
     sim.setLatency(30);
     await Promise.all(Array.from({ length: 100 }, () => client.readPins()));
     expect(apiRequests(sim)).toHaveLength(1);
+  });
+
+  it('the sandbox namespace starts from the scaling it is given, and answers a PUT only once the change is kept', async () => {
+    const kept: EndpointScaling[][] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sandbox = await startSandboxEndpoints({
+      scaling: [
+        { name: 'llama-chat', minReplica: 0, maxReplica: 2, scaleToZeroTimeout: 30 },
+        { name: 'embedder', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: 15 },
+      ],
+      onScalingChange: async (_token, endpoints) => {
+        await held;
+        kept.push(endpoints);
+      },
+    });
+    closers.push(() => sandbox.simulator.close());
+    expect(sandbox.token).toBe(SANDBOX_ENDPOINTS_TOKEN);
+    const client = createEndpointsClient({ baseUrl: sandbox.simulator.url, token: sandbox.token, namespace: sandbox.namespace, maxWarm: sandbox.maxWarm });
+    closers.push(() => client.close());
+    const start = await client.readPins();
+    expect(start.endpoints?.map((e) => [e.name, e.minReplica, e.state])).toEqual([
+      ['llama-chat', 0, 'scaledToZero'],
+      ['embedder', 1, 'running'],
+      ['sentiment', 0, 'scaledToZero'],
+    ]);
+
+    let answered = false;
+    const sentiment = await client.endpoints.readEndpoint('sentiment');
+    const write = client.endpoints.writeMinReplica('sentiment', 1, sentiment).then((after) => {
+      answered = true;
+      return after;
+    });
+    const minReplicaOf = (name: string) => (sandbox.simulator.endpoint(sandbox.token, name) as { compute: { scaling: { minReplica: number } } }).compute.scaling.minReplica;
+    await waitFor(() => minReplicaOf('sentiment') === 1, 2000, 'the PUT to arrive');
+    expect(answered).toBe(false);
+
+    release();
+    expect((await write).minReplica).toBe(1);
+    expect(kept).toEqual([[
+      { name: 'llama-chat', minReplica: 0, maxReplica: 2, scaleToZeroTimeout: 30 },
+      { name: 'embedder', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: 15 },
+      { name: 'sentiment', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: 15 },
+    ]]);
   });
 });

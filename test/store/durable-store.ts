@@ -72,6 +72,16 @@ export function describeDurableStore(target: () => DurableTarget): void {
       expect(await second.sandboxAccounts.load(token)).toEqual({ allowed: 4, pins: [{ model_id: 'org/keep', compute_type: 'tpu', note: 'x' }] });
     });
 
+    it('keeps the sandbox endpoints\' scaling for the next open', async () => {
+      const token = `sandbox-endpoints-${randomUUID()}`;
+      const first = await open();
+      expect(await first.sandboxEndpoints.load(token)).toBeUndefined();
+      await first.sandboxEndpoints.save(token, [{ name: 'embedder', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 }], 1);
+      await first.sandboxEndpoints.save(token, [{ name: 'embedder', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: null }], 2);
+      const second = await open();
+      expect(await second.sandboxEndpoints.load(token)).toEqual([{ name: 'embedder', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: null }]);
+    });
+
     it('keeps proposals, history and claimed keys after close and reopen', async () => {
       const first = await open();
       const proposal = aProposal();

@@ -62,6 +62,35 @@ describe('the console, as a spawned process', () => {
     expect(fresh.stdout()).toContain('Slots used: 2 → 3 of 5');
   }, 30_000);
 
+  it('keeps the endpoints sandbox scaling in the store, so a warmed endpoint is still warm in the next run and a new store starts cold', async () => {
+    const store = { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') };
+    const add = run(['--scope', 'endpoints', 'add', 'embedder', '--yes'], store);
+    expect(await add.exited(), add.stdout() + add.stderr()).toBe(0);
+    expect(add.stdout()).toContain('Applied');
+    const changeId = /undo with revert (\w+)/.exec(add.stdout())?.[1] ?? '';
+
+    const list = run(['--scope', 'endpoints', 'list'], store);
+    expect(await list.exited()).toBe(0);
+    expect(list.stdout()).toContain('2 of 2 warm');
+    expect(list.stdout()).toMatch(/• embedder — warm, min 1, max 1; running;/);
+    expect(list.stdout()).toMatch(/• sentiment — cold, min 0, scales to zero after 15 min, max 1; scaledToZero;/);
+    // A new store starts from the initial namespace while this one holds embedder warm.
+    const history = run(['--scope', 'endpoints', 'history'], store);
+    const fresh = run(['--scope', 'endpoints', 'list'], { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') });
+    expect(await history.exited()).toBe(0);
+    expect(history.stdout()).toContain(changeId);
+    expect(await fresh.exited()).toBe(0);
+    expect(fresh.stdout()).toContain('1 of 2 warm');
+    expect(fresh.stdout()).toMatch(/• embedder — cold, min 0, scales to zero after 15 min, max 1; scaledToZero;/);
+
+    const revert = run(['--scope', 'endpoints', 'revert', changeId, '--yes'], store);
+    expect(await revert.exited(), revert.stdout() + revert.stderr()).toBe(0);
+    const afterRevert = run(['--scope', 'endpoints', 'list'], store);
+    expect(await afterRevert.exited()).toBe(0);
+    expect(afterRevert.stdout()).toContain('1 of 2 warm');
+    expect(afterRevert.stdout()).toMatch(/• embedder — cold, min 0, scales to zero after 15 min, max 1; scaledToZero;/);
+  }, 60_000);
+
   it('shows the plan, writes nothing before the person confirms, and writes once after', async () => {
     const sim = await simulator();
     const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
