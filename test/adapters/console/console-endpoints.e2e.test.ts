@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEndpointsSimulator, type EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import type { EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { spawnPinbot, type RunningPinbot } from '../../helpers/spawn-pinbot.ts';
 import { testTempDir } from '../../helpers/temp-dir.ts';
@@ -21,19 +22,7 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
   });
 
   async function simulator(): Promise<EndpointsSimulator> {
-    const sim = await startEndpointsSimulator({
-      warmupMs: 10,
-      accounts: {
-        [TOKEN]: {
-          namespace: 'acme',
-          endpoints: [
-            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
-            { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
-            { name: 'sentiment', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
-          ],
-        },
-      },
-    });
+    const sim = await startAcmeEndpoints(10);
     cleanups.push(() => sim.close());
     return sim;
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/core/ports.ts';
-import { startEndpointsSimulator, type EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import type { EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { createPrometheusMetrics } from '../../../src/metrics.ts';
 import { buildPinbot } from '../../../src/pinbot.ts';
 import { serve, type Server } from '../../../src/serve.ts';
@@ -24,19 +25,7 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
   });
 
   async function start() {
-    const sim: EndpointsSimulator = await startEndpointsSimulator({
-      warmupMs: 60,
-      accounts: {
-        [TOKEN]: {
-          namespace: 'acme',
-          endpoints: [
-            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
-            { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
-            { name: 'sentiment', repository: 'distilbert/sst2', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 },
-          ],
-        },
-      },
-    });
+    const sim: EndpointsSimulator = await startAcmeEndpoints(60);
     cleanups.push(() => sim.close());
     const slack: SlackApiServer = await startSlackApiServer();
     cleanups.push(() => slack.close());
