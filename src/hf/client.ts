@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import type { z } from 'zod';
 import { PinbotError } from '../core/errors.ts';
 import { pinToWire, type Pin } from '../core/pin.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../core/ports.ts';
 import { toPinbotError, toTransportError, type HfEndpoint, type HfFailure } from './errors.ts';
+import { backoffMs, createPool, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 import {
   describeIssues,
   errorEnvelopeSchema,
@@ -19,32 +19,13 @@ export interface HfClientOptions {
   /** e.g. `https://api-inference.huggingface.co`; a path prefix is kept. */
   readonly baseUrl: string;
   readonly token: string;
-  readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
-  readonly retry?: {
-    /** Total tries of one logical call, the first included. */
-    readonly maxAttempts?: number;
-    readonly baseDelayMs?: number;
-    readonly maxDelayMs?: number;
-    /** A 429 asking to wait longer than this fails at once with HF_RATE_LIMITED. */
-    readonly maxRetryAfterMs?: number;
-  };
+  readonly timeouts?: TransportTimeouts;
+  readonly retry?: RetryOptions;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
 }
 
 export type HfClient = PinnedModelsApi & { close(): Promise<void> };
-
-const DEFAULTS = {
-  maxAttempts: 4,
-  baseDelayMs: 200,
-  maxDelayMs: 3000,
-  maxRetryAfterMs: 30_000,
-  connectMs: 5000,
-  headersMs: 15_000,
-  bodyMs: 15_000,
-} as const;
-
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
 /** What one HTTP exchange produced, before it is judged. */
 type Exchange =
@@ -69,18 +50,8 @@ export function createHfClient(options: HfClientOptions): HfClient {
   const token = options.token;
   const logger = (options.logger ?? silentLogger).child({ component: 'hf', host });
   const metrics = options.metrics ?? noMetrics;
-  const retry = {
-    maxAttempts: Math.max(1, options.retry?.maxAttempts ?? DEFAULTS.maxAttempts),
-    baseDelayMs: options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs,
-    maxDelayMs: options.retry?.maxDelayMs ?? DEFAULTS.maxDelayMs,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
-  };
-  const pool = new Pool(base.origin, {
-    connect: { timeout: options.timeouts?.connectMs ?? DEFAULTS.connectMs },
-    headersTimeout: options.timeouts?.headersMs ?? DEFAULTS.headersMs,
-    bodyTimeout: options.timeouts?.bodyMs ?? DEFAULTS.bodyMs,
-    keepAliveTimeout: 10_000,
-  });
+  const retry = retrySettings(options.retry);
+  const pool = createPool(base.origin, options.timeouts);
   const headers = { authorization: `Bearer ${token}`, 'user-agent': 'pinbot', accept: 'application/json' };
   const inFlight = new Map<string, Promise<unknown>>();
 
@@ -107,10 +78,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
     }
   }
 
-  function backoff(attempt: number): number {
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.random() * ceiling;
-  }
+  const backoff = (attempt: number): number => backoffMs(retry, attempt);
 
   /** Sends one logical call with bounded retries; returns the parsed 2xx body or throws a PinbotError. */
   async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.infer<S>> {

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import type { z } from 'zod';
 import { PinbotError } from '../core/errors.ts';
 import {
@@ -10,6 +9,7 @@ import { parseRetryAfter } from './client.ts';
 import { toTransportError } from './errors.ts';
 import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './endpoints-schema.ts';
 import { describeIssues } from './schema.ts';
+import { backoffMs, createPool, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 
 export const DEFAULT_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';
 
@@ -23,17 +23,15 @@ export interface EndpointsClientOptions {
   readonly namespace: string;
   /** The scope's `max_warm`, reported as the list's `allowed`. */
   readonly maxWarm: number;
-  readonly timeouts?: { readonly connectMs?: number; readonly headersMs?: number; readonly bodyMs?: number };
-  /** The same rules and defaults as the classic client (src/hf/client.ts). */
-  readonly retry?: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number; readonly maxRetryAfterMs?: number };
+  readonly timeouts?: TransportTimeouts;
+  /** The same rules and defaults as the classic client (src/hf/transport.ts). */
+  readonly retry?: RetryOptions;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
 }
 
 export type EndpointsClient = PinnedModelsApi & { readonly endpoints: NonNullable<PinnedModelsApi['endpoints']>; close(): Promise<void> };
 
-const DEFAULTS = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 3000, maxRetryAfterMs: 30_000, connectMs: 5000, headersMs: 15_000, bodyMs: 15_000 } as const;
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const METRIC_ENDPOINT = 'endpoints';
 
 interface Call {
@@ -53,22 +51,12 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
   const { token, namespace } = options;
   const logger = (options.logger ?? silentLogger).child({ component: 'hf-endpoints', host });
   const metrics = options.metrics ?? noMetrics;
-  const retry = {
-    maxAttempts: Math.max(1, options.retry?.maxAttempts ?? DEFAULTS.maxAttempts),
-    baseDelayMs: options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs,
-    maxDelayMs: options.retry?.maxDelayMs ?? DEFAULTS.maxDelayMs,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
-  };
-  const pool = new Pool(base.origin, {
-    connect: { timeout: options.timeouts?.connectMs ?? DEFAULTS.connectMs },
-    headersTimeout: options.timeouts?.headersMs ?? DEFAULTS.headersMs,
-    bodyTimeout: options.timeouts?.bodyMs ?? DEFAULTS.bodyMs,
-    keepAliveTimeout: 10_000,
-  });
+  const retry = retrySettings(options.retry);
+  const pool = createPool(base.origin, options.timeouts);
   const headers = { authorization: `Bearer ${token}`, 'user-agent': 'pinbot', accept: 'application/json' };
   const inFlight = new Map<string, Promise<unknown>>();
   const redact = (text: string): string => (token.length > 0 ? text.split(token).join('[redacted]') : text);
-  const backoff = (attempt: number): number => Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  const backoff = (attempt: number): number => backoffMs(retry, attempt);
 
   /** One logical call with bounded retries: the parsed 2xx body, or a PinbotError. */
   async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.infer<S>> {

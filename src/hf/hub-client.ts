@@ -1,8 +1,8 @@
-import { Pool } from 'undici';
 import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/model-catalog.ts';
 import { closestIds } from '../core/close-ids.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { hubModelInfoSchema, hubModelListSchema, type HubModelInfo } from './hub-schema.ts';
+import { createPool } from './transport.ts';
 
 export const DEFAULT_HF_HUB_URL = 'https://huggingface.co';
 
@@ -42,7 +42,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const searchLimit = options.searchLimit ?? DEFAULT_SEARCH_LIMIT;
   const logger = (options.logger ?? silentLogger).child({ component: 'hub', host: base.host });
   const metrics = options.metrics ?? noMetrics;
-  const pool = new Pool(base.origin, { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 10_000 });
+  const pool = createPool(base.origin, { connectMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs });
   const headers: Record<string, string> = { 'user-agent': 'pinbot', accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
 
   async function get(path: string, endpoint: string): Promise<Answer> {
