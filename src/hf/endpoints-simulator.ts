@@ -1,7 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { readBodyUpTo, sendJson } from './simulator-http.ts';
+import { listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
 
 /**
  * A working fake of the Inference Endpoints API (docs/inference-endpoints.md): a real HTTP server
@@ -343,15 +342,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       if (!res.headersSent && !res.destroyed) send(res, undefined, 500, { error: 'Internal Server Error' });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listenForUrl(server, options.port, options.host);
 
   function recordOf(token: string, name: string): { account: AccountRecord; record: EndpointRecord } {
     const account = accounts.get(token);
@@ -361,7 +352,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   }
 
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url,
     requestLog: log,
     async close() {
       if (closed) return;

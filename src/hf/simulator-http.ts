@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** Answers with a JSON body (none when `body` is undefined) and notes the status on the request's log entry. */
 export function sendJson(
@@ -22,4 +23,18 @@ export async function readBodyUpTo(req: IncomingMessage, maxBytes: number): Prom
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts listening (port 0: any free one) and returns the server's base URL. */
+export async function listenForUrl(server: Server, port: number | undefined, host: string | undefined): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port ?? 0, host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${hostForUrl}:${address.port}`;
 }

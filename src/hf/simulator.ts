@@ -1,7 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { readBodyUpTo, sendJson } from './simulator-http.ts';
+import { listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
 import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
 
 /**
@@ -495,18 +494,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listenForUrl(server, options.port, options.host);
 
   const simulator: Simulator = {
-    url: `http://${hostForUrl}:${address.port}`,
+    url,
     requestLog: log,
     async close() {
       if (closed) return;
