@@ -1,13 +1,16 @@
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { Notifier } from './core/notifications.ts';
 import type { RequestContext } from './core/pinning-service.ts';
+import { systemClock, type Logger } from './core/ports.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
+import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
-import { buildPinbot } from './pinbot.ts';
+import { buildPinbot, type Pinbot } from './pinbot.ts';
 import { serve } from './serve.ts';
 
 /** How long the process may linger after main has returned, on handles it did not open. */
@@ -75,7 +78,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
     throw error;
   }
-  return serving ? runServer(pinbot, config, logger, metrics) : runConsole(pinbot, args);
+  return serving ? runServer(pinbot, config, logger, metrics) : runConsole(pinbot, config, logger, args);
 }
 
 async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof serve>): Promise<number> {
@@ -118,7 +121,7 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
   return 0;
 }
 
-async function runConsole(pinbot: Awaited<ReturnType<typeof buildPinbot>>, args: CliArguments): Promise<number> {
+async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: CliArguments): Promise<number> {
   const scope = args.scope ?? pinbot.scopes[0]?.name ?? 'default';
   if (!pinbot.scopes.some((known) => known.name === scope)) {
     process.stderr.write(`There is no scope named ${scope}. Scopes: ${pinbot.scopes.map((known) => known.name).join(', ')}.\n`);
@@ -138,9 +141,28 @@ async function runConsole(pinbot: Awaited<ReturnType<typeof buildPinbot>>, args:
     input: process.stdin,
     output: process.stdout,
   };
+  if (args.commandLine !== '') {
+    try {
+      return await runOneShot(args.commandLine, options);
+    } finally {
+      await pinbot.close();
+    }
+  }
+  // As on Slack and Discord: a change applied here is followed until it loads, and a change made
+  // elsewhere to this scope is reported; both are printed between commands.
+  const deps = { notifier: new Notifier(pinbot.store.once, logger), clock: systemClock, logger };
+  const loads = createLoadTracker(pinbot, config, deps);
+  pinbot.onSettled((proposal) => {
+    if (proposal.state === 'applied') void loads.track(proposal);
+  });
+  const drift = createDriftWatcher(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   try {
-    return args.commandLine === '' ? await runInteractive(options) : await runOneShot(args.commandLine, options);
+    // The console's channel is added as the session opens, before the watcher's first timer can fire.
+    drift?.start();
+    return await runInteractive({ ...options, notifier: deps.notifier });
   } finally {
+    await drift?.stop();
+    await loads.stop();
     await pinbot.close();
   }
 }

@@ -1,9 +1,8 @@
 import type { Config } from './config.ts';
-import { DriftWatcher, type WatchedScope } from './core/drift-watcher.ts';
-import { LoadTracker } from './core/load-tracker.ts';
+import type { WatchedScope } from './core/drift-watcher.ts';
+import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
-import { newId } from './pinbot.ts';
 import type { Proposal } from './core/proposal.ts';
 import { createOpsRoutes, startOpsServer } from './http/ops-routes.ts';
 import { startWithRetry } from './adapters/start-with-retry.ts';
@@ -148,10 +147,7 @@ export async function serve(
   const clock = options.clock ?? systemClock;
   // Before recovery, so an interrupted apply found written is followed too; follows recorded in
   // the store outlive this process, and those a stopped one left are resumed here.
-  const loads = new LoadTracker({
-    apiFor: (scope) => pinbot.apiFor(scope), notifier, clock, logger, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
-    ...(options.loadPollMs !== undefined ? { initialDelayMs: options.loadPollMs } : {}),
-  });
+  const loads = createLoadTracker(pinbot, config, { notifier, clock, logger }, options.loadPollMs);
   pinbot.onSettled((proposal) => {
     if (proposal.state === 'applied') void loads.track(proposal);
     // Settled by another proposal's apply, not by a click on its own card: redraw it and tell the channel here.
@@ -184,19 +180,9 @@ export async function serve(
   }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
 
-  const drift = config.driftIntervalMs === undefined ? undefined : new DriftWatcher({
-    scopes: pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })),
-    apiFor: (scope) => pinbot.apiFor(scope),
-    snapshots: pinbot.store.snapshots,
-    audit: pinbot.store.audit,
-    lock: pinbot.store.lock,
-    once: pinbot.store.once,
-    notifier,
-    clock,
-    logger,
-    newId,
-    intervalMs: config.driftIntervalMs,
-  });
+  const drift = createDriftWatcher(
+    pinbot, config, pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })), { notifier, clock, logger },
+  );
   drift?.start();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 

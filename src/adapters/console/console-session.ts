@@ -7,6 +7,8 @@ import { renderCardText, renderMessageText, type TextStyle } from './render-text
 
 export interface ConsoleIo {
   write(text: string): void;
+  /** Prints something pinbot says on its own, between commands; a prompt being shown is shown again after it. */
+  notice(text: string): void;
   /** The next line typed, or `undefined` at the end of input. */
   readLine(prompt: string): Promise<string | undefined>;
 }
@@ -31,6 +33,11 @@ export class ConsoleSession {
   async run(line: string): Promise<boolean> {
     const { service, context, io } = this.options;
     try {
+      // The console's Restore button: a drift alert prints the command that stands for it.
+      const restore = /^restore\s+(\S+)$/i.exec(line.trim());
+      if (restore?.[1] !== undefined) {
+        return await this.confirm(await service.restoreDrift(restore[1], { principal: context.principal, channel: context.channel }));
+      }
       const result = await service.execute(parseCommand(line), context);
       if (result.kind !== 'proposal') {
         io.write(renderMessageText(renderResult(result, STYLE), this.options.textStyle));

@@ -1,19 +1,37 @@
-import { createInterface } from 'node:readline';
+import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
 import type { ConsoleIo } from './console-session.ts';
 
 /** Line input and output on a terminal or pipe. */
 export function createReadlineIo(input: NodeJS.ReadableStream, output: NodeJS.WritableStream & { isTTY?: boolean }): ConsoleIo & { close(): void } {
-  const rl = createInterface({ input, output, terminal: output.isTTY === true });
+  const terminal = output.isTTY === true;
+  const rl = createInterface({ input, output, terminal });
   const lines = rl[Symbol.asyncIterator]();
   let ended = false;
+  /** The prompt on screen while a line is awaited. */
+  let waitingAt: string | undefined;
   return {
     write: (text) => {
       output.write(`${text}\n`);
     },
+    notice: (text) => {
+      if (waitingAt === undefined) {
+        output.write(`${text}\n`);
+      } else if (terminal) {
+        // Over the prompt line, then the prompt again with what was typed so far and the cursor where it was.
+        cursorTo(output, 0);
+        clearScreenDown(output);
+        output.write(`${text}\n${waitingAt}${rl.line}`);
+        moveCursor(output, rl.cursor - rl.line.length, 0);
+      } else {
+        output.write(`\n${text}\n${waitingAt}`);
+      }
+    },
     readLine: async (prompt) => {
       if (ended) return undefined;
       output.write(prompt);
+      waitingAt = prompt;
       const next = await lines.next();
+      waitingAt = undefined;
       if (next.done === true) {
         ended = true;
         output.write('\n');

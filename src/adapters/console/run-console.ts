@@ -1,4 +1,6 @@
+import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
+import { consoleNotificationChannel } from './console-notices.ts';
 import { ConsoleSession } from './console-session.ts';
 import { createReadlineIo } from './readline-io.ts';
 
@@ -24,10 +26,17 @@ export async function runOneShot(commandLine: string, options: ConsoleOptions): 
   }
 }
 
+export interface InteractiveOptions extends ConsoleOptions {
+  /** Where load follow-ups and drift alerts come from; they are printed between commands. */
+  readonly notifier?: Notifier;
+}
+
 /** The interactive console: reads commands until `exit` or the end of input. */
-export async function runInteractive(options: ConsoleOptions): Promise<number> {
+export async function runInteractive(options: InteractiveOptions): Promise<number> {
   const io = createReadlineIo(options.input, options.output);
-  const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
+  const textStyle = { color: options.output.isTTY === true };
+  const session = new ConsoleSession({ ...options, io, textStyle });
+  options.notifier?.addChannel(consoleNotificationChannel(io, textStyle));
   io.write(options.banner);
   io.write('Type a command (e.g. `list`, `add gpt2 cpu`, `help`), or `exit`.');
   try {

@@ -104,6 +104,43 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(pinbot.stderr()).not.toContain(TOKEN);
   });
 
+  it('interactive: says when a warmed endpoint is running, alerts on scaling changed elsewhere, and restores from the alert', async () => {
+    const sim = await simulator();
+    const file = join(testTempDir('pinbot-endpoints-'), 'pinbot.yml');
+    writeFileSync(file, CONFIG);
+    const pinbot = run([], { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url, PINBOT_DRIFT_INTERVAL: '10s' });
+    await pinbot.waitForOutput('pinbot> ');
+    pinbot.send('add embedder');
+    await pinbot.waitForOutput('Apply? [y/N]');
+    let mark = pinbot.stdout().length;
+    pinbot.send('y');
+    await pinbot.waitForOutput('after the change was applied.\npinbot> ', 10_000, mark);
+    expect(pinbot.stdout().slice(mark)).toMatch(/pinbot> \n✅ embedder is loaded on gpu nvidia-a10g x1, \d+ s after the change was applied\.\npinbot> $/);
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ status: { state: 'running' } });
+
+    mark = pinbot.stdout().length;
+    sim.setScaling(TOKEN, 'llama-chat', { minReplica: 0 });
+    // The watcher reads the endpoints once per PINBOT_DRIFT_INTERVAL (10 s, the shortest allowed).
+    await pinbot.waitForOutput('Restore the previous list: type restore ', 15_000, mark);
+    const alert = pinbot.stdout().slice(mark);
+    expect(alert).toContain('⚠️ The warm Inference Endpoints of scope inference were changed outside pinbot.');
+    expect(alert).toContain('− llama-chat (1 replica)');
+    const alertId = /type restore (\w+)/.exec(alert)?.[1] ?? '';
+
+    mark = pinbot.stdout().length;
+    pinbot.send(`restore ${alertId}`);
+    await pinbot.waitForOutput('Apply? [y/N]', 10_000, mark);
+    expect(pinbot.stdout().slice(mark)).toContain('+ llama-chat (1 replica)');
+    expect(sim.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+    pinbot.send('y');
+    await pinbot.waitForOutput('Applied', 10_000, mark);
+    expect(sim.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+    expect(puts(sim)).toEqual(['embedder', 'llama-chat']);
+
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+  }, 30_000);
+
   it('offers an endpoints sandbox scope with no account', async () => {
     const pinbot = run(['--scope', 'endpoints', 'list'], {});
     expect(await pinbot.exited()).toBe(0);

@@ -116,6 +116,41 @@ describe('the console, as a spawned process', () => {
     expect(pinbot.stderr()).not.toContain(TOKEN);
   });
 
+  it('interactive: says when an added model has loaded, alerts on a change made elsewhere, and restores from the alert', async () => {
+    const sim = await simulator();
+    const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url, PINBOT_DRIFT_INTERVAL: '10s' });
+    await pinbot.waitForOutput('pinbot> ');
+    pinbot.send('add bigscience/bloom gpu');
+    await pinbot.waitForOutput('Apply? [y/N]');
+    let mark = pinbot.stdout().length;
+    pinbot.send('y');
+    await pinbot.waitForOutput('after the change was applied.\npinbot> ', 10_000, mark);
+    // Printed at the prompt: on a line of its own, and the prompt shown again after it.
+    expect(pinbot.stdout().slice(mark)).toMatch(/pinbot> \n✅ bigscience\/bloom is loaded on gpu \(a10g\), \d+ s after the change was applied\.\npinbot> $/);
+
+    mark = pinbot.stdout().length;
+    sim.setPins(TOKEN, [{ model_id: 'gpt2', compute_type: 'cpu' }]);
+    // The watcher reads the list once per PINBOT_DRIFT_INTERVAL (10 s, the shortest allowed).
+    await pinbot.waitForOutput('Restore the previous list: type restore ', 15_000, mark);
+    const alert = pinbot.stdout().slice(mark);
+    expect(alert).toContain('⚠️ The pinned models of scope default were changed outside pinbot.');
+    expect(alert).toContain('− bigscience/bloom (gpu)');
+    const alertId = /type restore (\w+)/.exec(alert)?.[1] ?? '';
+
+    mark = pinbot.stdout().length;
+    pinbot.send(`restore ${alertId}`);
+    await pinbot.waitForOutput('Apply? [y/N]', 10_000, mark);
+    expect(pinbot.stdout().slice(mark)).toContain('+ bigscience/bloom (gpu)');
+    expect(sim.pins(TOKEN)).toEqual([{ model_id: 'gpt2', compute_type: 'cpu' }]);
+    pinbot.send('y');
+    await pinbot.waitForOutput('Applied', 10_000, mark);
+    expect(sim.pins(TOKEN)).toEqual([{ model_id: 'gpt2', compute_type: 'cpu' }, { model_id: 'bigscience/bloom', compute_type: 'gpu' }]);
+
+    // Exits at once, with the load follow-up of the restore and the watcher still running.
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+  }, 30_000);
+
   it('writes nothing when the person answers no', async () => {
     const sim = await simulator();
     const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });

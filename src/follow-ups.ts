@@ -1,0 +1,36 @@
+import type { Config } from './config.ts';
+import { DriftWatcher, type WatchedScope } from './core/drift-watcher.ts';
+import { LoadTracker } from './core/load-tracker.ts';
+import type { Notifier } from './core/notifications.ts';
+import type { Clock, Logger } from './core/ports.ts';
+import { newId, type Pinbot } from './pinbot.ts';
+
+export interface FollowUpDeps {
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Follows the models an applied change pins until they load; the follows are kept in the store. */
+export function createLoadTracker(pinbot: Pinbot, config: Config, deps: FollowUpDeps, initialDelayMs?: number): LoadTracker {
+  return new LoadTracker({
+    apiFor: (scope) => pinbot.apiFor(scope), ...deps, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
+    ...(initialDelayMs !== undefined ? { initialDelayMs } : {}),
+  });
+}
+
+/** Watches the given scopes for changes made outside pinbot; undefined when `PINBOT_DRIFT_INTERVAL` is off. */
+export function createDriftWatcher(pinbot: Pinbot, config: Config, scopes: readonly WatchedScope[], deps: FollowUpDeps): DriftWatcher | undefined {
+  if (config.driftIntervalMs === undefined) return undefined;
+  return new DriftWatcher({
+    scopes,
+    apiFor: (scope) => pinbot.apiFor(scope),
+    snapshots: pinbot.store.snapshots,
+    audit: pinbot.store.audit,
+    lock: pinbot.store.lock,
+    once: pinbot.store.once,
+    ...deps,
+    newId,
+    intervalMs: config.driftIntervalMs,
+  });
+}
