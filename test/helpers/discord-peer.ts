@@ -55,6 +55,8 @@ export interface DiscordPeerOptions {
   readonly roles?: readonly { id: string; name: string }[];
   /** How long an idle REST connection stays open (Node's default, 5 s, unless set). */
   readonly keepAliveMs?: number;
+  /** Told of every request the moment its body has arrived, before it is answered. */
+  readonly onRequest?: (request: PeerRequest) => void;
 }
 
 export interface DiscordPeer {
@@ -188,6 +190,7 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'));
+      options.onRequest?.(request);
       requests.push(request);
       const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.matches(request));
       if (script) {

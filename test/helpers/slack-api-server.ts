@@ -47,12 +47,21 @@ export interface SlackApiServer {
   close(): Promise<void>;
 }
 
+export interface SlackApiServerOptions {
+  /** Where to listen; a client may have been trying to reach it. Default: a free port. */
+  readonly port?: number;
+  /** `false` records nothing (calls, responses, bodies): a benchmark's 10,000 commands would grow it. */
+  readonly record?: boolean;
+  /** Told of every request the moment its body has arrived. */
+  readonly onRequest?: (path: string, raw: string) => void;
+}
+
 /**
  * A working fake of the slice of Slack's Web API pinbot uses (`auth.test`, `chat.postMessage`,
- * `chat.update`, `apps.connections.open`) and of `response_url`s, on 127.0.0.1 and a free port
- * (or `port`, to come up where a client has been trying to reach it).
+ * `chat.update`, `apps.connections.open`) and of `response_url`s, on 127.0.0.1.
  */
-export async function startSlackApiServer(options: { port?: number } = {}): Promise<SlackApiServer> {
+export async function startSlackApiServer(options: SlackApiServerOptions = {}): Promise<SlackApiServer> {
+  const record = options.record ?? true;
   const calls: SlackApiCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const bodies: { path: string; raw: string }[] = [];
@@ -90,10 +99,11 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
     req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      bodies.push({ path, raw });
+      options.onRequest?.(path, raw);
+      if (record) bodies.push({ path, raw });
       const contentType = req.headers['content-type'];
       if (path.startsWith('/response/')) {
-        responses.push({ path, body: parseJsonObject(raw) });
+        if (record) responses.push({ path, body: parseJsonObject(raw) });
         return send(res, 200, { ok: true });
       }
       const method = /^\/api\/([\w.]+)$/.exec(path)?.[1];
@@ -106,7 +116,7 @@ export async function startSlackApiServer(options: { port?: number } = {}): Prom
       }
       const params = contentType?.includes('application/json') ? stringFields(parseJsonObject(raw)) : Object.fromEntries(new URLSearchParams(raw));
       const result = answer(method, params);
-      calls.push({ method, params, authorization: req.headers.authorization, contentType, result });
+      if (record) calls.push({ method, params, authorization: req.headers.authorization, contentType, result });
       send(res, 200, result);
     });
   });

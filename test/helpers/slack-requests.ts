@@ -13,6 +13,15 @@ export function slackSignature(secret: string, timestamp: number, body: string):
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
+/** The headers Slack signs a request with, for `body` sent now. */
+export function signedHeaders(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(secret, timestamp, body),
+  };
+}
+
 export interface SlackUser {
   readonly id: string;
   readonly username: string;
@@ -75,15 +84,8 @@ export interface SignedPostOptions {
 
 /** POSTs a body to Bolt as Slack does: signed, with exactly `application/x-www-form-urlencoded`. */
 export async function postSigned(url: string, secret: string, body: string, options: SignedPostOptions = {}): Promise<{ status: number; text: string }> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': options.signature ?? slackSignature(secret, timestamp, body),
-    },
-    body,
-  });
+  const headers = signedHeaders(secret, body, options.timestamp);
+  if (options.signature !== undefined) headers['x-slack-signature'] = options.signature;
+  const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, text: await response.text() };
 }

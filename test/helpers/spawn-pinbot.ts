@@ -20,11 +20,11 @@ export interface RunningPinbot {
  * The variables a test may pass; everything else from the parent environment is left out. The
  * store is a fresh SQLite file per process unless the test names one, so tests never share state;
  * the Hub check is off unless the test names HF_HUB_URL. `entry` is another script to run the same
- * way (e.g. the simulator's).
+ * way (e.g. the simulator's); `nodeArgs` replace tsx for a compiled one (`dist/main.js`).
  */
-export function spawnPinbot(args: readonly string[], env: Record<string, string>, entry = join('src', 'main.ts')): RunningPinbot {
+export function spawnPinbot(args: readonly string[], env: Record<string, string>, entry = join('src', 'main.ts'), nodeArgs = ['--import', 'tsx']): RunningPinbot {
   const ownDir = env['DATABASE_URL'] === undefined ? mkdtempSync(join(tmpdir(), 'pinbot-run-')) : undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env['PATH'] ?? '',
