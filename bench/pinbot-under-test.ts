@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/core/ports.ts';
+import type { SimulatorAccount } from '../src/hf/simulator.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import type { HfSideHandlers } from './hf-side.ts';
@@ -19,15 +20,11 @@ export interface PinbotUnderTest {
   close(): Promise<void>;
 }
 
-/** Writes every line nowhere: pino still formats and scrubs it, as it would for stdout. */
-function discardingSink(): Writable {
-  return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
-
 /**
  * pinbot as `src/main.ts` builds it (real PinningService, HF client, SQLite store in a temp file,
- * pino at `info`), pointed at an HF simulator whose quota never gets in the way. The simulator
- * runs in a worker thread (hf-side.ts), as Hugging Face runs elsewhere in production.
+ * pino at `info` writing nowhere, still formatting and scrubbing every line), pointed at an HF
+ * simulator whose quota never gets in the way. The simulator runs in a worker thread (hf-side.ts),
+ * as Hugging Face runs elsewhere in production.
  */
 export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
   const hf = startWorker<HfSideHandlers>(new URL('./hf-side.ts', import.meta.url));
@@ -37,9 +34,9 @@ export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
   });
   const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-'));
   const env = { HF_TOKEN, HF_API_URL: simulator.url, HF_HUB_URL: simulator.url, DATABASE_URL: join(dir, 'pinbot.sqlite'), PORT: '0', LOG_LEVEL: 'info' };
-  const config = loadConfig(env);
-  const logger = createLogger({ level: 'info', sink: discardingSink(), secrets: [HF_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET], pretty: false });
-  const pinbot = await buildPinbot(config, { env, logger });
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const logger = createLogger({ level: 'info', sink, secrets: [HF_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET], pretty: false });
+  const pinbot = await buildPinbot(loadConfig(env), { env, logger });
   return {
     pinbot,
     logger,
@@ -49,5 +46,24 @@ export async function startPinbotUnderTest(): Promise<PinbotUnderTest> {
       await hf.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * `count` scopes named `scope-<i>`, each its own account on the simulator (`allowed`, gpt2 pinned):
+ * the accounts, and the environment (PINBOT_CONFIG in a temp directory, one token variable each).
+ */
+export function manyScopes(count: number, allowed: number): {
+  accounts: Record<string, SimulatorAccount>; env: Record<string, string>; token(i: number): string; cleanUp(): void;
+} {
+  const token = (i: number) => `hf_BenchScope${String(i).padStart(6, '0')}NotSecret00000000`;
+  const numbers = Array.from({ length: count }, (_, i) => i);
+  const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-scopes-'));
+  writeFileSync(join(dir, 'pinbot.yaml'), ['scopes:', ...numbers.flatMap((i) => [`  - name: scope-${i}`, `    token_env: HF_TOKEN_S${i}`]), ''].join('\n'));
+  return {
+    accounts: Object.fromEntries(numbers.map((i) => [token(i), { allowed, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] }])),
+    env: { PINBOT_CONFIG: join(dir, 'pinbot.yaml'), ...Object.fromEntries(numbers.map((i) => [`HF_TOKEN_S${i}`, token(i)])) },
+    token,
+    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

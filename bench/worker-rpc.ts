@@ -7,8 +7,6 @@ import { parentPort, Worker, type Transferable } from 'node:worker_threads';
  */
 
 type Handlers = Record<string, (arg: never) => Promise<unknown>>;
-
-interface Call { readonly id: number; readonly method: string; readonly arg: unknown }
 type Reply = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
 
 export interface WorkerClient<H extends Handlers> {
@@ -34,9 +32,8 @@ export function startWorker<H extends Handlers>(file: URL): WorkerClient<H> {
   });
   return {
     call: (method, arg, transfer = []) => new Promise((resolve, reject) => {
-      const id = ++next;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, arg } satisfies Call, [...transfer]);
+      pending.set(++next, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ id: next, method, arg }, [...transfer]);
     }),
     close: async () => {
       await worker.terminate();
@@ -46,10 +43,9 @@ export function startWorker<H extends Handlers>(file: URL): WorkerClient<H> {
 
 /** Inside the worker: answers each call with its handler's result. */
 export function serveWorker(handlers: Handlers): void {
-  parentPort?.on('message', (call: Call) => {
+  parentPort?.on('message', (call: { id: number; method: string; arg: unknown }) => {
     const handler = handlers[call.method];
-    const work = handler ? handler(call.arg as never) : Promise.reject(new Error(`no handler ${call.method}`));
-    work.then(
+    (handler ? handler(call.arg as never) : Promise.reject(new Error(`no handler ${call.method}`))).then(
       (result) => parentPort?.postMessage({ id: call.id, result } satisfies Reply),
       (error: unknown) => parentPort?.postMessage({ id: call.id, error: error instanceof Error ? error.message : String(error) } satisfies Reply),
     );
@@ -59,4 +55,16 @@ export function serveWorker(handlers: Handlers): void {
 /** Wall-clock milliseconds comparable across threads. */
 export function now(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** `work`, or an error naming `what` after 30 s: an answer that never comes fails the bench, not hangs it. */
+export async function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`bench: timed out waiting for ${what}`)), 30_000);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
