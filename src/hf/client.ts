@@ -4,7 +4,7 @@ import { PinbotError } from '../core/errors.ts';
 import { pinToWire, type Pin } from '../core/pin.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../core/ports.ts';
 import { toPinbotError, toTransportError, type HfEndpoint, type HfFailure } from './errors.ts';
-import { backoffMs, createPool, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
+import { backoffMs, createPool, parseBaseUrl, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 import {
   describeIssues,
   errorEnvelopeSchema,
@@ -41,10 +41,7 @@ interface Call {
 }
 
 export function createHfClient(options: HfClientOptions): HfClient {
-  const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-    throw new TypeError(`HF API base URL must be http or https, got ${base.protocol}`);
-  }
+  const base = parseBaseUrl(options.baseUrl, 'HF API base URL');
   const host = base.host;
   const prefix = base.pathname.replace(/\/+$/, '');
   const token = options.token;
@@ -52,10 +49,10 @@ export function createHfClient(options: HfClientOptions): HfClient {
   const metrics = options.metrics ?? noMetrics;
   const retry = retrySettings(options.retry);
   const pool = createPool(base.origin, options.timeouts);
-  const headers = { authorization: `Bearer ${token}`, 'user-agent': 'pinbot', accept: 'application/json' };
+  const headers = requestHeaders(token);
   const inFlight = new Map<string, Promise<unknown>>();
 
-  const redact = (text: string): string => (token.length > 0 ? text.split(token).join('[redacted]') : text);
+  const redact = redactor(token);
 
   async function exchange(call: Call): Promise<Exchange> {
     try {

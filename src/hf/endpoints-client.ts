@@ -9,7 +9,7 @@ import { parseRetryAfter } from './client.ts';
 import { toTransportError } from './errors.ts';
 import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './endpoints-schema.ts';
 import { describeIssues } from './schema.ts';
-import { backoffMs, createPool, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
+import { backoffMs, createPool, parseBaseUrl, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 
 export const DEFAULT_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';
 
@@ -44,8 +44,7 @@ interface Call {
 
 /** The Inference Endpoints API of one namespace, as the core's port. */
 export function createEndpointsClient(options: EndpointsClientOptions): EndpointsClient {
-  const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`Endpoints API base URL must be http or https, got ${base.protocol}`);
+  const base = parseBaseUrl(options.baseUrl, 'Endpoints API base URL');
   const host = base.host;
   const prefix = `${base.pathname.replace(/\/+$/, '')}/endpoint/${encodeURIComponent(options.namespace)}`;
   const { token, namespace } = options;
@@ -53,9 +52,9 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
   const metrics = options.metrics ?? noMetrics;
   const retry = retrySettings(options.retry);
   const pool = createPool(base.origin, options.timeouts);
-  const headers = { authorization: `Bearer ${token}`, 'user-agent': 'pinbot', accept: 'application/json' };
+  const headers = requestHeaders(token);
   const inFlight = new Map<string, Promise<unknown>>();
-  const redact = (text: string): string => (token.length > 0 ? text.split(token).join('[redacted]') : text);
+  const redact = redactor(token);
   const backoff = (attempt: number): number => backoffMs(retry, attempt);
 
   /** One logical call with bounded retries: the parsed 2xx body, or a PinbotError. */

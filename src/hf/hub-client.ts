@@ -2,7 +2,7 @@ import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/model-catalo
 import { closestIds } from '../core/close-ids.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { hubModelInfoSchema, hubModelListSchema, type HubModelInfo } from './hub-schema.ts';
-import { createPool } from './transport.ts';
+import { createPool, parseBaseUrl, requestHeaders } from './transport.ts';
 
 export const DEFAULT_HF_HUB_URL = 'https://huggingface.co';
 
@@ -35,15 +35,14 @@ const REDIRECTS = new Set([301, 302, 307, 308]);
  * model unchecked on the card, so waiting longer would buy nothing.
  */
 export function createHubClient(options: HubClientOptions): HubClient {
-  const base = new URL(options.baseUrl);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`Hub URL must be http or https, got ${base.protocol}`);
+  const base = parseBaseUrl(options.baseUrl, 'Hub URL');
   const prefix = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const searchLimit = options.searchLimit ?? DEFAULT_SEARCH_LIMIT;
   const logger = (options.logger ?? silentLogger).child({ component: 'hub', host: base.host });
   const metrics = options.metrics ?? noMetrics;
   const pool = createPool(base.origin, { connectMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs });
-  const headers: Record<string, string> = { 'user-agent': 'pinbot', accept: 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) };
+  const headers = requestHeaders(options.token);
 
   async function get(path: string, endpoint: string): Promise<Answer> {
     const started = performance.now();

@@ -46,6 +46,23 @@ export function backoffMs(retry: RetrySettings, attempt: number): number {
   return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
 }
 
+/** `baseUrl` parsed; anything but http(s) is refused with a sentence naming it (`what`). */
+export function parseBaseUrl(baseUrl: string, what: string): URL {
+  const base = new URL(baseUrl);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`${what} must be http or https, got ${base.protocol}`);
+  return base;
+}
+
+/** The headers of every request to Hugging Face; the token's only when there is one. */
+export function requestHeaders(token: string | undefined): Record<string, string> {
+  return { 'user-agent': 'pinbot', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
+/** Replaces `token` wherever it appears, so that no error or log line carries it. */
+export function redactor(token: string): (text: string) => string {
+  return (text) => (token.length > 0 ? text.split(token).join('[redacted]') : text);
+}
+
 export function createPool(origin: string, timeouts: TransportTimeouts | undefined): Pool {
   return new Pool(origin, {
     connect: { timeout: timeouts?.connectMs ?? DEFAULTS.connectMs },
