@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
+import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
 
 /**
  * A working fake of the Inference Endpoints API (docs/inference-endpoints.md): a real HTTP server
@@ -153,7 +153,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   let latencyMs = 0;
   let seq = 0;
   let closed = false;
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay, clear: clearDelays } = closableDelays();
   /** Scaling changes being kept, in order (see `onScalingChange`). */
   let keeping: Promise<void> = Promise.resolve();
 
@@ -265,16 +265,6 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const send = sendJson;
   const readBody = (req: IncomingMessage) => readBodyUpTo(req, MAX_BODY_BYTES);
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
@@ -357,7 +347,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     async close() {
       if (closed) return;
       closed = true;
-      for (const timer of timers) clearTimeout(timer);
+      clearDelays();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -38,3 +38,24 @@ export async function listenForUrl(server: Server, port: number | undefined, hos
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${hostForUrl}:${address.port}`;
 }
+
+/**
+ * Delays a simulator stops on close: `delay(ms)` resolves after `ms`, and `clear()` drops the
+ * timers still pending, so that a closed simulator keeps no timer alive.
+ */
+export function closableDelays(): { delay(ms: number): Promise<void>; clear(): void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    delay: (ms) => new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    }),
+    clear: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

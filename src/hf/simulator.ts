@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
+import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
 import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
 
 /**
@@ -186,7 +186,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tooBigModels = new Set(options.tooBigModels ?? []);
   const accounts = new Map<string, AccountState>();
   const log: RequestLogEntry[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  const { delay, clear: clearDelays } = closableDelays();
   let seq = 0;
   let latencyMs = 0;
   let failPlan: FailPlan | undefined;
@@ -263,16 +263,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   for (const [token, account] of Object.entries(options.accounts ?? {})) addAccount(token, account);
-
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-  }
 
   const send = sendJson;
   const readBody = (req: IncomingMessage) => readBodyUpTo(req, MAX_BODY_BYTES);
@@ -503,8 +493,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (closed) return;
       closed = true;
       for (const hold of holds.splice(0)) hold.release();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      clearDelays();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
