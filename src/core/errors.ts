@@ -17,6 +17,8 @@ export interface ErrorDetails {
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
   ALREADY_DECIDED: { proposalId: string; state: ProposalState; by?: Principal };
   EXPIRED: { proposalId: string; expiredAt: number };
+  /** This approver's approval is already counted; `missing` more are needed from others. */
+  ALREADY_APPROVED: { proposalId: string; missing: number };
   /** A stale card's "propose again" was already used. */
   ALREADY_REPROPOSED: { proposalId: string; newProposalId: string; by: Principal };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };

@@ -6,7 +6,7 @@ import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
 import { applyStepwise } from './stepwise-apply.ts';
 import { isEndpointsProposal, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { samePrincipal, type Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
@@ -84,6 +84,17 @@ function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId
     'ALREADY_REPROPOSED',
     `This change was already proposed again, as proposal ${reproposed.proposalId}; approve that card instead. Nothing was written.`,
     { proposalId, newProposalId: reproposed.proposalId, by: reproposed.by },
+  );
+}
+
+/** A second click of one approver counts for nothing: they are told how many others must still approve. */
+function refuseRepeatApproval(proposal: Proposal, approver: Principal): void {
+  if (!proposal.approvals.some((given) => samePrincipal(given, approver))) return;
+  const missing = Math.max(0, proposal.approvalsRequired - proposal.approvals.length);
+  throw new PinbotError(
+    'ALREADY_APPROVED',
+    `You have already approved this change; ${missing} more approval${missing === 1 ? ' is' : 's are'} needed from ${missing === 1 ? 'another approver' : 'other approvers'}. Nothing was written yet.`,
+    { proposalId: proposal.id, missing },
   );
 }
 
@@ -201,6 +212,7 @@ export class PinningService {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canApprove(proposal, approver);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    refuseRepeatApproval(proposal, approver);
 
     // Every approval is recorded atomically first, so concurrent approvers never lose one another's
     // click; whoever sees the count reach the threshold goes on to apply.
@@ -234,6 +246,7 @@ export class PinningService {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canApprove(proposal, approver);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    refuseRepeatApproval(proposal, approver);
     return proposal;
   }
 
