@@ -87,10 +87,14 @@ function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId
   );
 }
 
-/** A second click of one approver counts for nothing: they are told how many others must still approve. */
+/**
+ * A second click of one approver counts for nothing while others' approvals are missing: they are
+ * told how many. With every approval given (an apply that could not read the live list put the
+ * proposal back), any approver's click tries the apply again.
+ */
 function refuseRepeatApproval(proposal: Proposal, approver: Principal): void {
-  if (!proposal.approvals.some((given) => samePrincipal(given, approver))) return;
-  const missing = Math.max(0, proposal.approvalsRequired - proposal.approvals.length);
+  const missing = proposal.approvalsRequired - proposal.approvals.length;
+  if (missing <= 0 || !proposal.approvals.some((given) => samePrincipal(given, approver))) return;
   throw new PinbotError(
     'ALREADY_APPROVED',
     `You have already approved this change; ${missing} more approval${missing === 1 ? ' is' : 's are'} needed from ${missing === 1 ? 'another approver' : 'other approvers'}. Nothing was written yet.`,
