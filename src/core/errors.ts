@@ -19,6 +19,8 @@ export interface ErrorDetails {
   EXPIRED: { proposalId: string; expiredAt: number };
   /** This approver's approval is already counted; `missing` more are needed from others. */
   ALREADY_APPROVED: { proposalId: string; missing: number };
+  /** "Propose again" on a proposal that did not go stale (a forged or replayed click). */
+  NOT_STALE: { proposalId: string; state: ProposalState };
   /** A stale card's "propose again" was already used. */
   ALREADY_REPROPOSED: { proposalId: string; newProposalId: string; by: Principal };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };

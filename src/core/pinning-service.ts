@@ -197,14 +197,17 @@ export class PinningService {
    */
   async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
     const original = await this.find(proposalId);
-    const stale = original.outcome?.kind === 'stale' ? original.outcome : undefined;
-    if (stale?.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
-    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
-    if (stale) {
-      await this.deps.store.transition(original.id, 'stale', 'stale', {
-        outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+    const stale = original.state === 'stale' && original.outcome?.kind === 'stale' ? original.outcome : undefined;
+    if (stale === undefined) {
+      throw new PinbotError('NOT_STALE', `Only a change that went stale can be proposed again; this one is ${original.state}. Nothing was proposed.`, {
+        proposalId: original.id, state: original.state,
       });
     }
+    if (stale.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
+    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
+    await this.deps.store.transition(original.id, 'stale', 'stale', {
+      outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+    });
     return fresh;
   }
 
