@@ -368,6 +368,23 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     await waitFor(() => world.pinbot.writes().length === 1, WAIT_MS, 'the write');
   });
 
+  it('tells an approver who clicks Approve again, privately, how many approvals are still needed', async () => {
+    const world = await start({ policy: { ...openPolicy, approvalsRequired: () => 2 } });
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    await approveAndConfirm(world, card, proposalId);
+    await waitFor(async () => (await world.pinbot.service.getProposal(proposalId)).approvals.length === 1, WAIT_MS, 'the first approval');
+
+    const again = await click(world, card, encodeAction('approve', proposalId));
+
+    expect(again.callback['type']).toBe(4);
+    const data = again.callback['data'] as Record<string, unknown>;
+    expect(Number(data['flags']) & 64).toBe(64);
+    expect(String(data['content'])).toContain('You have already approved this change; 1 more approval is needed from another approver.');
+    expect(JSON.stringify(data)).not.toContain(encodeAction('confirm', proposalId));
+    expect((await world.pinbot.service.getProposal(proposalId)).approvals).toHaveLength(1);
+    expect(world.pinbot.writes()).toHaveLength(0);
+  });
+
   it('autocompletes model ids from the live pinned list', async () => {
     const world = await start({
       pins: [
