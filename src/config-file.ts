@@ -6,6 +6,10 @@ import { ConfigError } from './config.ts';
 import type { EndpointsBackend, ScopeConfig } from './scopes.ts';
 
 
+/** A proposal waits at least a minute and at most 30 days for its approvals. */
+const MIN_PROPOSAL_TTL_MS = 60_000;
+const MAX_PROPOSAL_TTL_MS = 30 * 86_400_000;
+
 const idList = z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'must be a channel or guild id')).default([]);
 
 const principals = z.union([z.literal('any'), z.array(z.string())]);
@@ -77,12 +81,16 @@ export function parseScopes(text: string, env: Record<string, string | undefined
       });
     };
     const ttl = parseDuration(scope.policy.proposal_ttl);
-    if (ttl === undefined || ttl < 60_000) problems.push(`${at} policy.proposal_ttl must be a duration of at least 1m, like 30m, 24h or 2d`);
+    if (ttl === undefined || ttl < MIN_PROPOSAL_TTL_MS || ttl > MAX_PROPOSAL_TTL_MS) {
+      problems.push(`${at} policy.proposal_ttl must be a duration from 1m to 30d, like 30m, 24h or 2d`);
+    }
     const token = env[scope.token_env]?.trim() || undefined;
     if (token === undefined) problems.push(`${at} token_env: the variable ${scope.token_env} is not set`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
     const endpoints = endpointsBackend(scope, at, problems);
     if (scope.policy.approvers !== 'any' && scope.policy.approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
+    // Only once every approver is understood, so a typo is not also reported as a short list.
+    else if (approvers === 'any' || approvers.length === scope.policy.approvers.length) problems.push(...tooFewApprovers(approvers, scope.policy.approvals_required, at));
     return {
       name: scope.name,
       tokenEnv: scope.token_env,
@@ -104,6 +112,17 @@ export function parseScopes(text: string, env: Record<string, string | undefined
   problems.push(...duplicateProblems(scopes, where));
   if (problems.length > 0) throw new ConfigError(problems);
   return scopes;
+}
+
+/**
+ * `approvals_required` distinct approvers must be possible: a user group or a Discord role may hold
+ * many people, so only a list of single users can be too short.
+ */
+function tooFewApprovers(approvers: 'any' | readonly PrincipalPattern[], required: number, at: string): string[] {
+  if (approvers === 'any' || approvers.some((pattern) => pattern.kind !== 'user')) return [];
+  const people = new Set(approvers.map((pattern) => `${pattern.platform}:${pattern.id}`)).size;
+  if (people === 0 || people >= required) return [];
+  return [`${at} policy.approvals_required is ${required} but policy.approvers names only ${people} ${people === 1 ? 'person' : 'people'} and no group or role, so nothing could ever be approved`];
 }
 
 /** `backend: endpoints` needs its namespace and its cap; the classic backend takes neither. */

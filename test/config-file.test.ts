@@ -98,11 +98,45 @@ scopes:
     slack_channels: [C1]
 `);
     expect(found).toEqual([
-      'PINBOT_CONFIG: scopes.0 (a) policy.proposal_ttl must be a duration of at least 1m, like 30m, 24h or 2d',
+      'PINBOT_CONFIG: scopes.0 (a) policy.proposal_ttl must be a duration from 1m to 30d, like 30m, 24h or 2d',
       'PINBOT_CONFIG: scopes.0 (a) policy.approvers: "alice" is not a principal: use slack:<user id>, slack:<user-group id>, discord:<user id> or discord:role:<role id>',
       'PINBOT_CONFIG: scopes.1 (b) token_env: the variable HF_TOKEN_UNSET is not set',
       'PINBOT_CONFIG: Slack channel C1 is bound to both a and b',
     ]);
+  });
+
+  it('refuses a proposal_ttl outside 1m … 30d, which no card could show or expire sensibly', () => {
+    const scope = (ttl: string) => `
+scopes:
+  - name: a
+    token_env: HF_TOKEN_RESEARCH
+    policy: { proposal_ttl: ${ttl} }
+`;
+    expect(problems(scope('999999999d'))).toEqual(['PINBOT_CONFIG: scopes.0 (a) policy.proposal_ttl must be a duration from 1m to 30d, like 30m, 24h or 2d']);
+    expect(problems(scope('31d'))).toHaveLength(1);
+    expect(problems(scope('59s'))).toHaveLength(1);
+    expect(parseScopes(scope('30d'), env)[0]?.policy.proposalTtlMs).toBe(30 * 86_400_000);
+    expect(parseScopes(scope('1m'), env)[0]?.policy.proposalTtlMs).toBe(60_000);
+  });
+
+  it('refuses approvals_required above the number of people a list of single approvers could hold', () => {
+    const scope = (approvers: string, required: number) => `
+scopes:
+  - name: a
+    token_env: HF_TOKEN_RESEARCH
+    policy: { approvers: ${approvers}, approvals_required: ${required} }
+`;
+    expect(problems(scope('[slack:U0ALICE]', 2))).toEqual([
+      'PINBOT_CONFIG: scopes.0 (a) policy.approvals_required is 2 but policy.approvers names only 1 person and no group or role, so nothing could ever be approved',
+    ]);
+    expect(problems(scope('[slack:U0ALICE, slack:U0ALICE, discord:100000000000000001]', 3))).toEqual([
+      'PINBOT_CONFIG: scopes.0 (a) policy.approvals_required is 3 but policy.approvers names only 2 people and no group or role, so nothing could ever be approved',
+    ]);
+    // A user group, a Discord role or anyone may be several people: accepted.
+    expect(parseScopes(scope('[slack:U0ALICE, slack:S0MLPLATFORM]', 2), env)[0]?.policy.approvalsRequired).toBe(2);
+    expect(parseScopes(scope('[discord:role:100000000000000042]', 3), env)[0]?.policy.approvalsRequired).toBe(3);
+    expect(parseScopes(scope('any', 2), env)[0]?.policy.approvalsRequired).toBe(2);
+    expect(parseScopes(scope('[slack:U0ALICE, slack:U0BOB]', 2), env)[0]?.policy.approvalsRequired).toBe(2);
   });
 
   it('says so plainly when the file is not YAML', () => {

@@ -5,6 +5,8 @@ import { startSlackApiServer, type SlackApiServer } from './helpers/slack-api-se
 import { actionBody, buttonPayload, commandBody, postSigned } from './helpers/slack-requests.ts';
 import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
 import { waitFor } from './helpers/wait-for.ts';
+import { trickle } from './helpers/slow-client.ts';
+import { SLACK_HTTP_TIMEOUTS } from '../src/adapters/slack/app.ts';
 
 const BOT_TOKEN = 'xoxb-1000000001-2000000002-ServerTestBotTokenAbc';
 const SIGNING_SECRET = 'server-test-signing-secret-0a1b2c3d4e';
@@ -112,18 +114,29 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     expect(pinbot.stdout()).toContain('"msg":"stopped"');
   }, 40_000);
 
-  it('survives a signed but malformed interaction body that Bolt mishandles, and keeps serving', async () => {
+  it('answers a signed `payload=null` with 400, nothing else happening, and keeps serving', async () => {
     const { slack, pinbot, base } = await startAll();
-    // Bolt 5.1 reads `null.ssl_check` in a promise nobody awaits; without a guard the process dies.
-    // Bolt never answers this request, so it is not awaited; the process is what is checked.
-    void postSigned(`${base}/slack/events`, SIGNING_SECRET, 'payload=null').catch(() => undefined);
-    await pinbot.waitForOutput('unhandled rejection; still serving', 10_000);
+    // Bolt 5.1 alone reads `null.ssl_check` in a promise nobody awaits: no answer, an unhandled rejection.
+    const refused = await postSigned(`${base}/slack/events`, SIGNING_SECRET, 'payload=null');
+    expect(refused.status).toBe(400);
 
     const responseUrl = slack.responseUrl('commands');
     const ack = await postSigned(`${base}/slack/events`, SIGNING_SECRET, commandBody({ text: 'list', user: ALICE, channelId: CHANNEL, responseUrl }));
     expect(ack.status).toBe(200);
     await waitFor(() => slack.responsesTo(responseUrl).length === 1, 10_000, 'the list answer');
     expect(pinbot.process.exitCode).toBeNull();
+    expect(pinbot.stdout()).not.toContain('unhandled rejection');
+    expect(slack.calls.filter((call) => call.method !== 'auth.test')).toEqual([]);
     expectNoSecrets(pinbot, slack);
   });
+
+  it('closes a connection whose headers trickle in once its 10 s bound is past, not after node\'s 60 s', async () => {
+    const { base } = await startAll();
+    const { port } = new URL(base);
+    const slow = trickle(Number(port), 'POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\n', `x-slow: ${'a'.repeat(1000)}\r\n\r\n`, { everyMs: 100, boundMs: 13_000 });
+    const heldMs = await slow.closed;
+    expect(heldMs).toBeGreaterThanOrEqual(SLACK_HTTP_TIMEOUTS.headersMs - 100);
+    expect(heldMs).toBeLessThan(SLACK_HTTP_TIMEOUTS.headersMs + SLACK_HTTP_TIMEOUTS.checkEveryMs + 1500);
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
+  }, 30_000);
 });

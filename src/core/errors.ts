@@ -17,6 +17,10 @@ export interface ErrorDetails {
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
   ALREADY_DECIDED: { proposalId: string; state: ProposalState; by?: Principal };
   EXPIRED: { proposalId: string; expiredAt: number };
+  /** This approver's approval is already counted; `missing` more are needed from others. */
+  ALREADY_APPROVED: { proposalId: string; missing: number };
+  /** "Propose again" on a proposal that did not go stale (a forged or replayed click). */
+  NOT_STALE: { proposalId: string; state: ProposalState };
   /** A stale card's "propose again" was already used. */
   ALREADY_REPROPOSED: { proposalId: string; newProposalId: string; by: Principal };
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };

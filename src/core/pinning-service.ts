@@ -6,7 +6,7 @@ import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
 import { applyStepwise } from './stepwise-apply.ts';
 import { isEndpointsProposal, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
-import type { Principal } from './principal.ts';
+import { samePrincipal, type Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
@@ -84,6 +84,21 @@ function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId
     'ALREADY_REPROPOSED',
     `This change was already proposed again, as proposal ${reproposed.proposalId}; approve that card instead. Nothing was written.`,
     { proposalId, newProposalId: reproposed.proposalId, by: reproposed.by },
+  );
+}
+
+/**
+ * A second click of one approver counts for nothing while others' approvals are missing: they are
+ * told how many. With every approval given (an apply that could not read the live list put the
+ * proposal back), any approver's click tries the apply again.
+ */
+function refuseRepeatApproval(proposal: Proposal, approver: Principal): void {
+  const missing = proposal.approvalsRequired - proposal.approvals.length;
+  if (missing <= 0 || !proposal.approvals.some((given) => samePrincipal(given, approver))) return;
+  throw new PinbotError(
+    'ALREADY_APPROVED',
+    `You have already approved this change; ${missing} more approval${missing === 1 ? ' is' : 's are'} needed from ${missing === 1 ? 'another approver' : 'other approvers'}. Nothing was written yet.`,
+    { proposalId: proposal.id, missing },
   );
 }
 
@@ -182,14 +197,17 @@ export class PinningService {
    */
   async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
     const original = await this.find(proposalId);
-    const stale = original.outcome?.kind === 'stale' ? original.outcome : undefined;
-    if (stale?.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
-    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
-    if (stale) {
-      await this.deps.store.transition(original.id, 'stale', 'stale', {
-        outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+    const stale = original.state === 'stale' && original.outcome?.kind === 'stale' ? original.outcome : undefined;
+    if (stale === undefined) {
+      throw new PinbotError('NOT_STALE', `Only a change that went stale can be proposed again; this one is ${original.state}. Nothing was proposed.`, {
+        proposalId: original.id, state: original.state,
       });
     }
+    if (stale.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
+    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
+    await this.deps.store.transition(original.id, 'stale', 'stale', {
+      outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
+    });
     return fresh;
   }
 
@@ -201,6 +219,7 @@ export class PinningService {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canApprove(proposal, approver);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    refuseRepeatApproval(proposal, approver);
 
     // Every approval is recorded atomically first, so concurrent approvers never lose one another's
     // click; whoever sees the count reach the threshold goes on to apply.
@@ -234,6 +253,7 @@ export class PinningService {
     const proposal = await this.pendingProposal(proposalId);
     const decision = this.deps.policy.canApprove(proposal, approver);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'approve', reason: decision.reason });
+    refuseRepeatApproval(proposal, approver);
     return proposal;
   }
 

@@ -98,8 +98,8 @@ describe('four-eyes approval through the service', () => {
     const first = await h.service.approve(proposal.id, bob);
     expect(first.kind).toBe('approval-recorded');
     expect(first.proposal.approvals.map((p) => p.userId)).toEqual(['UBOB']);
-    const again = await h.service.approve(proposal.id, bob);
-    expect(again.kind).toBe('approval-recorded');
+    await expect(h.service.approve(proposal.id, bob)).rejects.toMatchObject({ code: 'ALREADY_APPROVED', details: { missing: 1 } });
+    await expect(h.service.checkApprovable(proposal.id, bob)).rejects.toMatchObject({ code: 'ALREADY_APPROVED' });
     expect(h.writes()).toHaveLength(0);
 
     const second = await h.service.approve(proposal.id, carol);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TOKEN } from '../helpers/pinbot-harness.ts';
-import { actionBody, buttonPayload, commandBody, postSigned } from '../helpers/slack-requests.ts';
+import { actionBody, buttonPayload, commandBody, postSigned, signedHeaders } from '../helpers/slack-requests.ts';
 import { ALICE, BOT_TOKEN, BOUND_CHANNEL, readableText, SIGNING_SECRET, useSlackHarness, type SlackHarness } from '../adapters/slack/slack-harness.ts';
 
 const HUGE = 1_000_000;
@@ -81,13 +81,29 @@ describe('oversized and malformed Slack requests', () => {
 
   it('`payload=` that is not JSON, or JSON that is not an object, is rejected without a crash', async () => {
     const h = await start();
-    // Not `payload=null`: Bolt 5.1's HTTPReceiver reads `null.ssl_check` in an unawaited promise,
-    // so the request hangs and the rejection is unhandled (reported; a dependency bug).
     const bodies = ['payload=%7Bnot%20json', 'payload=', 'payload=%5B1%2C2%5D', 'payload=%22str%22', 'payload=42', `payload=${'%7B'.repeat(5000)}`];
 
     const answers = await Promise.all(bodies.map((body) => postSigned(h.eventsUrl, SIGNING_SECRET, body)));
 
     for (const answer of answers) expect(answer.status).toBeLessThan(500);
+    await expectStillServing(h);
+    expectSaneLogs(h);
+  });
+
+  it('a signed `payload=null` is answered 400 and nothing else happens; unsigned, 401', async () => {
+    const h = await start();
+    // Bolt 5.1 alone reads `null.ssl_check` in a promise nobody awaits: no answer, an unhandled rejection.
+    const post = (body: string, headers: Record<string, string>) =>
+      fetch(h.eventsUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(3000) });
+
+    const signed = await post('payload=null', signedHeaders(SIGNING_SECRET, 'payload=null'));
+    const unsigned = await post('payload=null', { ...signedHeaders(SIGNING_SECRET, 'payload=null'), 'x-slack-signature': 'v0=00' });
+    const jsonNull = await post('null', { ...signedHeaders(SIGNING_SECRET, 'null'), 'content-type': 'application/json' });
+
+    expect([signed.status, unsigned.status, jsonNull.status]).toEqual([400, 401, 400]);
+    expect(h.slackApi.calls.filter((call) => call.method !== 'auth.test')).toEqual([]);
+    expect(h.slackApi.responses).toEqual([]);
+    expect(h.pinbot.clientRequests()).toEqual([]);
     await expectStillServing(h);
     expectSaneLogs(h);
   });

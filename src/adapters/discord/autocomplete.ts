@@ -1,6 +1,7 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import { VERBS } from '../../core/command.ts';
 import type { Logger } from '../../core/ports.ts';
+import { channelRefOf } from './channel-ref.ts';
 import { AUTOCOMPLETED, OPTION } from './command-definitions.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';
@@ -32,11 +33,12 @@ export async function handleAutocomplete(interaction: AutocompleteInteraction, d
   const focused = interaction.options.getFocused(true);
   const subcommand = interaction.options.getSubcommand(false);
   const verb = VERBS.find((candidate) => candidate === subcommand);
-  const scope = deps.scopeFor({ platform: 'discord', channelId: interaction.channelId });
+  const channel = channelRefOf(interaction);
+  const scope = deps.scopeFor(channel);
   const modelOption = focused.name === OPTION.models || focused.name === OPTION.model;
   let choices: ApplicationCommandOptionChoiceData<string>[] = [];
   if (scope !== undefined && verb !== undefined && AUTOCOMPLETED.has(verb) && modelOption) {
-    const context = { scope, principal: principalOf(interaction), channel: { platform: 'discord' as const, channelId: interaction.channelId } };
+    const context = { scope, principal: principalOf(interaction), channel };
     // Autocomplete has the same 3 s budget and cannot be deferred: no answer in time means no choices.
     const result = await within(outcomeOf(deps.service.execute({ verb: 'list' }, context)), deps.ackDeadlineMs);
     if (result?.ok && result.value.kind === 'list') {

@@ -7,6 +7,7 @@ import type { Principal } from '../../core/principal.ts';
 import { isFinal, type Proposal } from '../../core/proposal.ts';
 import { confirmationAnswered, describeError, renderApproveConfirmation, renderOutcome, renderProposalCard } from '../../core/replies.ts';
 import { text } from '../../core/ui.ts';
+import { channelRefOf } from './channel-ref.ts';
 import { messageRefOf } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';
@@ -165,7 +166,7 @@ async function propose(
   try {
     const proposal = await make({
       principal: principalOf(interaction),
-      channel: { platform: 'discord', channelId: interaction.channelId, ...(interaction.guildId ? { guildId: interaction.guildId } : {}) },
+      channel: channelRefOf(interaction),
     });
     await postProposal(interaction, proposal, deps, log);
     if (what === 'repropose') await redrawClickedCard(interaction, deps);

@@ -1,8 +1,9 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { isPinbotError } from '../../core/errors.ts';
-import type { ChannelRef, Logger } from '../../core/ports.ts';
+import type { Logger } from '../../core/ports.ts';
 import { describeError, renderResult } from '../../core/replies.ts';
 import { text } from '../../core/ui.ts';
+import { channelRefOf } from './channel-ref.ts';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';
@@ -12,7 +13,7 @@ import { principalOf } from './principal.ts';
 import { DISCORD_STYLE, renderMessage, type TextPayload } from './render-embed.ts';
 import { attempt } from './respond.ts';
 
-const UNBOUND_CHANNEL = 'This channel is not bound to a pinbot scope, so /pins does nothing here. Ask an admin to add it to discord_channels.';
+const UNBOUND_CHANNEL = 'This channel is not bound to a pinbot scope, so /pins does nothing here. Ask an admin to add it to discord_channels, or its server to discord_guilds.';
 
 /**
  * `/pins <subcommand>`: acknowledged at once with a private deferral, so every answer and every
@@ -24,7 +25,7 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
   await deps.turn();
   const answer = (payload: TextPayload) => attempt(log, 'editReply', () => deps.editOriginal(interaction, payload));
 
-  const channel: ChannelRef = { platform: 'discord', channelId: interaction.channelId };
+  const channel = channelRefOf(interaction);
   const scope = deps.scopeFor(channel);
   if (scope === undefined) {
     await answer(renderMessage({ visibility: 'private', lines: [[text(UNBOUND_CHANNEL)]] }));

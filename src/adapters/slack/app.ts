@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
 import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
@@ -13,6 +13,7 @@ import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
 import { createAckFirst } from '../ack-first.ts';
 import { createInFlight } from './in-flight.ts';
+import { guardSlackEvents } from './request-guard.ts';
 import { createSlackFetch } from './slack-fetch.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
@@ -38,7 +39,26 @@ export interface StartSlackOptions {
   readonly notifier?: Notifier;
   /** How start-up waits for a Slack it cannot reach yet (a refused token fails at once). */
   readonly retry?: Omit<RetryOptions, 'logger'>;
+  /** Bounds on receiving a request in HTTP mode; `SLACK_HTTP_TIMEOUTS` unless set (tests shorten them). */
+  readonly httpTimeouts?: HttpTimeouts;
 }
+
+/** How long the HTTP server waits for a request's headers, and for the whole request, before closing the connection. */
+export interface HttpTimeouts {
+  readonly headersMs: number;
+  readonly requestMs: number;
+  /** How often node checks connections against both bounds, so a connection lasts at most a bound plus this. */
+  readonly checkEveryMs: number;
+}
+
+/**
+ * Slack sends each request whole and wants the answer within 3 s, so a client that trickles its
+ * headers or body is not Slack: it is cut off after 10 s instead of node's defaults (60 s for
+ * headers, 300 s for the request, checked every 30 s), which let one hold a connection for minutes.
+ */
+export const SLACK_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 10_000, checkEveryMs: 1_000 };
+
+const EVENTS_PATH = '/slack/events';
 
 export interface SlackHandle {
   /** The port actually listened on. */
@@ -96,15 +116,13 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
   };
 
+  const boltLogger = createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]);
   const app = new App({
     token: config.botToken,
     ...(socketMode
       ? { socketMode: true, appToken: config.appToken }
-      : {
-          signingSecret: config.signingSecret,
-          customRoutes: routes.map((route) => ({ path: route.path, method: ['GET'], handler: route.handler })),
-        }),
-    logger: createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]),
+      : { receiver: httpReceiver(config.signingSecret ?? '', routes, boltLogger, logger) }),
+    logger: boltLogger,
     logLevel: LogLevel.WARN,
     clientOptions: webClientOptions(config.apiUrl, fetchFn),
     convoStore: false,
@@ -165,7 +183,11 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
 
   // Handed over from the waiting server, so a port picked at random (0) stays the same.
   await waiting?.close();
-  const server = (await app.start({ port: waiting?.port ?? options.port, ...(options.host !== undefined ? { host: options.host } : {}) })) as Server;
+  const timeouts = options.httpTimeouts ?? SLACK_HTTP_TIMEOUTS;
+  const server = (await app.start(
+    { port: waiting?.port ?? options.port, ...(options.host !== undefined ? { host: options.host } : {}) },
+    { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+  )) as Server;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     const answered = ackFirst.hold();
     response.once('finish', answered);
@@ -184,6 +206,18 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
       await closed;
     },
   };
+}
+
+/** Bolt's HTTP receiver, behind the checks it leaves out (request-guard.ts). */
+function httpReceiver(signingSecret: string, routes: readonly OpsRoute[], boltLogger: ReturnType<typeof createBoltLogger>, logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: [EVENTS_PATH],
+    customRoutes: routes.map((route) => ({ path: route.path, method: ['GET'], handler: route.handler })),
+    logger: boltLogger,
+  });
+  receiver.requestListener = guardSlackEvents(receiver.requestListener, { signingSecret, endpoint: EVENTS_PATH, logger });
+  return receiver;
 }
 
 /** Interactive paths must not wait half an hour on retries (notes/slack.md §5). */

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeAction, encodeAction } from '../../../src/core/actions.ts';
 import { text } from '../../../src/core/ui.ts';
 import { openPolicy, type Policy } from '../../../src/core/policy.ts';
+import { DEFAULT_SCOPE_POLICY } from '../../../src/core/access-policy.ts';
+import { scopeResolver } from '../../../src/scopes.ts';
 import { ALICE, autocomplete, BOB, buttonClick, customIds, slashCommand, type Member } from '../../helpers/discord-interactions.ts';
-import { CHANNEL_ID, type PeerMessage } from '../../helpers/discord-peer.ts';
+import { CHANNEL_ID, GUILD_ID, type PeerMessage } from '../../helpers/discord-peer.ts';
 import { manualClock, TOKEN } from '../../helpers/pinbot-harness.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import {
@@ -343,6 +345,44 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
     expect(reply).toContain('not bound to a pinbot scope');
     expect(channelPosts(world.peer)).toHaveLength(0);
     expect(world.pinbot.clientRequests()).toHaveLength(0);
+  });
+
+  it('resolves a scope bound by its guild alone (discord_guilds) for /pins, autocomplete and a click', async () => {
+    const scopeFor = scopeResolver([{
+      name: 'production', tokenEnv: 'HF_TOKEN', token: TOKEN, slackChannels: [], discordChannels: [], discordGuilds: [GUILD_ID], notify: {}, policy: DEFAULT_SCOPE_POLICY,
+    }]);
+    const world = await start({ scopeFor, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
+
+    const { reply } = await command(world, 'list');
+    expect(reply).not.toContain('not bound');
+    expect(reply).toContain('`gpt2`');
+
+    const typing = autocomplete('remove', 'models', 'g');
+    world.peer.dispatch(typing);
+    await waitFor(() => callbackOf(world.peer, tokenOf(typing)) !== undefined, WAIT_MS, 'autocomplete choices');
+    expect(body(callbackOf(world.peer, tokenOf(typing)))).toEqual({ type: 8, data: { choices: [{ name: 'gpt2', value: 'gpt2' }] } });
+
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    expect((await world.pinbot.service.getProposal(proposalId)).channel).toEqual({ platform: 'discord', channelId: CHANNEL_ID, guildId: GUILD_ID });
+    await approveAndConfirm(world, card, proposalId);
+    await waitFor(() => world.pinbot.writes().length === 1, WAIT_MS, 'the write');
+  });
+
+  it('tells an approver who clicks Approve again, privately, how many approvals are still needed', async () => {
+    const world = await start({ policy: { ...openPolicy, approvalsRequired: () => 2 } });
+    const { card, proposalId } = await propose(world, 'add', { models: 'bigscience/bloom' });
+    await approveAndConfirm(world, card, proposalId);
+    await waitFor(async () => (await world.pinbot.service.getProposal(proposalId)).approvals.length === 1, WAIT_MS, 'the first approval');
+
+    const again = await click(world, card, encodeAction('approve', proposalId));
+
+    expect(again.callback['type']).toBe(4);
+    const data = again.callback['data'] as Record<string, unknown>;
+    expect(Number(data['flags']) & 64).toBe(64);
+    expect(String(data['content'])).toContain('You have already approved this change; 1 more approval is needed from another approver.');
+    expect(JSON.stringify(data)).not.toContain(encodeAction('confirm', proposalId));
+    expect((await world.pinbot.service.getProposal(proposalId)).approvals).toHaveLength(1);
+    expect(world.pinbot.writes()).toHaveLength(0);
   });
 
   it('autocompletes model ids from the live pinned list', async () => {

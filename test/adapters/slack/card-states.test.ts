@@ -19,6 +19,14 @@ describe('Slack cards in their other states', () => {
     expect(buttonsOf(blocksOf(counted!)).map((b) => b.action_id)).toEqual(['pinbot_approve', 'pinbot_cancel']);
     expect(h.slackApi.callsTo('chat.postMessage')).toHaveLength(1);
 
+    // The same approver again: told privately how many approvals are still missing; nothing counted or redrawn.
+    const repeat = await h.click('approve', card, ALICE);
+    const told = await h.response(repeat.responseUrl);
+    expect(told.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(readableText(told)).toContain('You have already approved this change; 1 more approval is needed from another approver.');
+    expect(h.slackApi.callsTo('chat.update')).toHaveLength(1);
+    expect(h.pinbot.writes()).toHaveLength(0);
+
     await h.click('approve', card, BOB);
     const updates = await h.waitForCalls('chat.update', 2);
     await h.waitForCalls('chat.postMessage', 2);

@@ -1,8 +1,9 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { TOKEN } from '../../helpers/pinbot-harness.ts';
-import { ALICE, BOT_TOKEN, blocksOf, BOUND_CHANNEL, mrkdwnOf, SIGNING_SECRET, useSlackHarness } from './slack-harness.ts';
-import { actionBody, buttonPayload, commandBody, fixture, postSigned, slackSignature } from '../../helpers/slack-requests.ts';
+import { ALICE, BOB, BOT_TOKEN, blocksOf, BOUND_CHANNEL, mrkdwnOf, readableText, SIGNING_SECRET, useSlackHarness } from './slack-harness.ts';
+import { actionBody, buttonPayload, commandBody, fixture, postSigned, signedHeaders, slackSignature } from '../../helpers/slack-requests.ts';
+import { trickle } from '../../helpers/slow-client.ts';
 
 describe('Slack request authenticity, injection and secrets', () => {
   const start = useSlackHarness();
@@ -47,6 +48,63 @@ describe('Slack request authenticity, injection and secrets', () => {
     expect(h.slackApi.calls.slice(callsAtStart)).toEqual([]);
     expect(h.slackApi.responses.map((post) => post.path)).toEqual([new URL(genuine.responseUrl).pathname]);
     expect(h.pinbot.clientRequests()).toEqual([]);
+  });
+
+  it('answers 401 to a request stamped more than 5 minutes in the future, with no effect at all', async () => {
+    const h = await start();
+    const callsAtStart = h.slackApi.calls.length;
+    const command = commandBody({ text: 'add bigscience/bloom', user: ALICE, channelId: BOUND_CHANNEL, responseUrl: h.slackApi.responseUrl('commands') });
+    const click = actionBody(buttonPayload({
+      actionId: 'pinbot_approve', value: 'pAnything1', user: ALICE, channelId: BOUND_CHANNEL, messageTs: '1700000001.000100', responseUrl: h.slackApi.responseUrl('actions'),
+    }));
+    const now = Math.floor(Date.now() / 1000);
+
+    const future = await postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestamp: now + 301 });
+    const farFuture = await postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestamp: now + 365 * 86_400 });
+
+    expect([future.status, farFuture.status]).toEqual([401, 401]);
+    // Within the window, a little ahead of this clock, is still Slack.
+    const ahead = await h.command('help', { signed: { timestamp: now + 60 } });
+    expect(ahead.status).toBe(200);
+    await h.response(ahead.responseUrl);
+    expect(h.slackApi.calls.slice(callsAtStart)).toEqual([]);
+    expect(h.slackApi.responses.map((post) => post.path)).toEqual([new URL(ahead.responseUrl).pathname]);
+    expect(h.pinbot.clientRequests()).toEqual([]);
+  });
+
+  it('closes a connection whose headers or body trickle in, within the bound, and keeps serving', async () => {
+    const bounds = { headersMs: 300, requestMs: 600, checkEveryMs: 50 };
+    const h = await start({ httpTimeouts: bounds });
+    const body = commandBody({ text: 'list', user: ALICE, channelId: BOUND_CHANNEL, responseUrl: h.slackApi.responseUrl('commands') });
+    const headers = Object.entries(signedHeaders(SIGNING_SECRET, body)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+
+    const slowHeaders = trickle(h.slack.port, 'POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\n', `x-slow: ${'a'.repeat(1000)}\r\n\r\n`, { everyMs: 20, boundMs: 3000 });
+    const slowBody = trickle(h.slack.port, `POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\n${headers}content-length: ${body.length}\r\n\r\n`, body, { everyMs: 20, boundMs: 3000 });
+
+    expect(await slowHeaders.closed).toBeLessThan(bounds.headersMs + 2 * bounds.checkEveryMs + 500);
+    expect(slowHeaders.received()).toMatch(/^HTTP\/1\.1 408/);
+    expect(await slowBody.closed).toBeLessThan(bounds.requestMs + 2 * bounds.checkEveryMs + 500);
+    expect(h.slackApi.responses).toEqual([]);
+    const genuine = await h.command('help');
+    expect(genuine.status).toBe(200);
+    await h.response(genuine.responseUrl);
+  });
+
+  it('refuses a forged "Propose again" on a card still pending: one sentence, no second proposal', async () => {
+    const h = await start();
+    const card = await h.propose('add bigscience/bloom');
+    const postsBefore = h.slackApi.callsTo('chat.postMessage').length;
+
+    const forged = await h.click('repropose', card, BOB);
+
+    expect(forged.status).toBe(200);
+    const told = await h.response(forged.responseUrl);
+    expect(told.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(readableText(told)).toContain('Only a change that went stale can be proposed again; this one is pending. Nothing was proposed.');
+    expect((await h.pinbot.store.listByState('default', 'pending')).map((p) => p.id)).toEqual([card.proposalId]);
+    expect(h.slackApi.callsTo('chat.postMessage')).toHaveLength(postsBefore);
+    expect(h.slackApi.callsTo('chat.update')).toHaveLength(0);
+    expect(h.pinbot.writes()).toHaveLength(0);
   });
 
   it('answers GET /healthz with 200 and unknown paths with 404', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, expect } from 'vitest';
 import type { types } from '@slack/bolt';
-import { startSlack, type SlackHandle } from '../../../src/adapters/slack/app.ts';
+import { startSlack, type HttpTimeouts, type SlackHandle } from '../../../src/adapters/slack/app.ts';
 import type { ScopeResolver } from '../../../src/core/ports.ts';
 import { usePinbotHarness, type PinbotHarness, type PinbotHarnessOptions } from '../../helpers/pinbot-harness.ts';
 import { startSlackApiServer, type ResponseUrlPost, type SlackApiCall, type SlackApiServer } from '../../helpers/slack-api-server.ts';
@@ -47,6 +47,11 @@ export interface SlackHarness {
   waitForCalls(method: string, count: number): Promise<SlackApiCall[]>;
 }
 
+export interface SlackHarnessOptions extends PinbotHarnessOptions {
+  /** Shorter bounds on receiving a request, for tests that trickle one. */
+  readonly httpTimeouts?: HttpTimeouts;
+}
+
 /** A real Bolt app (HTTP mode) on the real core and HF simulator, talking to a fake Slack; all closed after each test. */
 export function useSlackHarness() {
   const startPinbot = usePinbotHarness();
@@ -55,7 +60,7 @@ export function useSlackHarness() {
     for (let close = closers.pop(); close; close = closers.pop()) await close();
   });
 
-  return async function start(options: PinbotHarnessOptions = {}): Promise<SlackHarness> {
+  return async function start(options: SlackHarnessOptions = {}): Promise<SlackHarness> {
     const pinbot = await startPinbot(options);
     const slackApi = await startSlackApiServer();
     closers.push(() => slackApi.close());
@@ -66,6 +71,7 @@ export function useSlackHarness() {
       port: 0,
       host: '127.0.0.1',
       logger: pinbot.logger,
+      ...(options.httpTimeouts !== undefined ? { httpTimeouts: options.httpTimeouts } : {}),
     });
     closers.push(() => slack.stop());
     const baseUrl = `http://127.0.0.1:${slack.port}`;
