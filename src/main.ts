@@ -10,7 +10,7 @@ import { fatalMessage } from './fatal-message.ts';
 import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
-import { buildPinbot, type Pinbot } from './pinbot.ts';
+import { buildPinbot, someNames, type Pinbot } from './pinbot.ts';
 import { serve } from './serve.ts';
 
 /** How long the process may linger after main has returned, on handles it did not open. */
@@ -124,7 +124,7 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
 async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: CliArguments): Promise<number> {
   const scope = args.scope ?? pinbot.scopes[0]?.name ?? 'default';
   if (!pinbot.scopes.some((known) => known.name === scope)) {
-    process.stderr.write(`There is no scope named ${scope}. Scopes: ${pinbot.scopes.map((known) => known.name).join(', ')}.\n`);
+    process.stderr.write(`There is no scope named ${scope}. Scopes: ${someNames(pinbot.scopes.map((known) => known.name))}.\n`);
     await pinbot.close();
     return 1;
   }
@@ -138,8 +138,10 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
     context,
     banner: `pinbot console — ${pinbot.accountLabel}${pinbot.scopes.length > 1 ? ` Scope: ${scope} (choose with --scope).` : ''}`,
     assumeYes: args.assumeYes,
+    scopes: pinbot.scopes.map((known) => known.name),
     input: process.stdin,
     output: process.stdout,
+    diagnostics: process.stderr,
   };
   if (args.commandLine !== '') {
     try {

@@ -30,6 +30,22 @@ function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }):
   };
 }
 
+/** How many names a one-line summary shows before it counts the rest. */
+const NAMES_SHOWN = 3;
+
+/** `a, b, c and 997 more`: a list that stays one short line however many scopes there are. */
+export function someNames(names: readonly string[], shown = NAMES_SHOWN): string {
+  const rest = names.length - shown;
+  return rest > 0 ? `${names.slice(0, shown).join(', ')} and ${rest.toLocaleString('en-US')} more` : names.join(', ');
+}
+
+/** The console banner's account line; with many scopes it counts them instead of naming every variable. */
+function managedAccountsLabel(scopes: readonly ScopeConfig[], host: string): string {
+  const tokenEnvs = [...new Set(scopes.map((scope) => scope.tokenEnv))];
+  if (scopes.length <= NAMES_SHOWN) return `Managing the Hugging Face account${scopes.length > 1 ? 's' : ''} of ${tokenEnvs.join(', ')} at ${host}.`;
+  return `Managing the Hugging Face accounts of ${scopes.length.toLocaleString('en-US')} scopes (${someNames(tokenEnvs)}) at ${host}.`;
+}
+
 /** Short, unguessable, URL- and button-safe ids. */
 export function newId(): string {
   return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x');
@@ -203,7 +219,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
       [scope.policy.proposers, scope.policy.approvers].some((list) => list !== 'any' && list.some((p) => p.platform === 'slack' && p.kind === 'group'))),
     accountLabel: sandbox
       ? 'SANDBOX — a simulated Hugging Face account on this machine; nothing real is pinned. Set HF_TOKEN to manage your account.'
-      : `Managing the Hugging Face account${scopes.length > 1 ? 's' : ''} of ${scopes.map((s) => s.tokenEnv).join(', ')} at ${host}.`,
+      : managedAccountsLabel(scopes, host),
     checkTokens: () =>
       Promise.all(scopes.map(async (scope): Promise<TokenCheck> => {
         try {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,13 +131,56 @@ describe("the README's commands, on a fresh sandbox", () => {
     }
   }, 30_000);
 
-  it('`npm run simulator` starts the simulator and says how to point pinbot at it', async () => {
+  it('`npm run simulator` starts the simulator and says how to point pinbot at it, Hub included, as the README does', async () => {
     const simulator = spawnScript(SCRIPTS['simulator'] ?? '', { PORT: '0' });
     running.push(simulator);
-    await simulator.waitForOutput('HF_API_URL=http://127.0.0.1:');
-    expect(simulator.stdout()).toContain('Hugging Face Inference API simulator listening on http://127.0.0.1:');
+    await simulator.waitForOutput('HF_ENDPOINTS_API_URL=http://127.0.0.1:');
+    const url = /Hugging Face Inference API simulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(simulator.stdout())?.[1];
+    expect(url).toBeDefined();
+    expect(simulator.stdout()).toContain(`HF_API_URL=${url} HF_HUB_URL=${url} `);
+    const section = README.slice(README.indexOf('## The simulator'), README.indexOf('## Layout'));
+    expect(section).toContain('HF_HUB_URL');
+    expect(section).toContain('HF_API_URL');
+  });
+
+  it.each([
+    ['its own port', 0],
+    ['the following port (the Endpoints simulator\'s)', 1],
+  ])('`npm run simulator` with %s taken says so in one sentence, prints no instructions and exits 1', async (_which, offset) => {
+    const holder = await holdFreePort(offset);
+    try {
+      const simulator = spawnScript(SCRIPTS['simulator'] ?? '', { PORT: String(holder.port - offset) });
+      running.push(simulator);
+      expect(await simulator.exited()).toBe(1);
+      expect(simulator.stdout()).toBe('');
+      expect(simulator.stderr()).toMatch(/^Port \d+ is already in use \(another simulator\?\): set PORT to a free port, or PORT=0 for any\.\n$/);
+    } finally {
+      await new Promise((resolve) => holder.server.close(resolve));
+    }
   });
 });
+
+/**
+ * Listens on a free loopback port whose `offset` ports below are free too (a simulator must be
+ * able to take them), and holds it until closed.
+ */
+async function holdFreePort(offset: number): Promise<{ server: Server; port: number }> {
+  for (;;) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    if (offset === 0 || await isFree(port - offset)) return { server, port };
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 
 /** Runs a `tsx <file>` package script the way spawnPinbot runs pinbot. */
 function spawnScript(script: string, env: Record<string, string>): RunningPinbot {

@@ -21,7 +21,10 @@ export type Command =
 
 export type Verb = Command['verb'];
 
-/** Put back the list a drift alert saw replaced; proposed from the alert's Restore button, not typed. */
+/**
+ * Put back the list a drift alert saw replaced; proposed from the alert's Restore button, which the
+ * console, having no buttons, prints as the command `restore <alert id>`.
+ */
 export interface RestoreCommand {
   readonly verb: 'restore';
   readonly alertId: string;
@@ -52,3 +55,6 @@ export const USAGE: Readonly<Record<Verb, string>> = {
   revert: 'revert <change-id> — propose the list as it was before that change',
   help: 'help — this text',
 };
+
+/** The console's stand-in for a Restore button (chat platforms have the button). */
+export const RESTORE_USAGE = 'restore <alert id> — propose putting back what a drift alert, or a write that stopped midway, says was changed';

@@ -1,4 +1,4 @@
-import { USAGE, VERBS, type Command, type RequestedPin, type Verb } from './command.ts';
+import { RESTORE_USAGE, USAGE, VERBS, type Command, type RequestedPin, type RestoreCommand, type Verb } from './command.ts';
 import { idDistance } from './close-ids.ts';
 import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
@@ -124,6 +124,23 @@ export function parseCommand(text: string): Command {
     case 'revert':
       return parseRevert(args, input);
   }
+}
+
+/**
+ * `restore <alert id>`, which the console offers for a drift alert's Restore button: undefined when
+ * the text is not a restore at all, a `PinbotError` saying how to write it when it is a bad one.
+ */
+export function parseRestore(text: string): RestoreCommand | undefined {
+  const [first, ...args] = text.slice(0, MAX_COMMAND_LENGTH).split(WHITESPACE).filter((word) => word !== '');
+  if (first === undefined || unwrap(first).toLowerCase() !== 'restore') return undefined;
+  const input = text.trim().slice(0, TOO_LONG_INPUT_KEPT);
+  const usage = `Usage: ${RESTORE_USAGE.split(' — ')[0] ?? 'restore <alert id>'}`;
+  const [arg, ...extra] = args;
+  if (arg === undefined) throw invalidCommand(`\`restore\` needs the id of an alert: each alert that offers a restore prints the command to type. ${usage}`, input);
+  if (extra.length > 0) throw invalidCommand(`\`restore\` takes exactly one alert id. ${usage}`, input);
+  const alertId = unwrap(arg);
+  if (!CHANGE_ID.test(alertId)) throw invalidCommand(`\`${show(alertId)}\` is not an alert id: ids are 1 to 64 letters, digits, '-' or '_'. ${usage}`, input);
+  return { verb: 'restore', alertId };
 }
 
 /**

@@ -44,14 +44,24 @@ export interface RequestContext {
   readonly channel: ChannelRef;
 }
 
-export type StatusEntry = { readonly modelId: string; readonly status: ModelStatus } | { readonly modelId: string; readonly error: PinbotError };
+export type StatusEntry =
+  | { readonly modelId: string; readonly status: ModelStatus }
+  | { readonly modelId: string; readonly error: PinbotError }
+  /**
+   * A model asked about by name that the scope does not pin: the API's load state of it would say
+   * nothing about this scope. `onHub`: what the Hub said, when it was asked and answered.
+   */
+  | { readonly modelId: string; readonly notPinned: true; readonly onHub?: boolean };
+
+/** One applied change, and the change it reverted when it was a `revert`. */
+export type HistoryEntry = ChangeRecord & { readonly revertOf?: string };
 
 export type CommandResult =
   | { readonly kind: 'list'; readonly scope: string; readonly list: PinnedList }
   | { readonly kind: 'proposal'; readonly proposal: Proposal }
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
-  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly ChangeRecord[] }
+  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[] }
   /** `endpoints`: the scope keeps Inference Endpoints warm, so help describes the commands there. */
   | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly endpoints?: boolean };
 
@@ -131,7 +141,7 @@ export class PinningService {
       case 'pending':
         return { kind: 'pending', scope, proposals: await this.deps.store.listByState(scope, 'pending') };
       case 'history':
-        return { kind: 'history', scope, changes: await this.deps.audit.recent(scope, HISTORY_LIMIT) };
+        return { kind: 'history', scope, changes: await this.history(scope) };
       case 'help':
         return {
           kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [],
@@ -498,8 +508,26 @@ export class PinningService {
     return changeId;
   }
 
+  /** The recent changes; a revert names the change it undid, from the proposal that made it. */
+  private async history(scope: string): Promise<HistoryEntry[]> {
+    const changes = await this.deps.audit.recent(scope, HISTORY_LIMIT);
+    return Promise.all(changes.map(async (change): Promise<HistoryEntry> => {
+      const command = (await this.deps.store.get(change.proposalId))?.command;
+      return command?.verb === 'revert' ? { ...change, revertOf: command.changeId } : change;
+    }));
+  }
+
   private async status(scope: string, modelId: string | undefined): Promise<StatusEntry[]> {
     const api = this.deps.apiFor(scope);
+    // On a pinned list, a model asked about by name is looked up only when pinned: the classic API
+    // answers any public model as `Loadable`, which would read as if the scope held it.
+    if (modelId !== undefined && api.endpoints === undefined) {
+      const { pins } = await api.readPins();
+      if (!pins.some((pin) => pin.modelId === modelId)) {
+        const onHub = await this.hubKnows(scope, modelId);
+        return [{ modelId, notPinned: true, ...(onHub !== undefined ? { onHub } : {}) }];
+      }
+    }
     const ids = modelId !== undefined ? [modelId] : (await api.readPins()).pins.map((pin) => pin.modelId);
     return Promise.all(
       ids.map(async (id): Promise<StatusEntry> => {
@@ -511,6 +539,13 @@ export class PinningService {
         }
       }),
     );
+  }
+
+  /** Whether the Hub has the model; undefined when there is no Hub to ask or it did not answer. */
+  private async hubKnows(scope: string, modelId: string): Promise<boolean | undefined> {
+    const lookup = await this.deps.catalogFor?.(scope).lookUp(modelId);
+    if (lookup === undefined || lookup.kind === 'unreachable') return undefined;
+    return lookup.kind !== 'not-found';
   }
 
   private async alertToRestore(scope: string, alertId: string) {

@@ -2,10 +2,10 @@ import { USAGE, VERBS } from './command.ts';
 import { isPinbotError, type PinbotError } from './errors.ts';
 import { hubCheckLines, hubProblemLines } from './hub-lines.ts';
 import type { Pin } from './pin.ts';
-import type { ChangeRecord, PinnedList } from './ports.ts';
+import type { PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
-import type { CommandResult, StatusEntry } from './pinning-service.ts';
+import type { CommandResult, HistoryEntry, StatusEntry } from './pinning-service.ts';
 import { endpointHelpLines, endpointListLines, warmCostField, wordingOf } from './endpoint-replies.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
@@ -20,7 +20,7 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'list':
       return { visibility: 'private', lines: result.list.endpoints ? endpointListLines(result.scope, result.list) : listLines(result.scope, result.list) };
     case 'status':
-      return { visibility: 'private', lines: statusLines(result.entries) };
+      return { visibility: 'private', lines: statusLines(result.entries, style) };
     case 'pending':
       return { visibility: 'private', lines: pendingLines(result.proposals) };
     case 'history':
@@ -43,17 +43,27 @@ function pinLine(pin: Pin): Line {
   return [text('• '), code(pin.modelId), text(` — ${pin.computeType}`)];
 }
 
-function statusLines(entries: readonly StatusEntry[]): Line[] {
+function statusLines(entries: readonly StatusEntry[], style: ReplyStyle): Line[] {
   if (entries.length === 0) return [[text('Nothing is pinned, so there is no load state to show.')]];
+  const [only] = entries;
+  if (entries.length === 1 && only !== undefined && 'notPinned' in only) return [notPinnedLine(only.modelId, only.onHub, style)];
   return [
     [strong('Load state')],
     ...entries.map((entry): Line => {
       if ('error' in entry) return [text('• '), code(entry.modelId), text(` — ${entry.error.message}`)];
+      if ('notPinned' in entry) return [text('• '), ...notPinnedLine(entry.modelId, entry.onHub, style)];
       const { status } = entry;
       const compute = describeCompute(status.computeType);
       return [text('• '), code(entry.modelId), text(` — ${status.state}${compute ? ` on ${compute}` : ''}`)];
     }),
   ];
+}
+
+function notPinnedLine(modelId: string, onHub: boolean | undefined, style: ReplyStyle): Line {
+  const notPinned = [code(modelId), text(' is not pinned in this scope')];
+  if (onHub === false) return [...notPinned, text(", and it is not on the Hugging Face Hub (or it is private and this scope's token cannot see it).")];
+  if (onHub === true) return [...notPinned, text(', so it has no load state here; '), code(`${style.commandPrefix}add ${modelId}`), text(' would pin it.')];
+  return [...notPinned, text(', so it has no load state here.')];
 }
 
 /** `compute_type` in status answers is a string or an object such as `{ gpu: { gpu: 'a100', count: 8 } }`. */
@@ -82,13 +92,14 @@ function pendingLines(proposals: readonly Proposal[]): Line[] {
   ];
 }
 
-function historyLines(changes: readonly ChangeRecord[], style: ReplyStyle): Line[] {
+function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle): Line[] {
   if (changes.length === 0) return [[text('No changes have been applied through pinbot yet.')]];
   return [
     [strong('Recent changes'), text(` (undo one with `), code(`${style.commandPrefix}revert <change-id>`), text(')')],
     ...changes.map((change): Line => [
       text('• '), code(change.id), text(` ${formatTime(change.appliedAt)} — approved by `), user(change.approver),
       text(`: ${change.before.length} → ${change.after.length} models`),
+      ...(change.revertOf !== undefined ? [text(' — revert of '), code(change.revertOf)] : []),
     ]),
   ];
 }

@@ -17,6 +17,10 @@ import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulato
  *   - a PUT on a cold endpoint that makes it warm goes `initializing` → `running` after `warmupMs`;
  *     any other scaling change goes `updating` → `running`; an endpoint with `minReplica` 0 that has
  *     been running for `scaleToZeroTimeout` minutes (one minute = `minuteMs`) goes `scaledToZero`.
+ *
+ * Other tools drive it over HTTP under `/_simulator/`, as the classic simulator: `GET`/`DELETE
+ * /_simulator/log`, `POST /_simulator/faults` (`failNext`, `failPut`, `latencyMs`), `POST
+ * /_simulator/scaling` (an outside change) and `POST /_simulator/reset`.
  */
 
 export type EndpointState = 'pending' | 'initializing' | 'updating' | 'updateFailed' | 'running' | 'paused' | 'failed' | 'scaledToZero';
@@ -109,6 +113,8 @@ export interface EndpointsSimulator {
   failPutOf(name: string, status: number, count?: number, landed?: boolean): void;
   /** Every API answer waits this long first. */
   setLatency(ms: number): void;
+  /** Drops every fault, the latency and the log, and puts each account's endpoints back as they were added. */
+  reset(): void;
 }
 
 interface EndpointRecord {
@@ -141,12 +147,27 @@ const scalingSchema = z.object({
 }).strict();
 const putSchema = z.object({ compute: z.object({ scaling: scalingSchema }).loose() }).loose();
 
+const ADMIN_PREFIX = '/_simulator/';
+const adminFaultsSchema = z.object({
+  failNext: z.object({ count: z.number().int().positive(), status: z.number().int().min(100).max(599), retryAfter: z.union([z.string(), z.number()]).optional() }).optional(),
+  failPut: z.object({
+    name: z.string().min(1),
+    status: z.number().int().min(100).max(599),
+    count: z.number().int().positive().optional(),
+    landed: z.boolean().optional(),
+  }).optional(),
+  latencyMs: z.number().nonnegative().optional(),
+}).strict();
+const adminScalingSchema = scalingSchema.extend({ token: z.string().min(1), name: z.string().min(1) }).strict();
+
 const RATE_LIMIT_TEXT = 'You have exceeded the rate limit for the Inference Endpoints API. Please retry later.';
 
 export async function startEndpointsSimulator(options: EndpointsSimulatorOptions = {}): Promise<EndpointsSimulator> {
   const warmupMs = options.warmupMs ?? 2000;
   const minuteMs = options.minuteMs ?? 60_000;
   const accounts = new Map<string, AccountRecord>();
+  /** Each account as it was added, for `reset`. */
+  const seeds = new Map<string, EndpointsAccount>();
   const log: EndpointsRequest[] = [];
   const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
@@ -171,6 +192,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   }
 
   function addAccount(token: string, account: EndpointsAccount): void {
+    seeds.set(token, account);
     const now = Date.now();
     const created = new Date(now).toISOString();
     accounts.set(token, {
@@ -265,9 +287,53 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const send = sendJson;
   const readBody = (req: IncomingMessage) => readBodyUpTo(req, MAX_BODY_BYTES);
 
+  /** The routes other tools drive the simulator with, over HTTP; they stay out of the request log. */
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const route = `${req.method ?? 'GET'} ${path}`;
+    const text = (await readBody(req)) ?? '';
+    let body: unknown = {};
+    try {
+      if (text.length > 0) body = JSON.parse(text) as unknown;
+    } catch {
+      return send(res, undefined, 400, { error: 'Invalid JSON body' });
+    }
+    const bad = (error: z.ZodError): void => send(res, undefined, 400, { error: z.prettifyError(error) });
+
+    if (route === 'GET /_simulator/log') return send(res, undefined, 200, log);
+    if (route === 'DELETE /_simulator/log') {
+      simulator.clearLog();
+      return send(res, undefined, 204, undefined);
+    }
+    if (route === 'POST /_simulator/faults') {
+      const faults = adminFaultsSchema.safeParse(body);
+      if (!faults.success) return bad(faults.error);
+      const { failNext, failPut, latencyMs: latency } = faults.data;
+      if (failNext) simulator.failNext(failNext.count, failNext.status, failNext.retryAfter);
+      if (failPut) simulator.failPutOf(failPut.name, failPut.status, failPut.count, failPut.landed);
+      if (latency !== undefined) simulator.setLatency(latency);
+      return send(res, undefined, 204, undefined);
+    }
+    if (route === 'POST /_simulator/scaling') {
+      const change = adminScalingSchema.safeParse(body);
+      if (!change.success) return bad(change.error);
+      const { token, name, ...scaling } = change.data;
+      if (accounts.get(token)?.endpoints.has(name) !== true) return send(res, undefined, 404, { error: 'No endpoint of that name for that token' });
+      simulator.setScaling(token, name, scaling);
+      await keeping;
+      return send(res, undefined, 204, undefined);
+    }
+    if (route === 'POST /_simulator/reset') {
+      simulator.reset();
+      await keeping;
+      return send(res, undefined, 204, undefined);
+    }
+    send(res, undefined, 404, { error: 'Not Found' });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    if (path.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, path);
     const text = await readBody(req);
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const account = bearer !== undefined ? accounts.get(bearer) : undefined;
@@ -341,7 +407,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     return { account, record };
   }
 
-  return {
+  const simulator: EndpointsSimulator = {
     url,
     requestLog: log,
     async close() {
@@ -374,7 +440,19 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     setLatency(ms) {
       latencyMs = ms;
     },
+    reset() {
+      failPlan = undefined;
+      putFaults.clear();
+      latencyMs = 0;
+      for (const [token, seed] of seeds) {
+        addAccount(token, seed);
+        const account = accounts.get(token);
+        if (account) void keep(token, account).catch(() => undefined);
+      }
+      log.length = 0;
+    },
   };
+  return simulator;
 }
 
 /** The sandbox namespace: public on purpose, it only opens the local simulator. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { USAGE, VERBS, type Command } from '../../src/core/command.ts';
 import { type ErrorCode, isPinbotError, PinbotError } from '../../src/core/errors.ts';
-import { MAX_COMMAND_LENGTH, parseCommand, suggestVerb } from '../../src/core/grammar.ts';
+import { MAX_COMMAND_LENGTH, parseCommand, parseRestore, suggestVerb } from '../../src/core/grammar.ts';
 import { isValidModelId, MODEL_ID_REASONS } from '../../src/core/model-id.ts';
 
 /** Runs the parser on text that must be refused and returns the error it threw. */
@@ -631,5 +631,34 @@ describe('properties', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('restore (the console\'s Restore button)', () => {
+  function restoreRefusal(text: string): string {
+    try {
+      parseRestore(text);
+    } catch (error) {
+      expect(isPinbotError(error) && error.code).toBe('INVALID_COMMAND');
+      return (error as Error).message;
+    }
+    throw new Error(`expected ${text} to be refused`);
+  }
+
+  it('reads `restore <alert id>` in any case, with the id quoted or not', () => {
+    expect(parseRestore('restore a1B2-c_3')).toEqual({ verb: 'restore', alertId: 'a1B2-c_3' });
+    expect(parseRestore('  RESTORE   `a1b2` ')).toEqual({ verb: 'restore', alertId: 'a1b2' });
+  });
+
+  it('leaves every other command to parseCommand', () => {
+    expect(parseRestore('list')).toBeUndefined();
+    expect(parseRestore('')).toBeUndefined();
+    expect(parseRestore('restored x')).toBeUndefined();
+  });
+
+  it('says how to use it when the alert id is missing, doubled or malformed, instead of "Unknown command"', () => {
+    expect(restoreRefusal('restore')).toMatch(/^`restore` needs the id of an alert.*Usage: restore <alert id>$/);
+    expect(restoreRefusal('restore a b')).toBe('`restore` takes exactly one alert id. Usage: restore <alert id>');
+    expect(restoreRefusal('restore a/b')).toMatch(/^`a\/b` is not an alert id/);
   });
 });

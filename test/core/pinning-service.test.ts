@@ -187,8 +187,14 @@ describe('PinningService against the simulator', () => {
 
     const revert = await h.service.propose({ verb: 'revert', changeId }, alice);
     expect(revert.diff).toEqual([{ kind: 'removed', modelId: 'bert-base-uncased', computeType: 'gpu' }]);
-    await h.service.approve(revert.id, bob);
+    const reverted = await h.service.approve(revert.id, bob);
     expect(h.simulator.pins(TOKEN)).toEqual([{ model_id: 'gpt2', compute_type: 'cpu' }]);
+    const revertId = reverted.proposal.outcome?.kind === 'applied' ? reverted.proposal.outcome.changeId : '';
+
+    // The newest first; only the revert names the change it undid.
+    const after = await h.service.execute({ verb: 'history' }, alice);
+    expect(after).toMatchObject({ kind: 'history', changes: [{ id: revertId, revertOf: changeId }, { id: changeId }] });
+    expect(after.kind === 'history' && 'revertOf' in (after.changes[1] ?? {})).toBe(false);
   });
 
   it('refuses a revert of a change it does not know', async () => {
@@ -237,6 +243,27 @@ describe('PinningService against the simulator', () => {
     const h = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
     const result = await h.service.execute({ verb: 'status' }, alice);
     expect(result).toMatchObject({ kind: 'status', entries: [{ modelId: 'gpt2', status: { state: 'Loaded', loaded: true } }] });
+  });
+
+  it('says a model asked about by name is not pinned, and whether the Hub has it, instead of asking its load state', async () => {
+    const h = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }], hub: {} });
+    expect(await h.service.execute({ verb: 'status', modelId: 'nope/none' }, alice))
+      .toEqual({ kind: 'status', scope: 'default', entries: [{ modelId: 'nope/none', notPinned: true, onHub: false }] });
+    expect(await h.service.execute({ verb: 'status', modelId: 'bigscience/bloom' }, alice))
+      .toEqual({ kind: 'status', scope: 'default', entries: [{ modelId: 'bigscience/bloom', notPinned: true, onHub: true }] });
+    expect(await h.service.execute({ verb: 'status', modelId: 'gpt2' }, alice))
+      .toMatchObject({ kind: 'status', entries: [{ modelId: 'gpt2', status: { state: 'Loaded' } }] });
+    expect(h.clientRequests().filter((entry) => entry.path.startsWith('/status/')).map((entry) => entry.path)).toEqual(['/status/gpt2']);
+  });
+
+  it('says a model is not pinned without a word about the Hub when there is no Hub to ask or it does not answer', async () => {
+    const h = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
+    expect(await h.service.execute({ verb: 'status', modelId: 'nope/none' }, alice))
+      .toEqual({ kind: 'status', scope: 'default', entries: [{ modelId: 'nope/none', notPinned: true }] });
+    const down = await start({ pins: [], hub: {} });
+    down.simulator.setHubFault({ status: 503 });
+    expect(await down.service.execute({ verb: 'status', modelId: 'nope/none' }, alice))
+      .toEqual({ kind: 'status', scope: 'default', entries: [{ modelId: 'nope/none', notPinned: true }] });
   });
 
   it('never logs the token', async () => {

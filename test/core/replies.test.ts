@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PinbotError } from '../../src/core/errors.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { parseCommand } from '../../src/core/grammar.ts';
-import { describeCompute, describeError, renderOutcome, renderProposalCard } from '../../src/core/replies.ts';
+import { describeCompute, describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 
 const style = { commandPrefix: '/pins ' };
@@ -105,5 +105,34 @@ describe('describeCompute', () => {
     expect(describeCompute('cpu')).toBe('cpu');
     expect(describeCompute({ gpu: { gpu: 'a100', count: 8 } })).toBe('gpu (8× a100)');
     expect(describeCompute(null)).toBeUndefined();
+  });
+});
+
+describe('renderResult: status and history', () => {
+  const lines = (result: Parameters<typeof renderResult>[0]) => renderResult(result, style).lines.map(plainText);
+
+  it('says a model asked about by name is not pinned, and what the Hub said, instead of a load state', () => {
+    expect(lines({ kind: 'status', scope: 'default', entries: [{ modelId: 'nope/none', notPinned: true, onHub: false }] })).toEqual([
+      "nope/none is not pinned in this scope, and it is not on the Hugging Face Hub (or it is private and this scope's token cannot see it).",
+    ]);
+    expect(lines({ kind: 'status', scope: 'default', entries: [{ modelId: 'gpt2', notPinned: true, onHub: true }] })).toEqual([
+      'gpt2 is not pinned in this scope, so it has no load state here; /pins add gpt2 would pin it.',
+    ]);
+    expect(lines({ kind: 'status', scope: 'default', entries: [{ modelId: 'gpt2', notPinned: true }] })).toEqual([
+      'gpt2 is not pinned in this scope, so it has no load state here.',
+    ]);
+    expect(lines({ kind: 'status', scope: 'default', entries: [{ modelId: 'gpt2', status: { modelId: 'gpt2', loaded: true, state: 'Loaded', computeType: 'cpu' } }] }))
+      .toEqual(['Load state', '• gpt2 — Loaded on cpu']);
+  });
+
+  it('marks a change that reverted another with the id of the one it undid', () => {
+    const change = {
+      id: 'c2', scope: 'default', proposalId: 'p2', before: [], after: [], requester: alice, approver: bob,
+      channel: { platform: 'slack' as const, channelId: 'C1' }, proposedAt: 0, appliedAt: Date.UTC(2026, 10, 28, 9, 30),
+    };
+    expect(lines({ kind: 'history', scope: 'default', changes: [{ ...change, revertOf: 'c1' }, { ...change, id: 'c1' }] }).slice(1)).toEqual([
+      '• c2 2026-11-28 09:30 UTC — approved by bob: 0 → 0 models — revert of c1',
+      '• c1 2026-11-28 09:30 UTC — approved by bob: 0 → 0 models',
+    ]);
   });
 });

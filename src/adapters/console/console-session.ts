@@ -1,8 +1,10 @@
-import { parseCommand } from '../../core/grammar.ts';
+import { parseCommand, parseRestore } from '../../core/grammar.ts';
 import { isPinbotError } from '../../core/errors.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
 import { describeError, renderOutcome, renderProposalCard, renderResult, type ReplyStyle } from '../../core/replies.ts';
 import type { Proposal } from '../../core/proposal.ts';
+import type { Message } from '../../core/ui.ts';
+import { consoleHelpLines } from './console-help.ts';
 import { renderCardText, renderMessageText, type TextStyle } from './render-text.ts';
 
 export interface ConsoleIo {
@@ -20,6 +22,8 @@ export interface ConsoleSessionOptions {
   readonly textStyle: TextStyle;
   /** Apply without asking (`--yes`). */
   readonly assumeYes: boolean;
+  /** Every scope's name, so that `help` can say how to reach the others. */
+  readonly scopes?: readonly string[];
 }
 
 const STYLE: ReplyStyle = { commandPrefix: '' };
@@ -34,13 +38,20 @@ export class ConsoleSession {
     const { service, context, io } = this.options;
     try {
       // The console's Restore button: a drift alert prints the command that stands for it.
-      const restore = /^restore\s+(\S+)$/i.exec(line.trim());
-      if (restore?.[1] !== undefined) {
-        return await this.confirm(await service.restoreDrift(restore[1], { principal: context.principal, channel: context.channel }));
+      const restore = parseRestore(line);
+      if (restore !== undefined) {
+        return await this.confirm(await service.restoreDrift(restore.alertId, { principal: context.principal, channel: context.channel }));
       }
       const result = await service.execute(parseCommand(line), context);
       if (result.kind !== 'proposal') {
-        io.write(renderMessageText(renderResult(result, STYLE), this.options.textStyle));
+        let message: Message = renderResult(result, STYLE);
+        if (result.kind === 'help') {
+          // The console's own commands go with the others, before what this person may do.
+          const lines = [...message.lines];
+          lines.splice(lines.length - result.rights.length, 0, ...consoleHelpLines(context.scope, this.options.scopes ?? []));
+          message = { ...message, lines };
+        }
+        io.write(renderMessageText(message, this.options.textStyle));
         return true;
       }
       return await this.confirm(result.proposal);

@@ -10,8 +10,12 @@ export interface ConsoleOptions {
   /** Shown first: which account this console manages (sandbox or real). */
   readonly banner: string;
   readonly assumeYes: boolean;
+  /** Every scope's name, for `help`. */
+  readonly scopes?: readonly string[];
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where a one-shot run prints its banner, so that its output holds only the answer (stderr). */
+  readonly diagnostics: NodeJS.WritableStream;
 }
 
 /** Runs one command and returns the process exit code: 0 done, 1 refused or failed. */
@@ -19,7 +23,7 @@ export async function runOneShot(commandLine: string, options: ConsoleOptions): 
   const io = createReadlineIo(options.input, options.output);
   try {
     const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
-    io.write(options.banner);
+    options.diagnostics.write(`${options.banner}\n`);
     return (await session.run(commandLine)) ? 0 : 1;
   } finally {
     io.close();

@@ -144,7 +144,7 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
   it('offers an endpoints sandbox scope with no account', async () => {
     const pinbot = run(['--scope', 'endpoints', 'list'], {});
     expect(await pinbot.exited()).toBe(0);
-    expect(pinbot.stdout()).toContain('SANDBOX');
+    expect(pinbot.stderr()).toContain('SANDBOX');
     expect(pinbot.stdout()).toContain('Inference Endpoints (endpoints) — 1 of 2 warm (max_warm)');
   });
 

@@ -32,10 +32,99 @@ describe('the console, as a spawned process', () => {
   it('opens a labelled sandbox when no account is configured', async () => {
     const pinbot = run(['list'], {});
     expect(await pinbot.exited()).toBe(0);
-    expect(pinbot.stdout()).toContain('SANDBOX');
+    expect(pinbot.stderr()).toContain('SANDBOX');
     expect(pinbot.stdout()).toMatch(/Pinned models \(default\) — 2 of 5 slots used/);
     expect(pinbot.stdout()).toContain('gpt2');
   });
+
+  it('one-shot: prints only the answer on stdout, so it can be piped; the banner goes to stderr', async () => {
+    const pinbot = run(['list'], {});
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout().split('\n')).toEqual([
+      'Pinned models (default) — 2 of 5 slots used',
+      '• gpt2 — cpu',
+      '• distilbert/distilbert-base-uncased-finetuned-sst-2-english — gpu',
+      '',
+    ]);
+    expect(pinbot.stderr()).toMatch(/^pinbot console — SANDBOX .*\n$/);
+  });
+
+  it('help names the console\'s own commands, restore and exit, and the sandbox\'s endpoints scope', async () => {
+    const pinbot = run(['help'], {});
+    expect(await pinbot.exited()).toBe(0);
+    const out = pinbot.stdout();
+    expect(out).toContain('• restore <alert id> — propose putting back what a drift alert');
+    expect(out).toContain('• exit — leave the console');
+    expect(out).toContain('Other scope: endpoints. Start pinbot with --scope endpoints to act on it.');
+    // Before what this person may do, as the other commands are.
+    expect(out.indexOf('• exit')).toBeLessThan(out.indexOf('Other scope'));
+    expect(out.indexOf('• help')).toBeLessThan(out.indexOf('• restore'));
+
+    const endpoints = run(['--scope', 'endpoints', 'help'], {});
+    expect(await endpoints.exited()).toBe(0);
+    expect(endpoints.stdout()).toContain('Other scope: default. Start pinbot with --scope default to act on it.');
+  });
+
+  it('`restore` without an alert id says how to use it instead of "Unknown command", and writes nothing', async () => {
+    const sim = await simulator();
+    const pinbot = run([], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    await pinbot.waitForOutput('pinbot> ');
+    pinbot.send('restore');
+    await pinbot.waitForOutput('Usage: restore <alert id>');
+    pinbot.send('exit');
+    expect(await pinbot.exited()).toBe(0);
+    expect(pinbot.stdout()).not.toContain('Unknown command');
+    expect(pinbot.stdout()).toContain('`restore` needs the id of an alert');
+    expect(writes(sim)).toHaveLength(0);
+  });
+
+  it('`status` of a model that is neither pinned nor on the Hub says so, not the API\'s load state', async () => {
+    const sim = await simulator();
+    const env = { HF_TOKEN: TOKEN, HF_API_URL: sim.url, HF_HUB_URL: sim.url };
+    const missing = run(['status', 'nope/none'], env);
+    expect(await missing.exited()).toBe(0);
+    expect(missing.stdout()).toBe("nope/none is not pinned in this scope, and it is not on the Hugging Face Hub (or it is private and this scope's token cannot see it).\n");
+    const pinned = run(['status', 'gpt2'], env);
+    expect(await pinned.exited()).toBe(0);
+    expect(pinned.stdout()).toContain('• gpt2 — Loaded on cpu');
+    expect(sim.requestLog.filter((entry) => entry.path.startsWith('/status/')).map((entry) => entry.path)).toEqual(['/status/gpt2']);
+  });
+
+  it('history says which change reverted which', async () => {
+    const store = { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') };
+    const add = run(['add', 'bigscience/bloom', 'gpu', '--yes'], store);
+    expect(await add.exited(), add.stdout() + add.stderr()).toBe(0);
+    const changeId = /undo with revert (\w+)/.exec(add.stdout())?.[1] ?? '';
+    const revert = run(['revert', changeId, '--yes'], store);
+    expect(await revert.exited(), revert.stdout() + revert.stderr()).toBe(0);
+    const revertId = /undo with revert (\w+)/.exec(revert.stdout())?.[1] ?? '';
+
+    const history = run(['history'], store);
+    expect(await history.exited()).toBe(0);
+    const lines = history.stdout().split('\n');
+    expect(lines.find((line) => line.startsWith(`• ${revertId} `))).toMatch(new RegExp(`: 3 → 2 models — revert of ${changeId}$`));
+    expect(lines.find((line) => line.startsWith(`• ${changeId} `))).toMatch(/: 2 → 3 models$/);
+  }, 30_000);
+
+  it('with many scopes, the banner counts them and help names a few, instead of listing every one', async () => {
+    const sim = await simulator();
+    const count = 1000;
+    const names = Array.from({ length: count }, (_, index) => `s${index}`);
+    const file = join(testTempDir('pinbot-config-'), 'pinbot.yml');
+    writeFileSync(file, `scopes:\n${names.map((name, index) => `  - name: ${name}\n    token_env: HF_TOKEN_S${index}\n`).join('')}`);
+    const tokens = Object.fromEntries(names.map((_, index) => [`HF_TOKEN_S${index}`, TOKEN]));
+    const pinbot = run(['help'], { PINBOT_CONFIG: file, HF_API_URL: sim.url, ...tokens });
+    expect(await pinbot.exited(), pinbot.stderr()).toBe(0);
+    expect(pinbot.stderr().length).toBeLessThan(400);
+    expect(pinbot.stderr()).toContain('Managing the Hugging Face accounts of 1,000 scopes (HF_TOKEN_S0, HF_TOKEN_S1, HF_TOKEN_S2 and 997 more) at 127.0.0.1:');
+    expect(pinbot.stderr()).toContain('Scope: s0 (choose with --scope).');
+    expect(pinbot.stdout()).toContain('Other scopes: s1, s2, s3, s4, s5 and 994 more. Start pinbot with --scope s1 (or another name) to act on one.');
+    expect(pinbot.stdout().length).toBeLessThan(3000);
+
+    const unknown = run(['--scope', 'nope', 'list'], { PINBOT_CONFIG: file, HF_API_URL: sim.url, ...tokens });
+    expect(await unknown.exited()).toBe(1);
+    expect(unknown.stderr()).toBe('There is no scope named nope. Scopes: s0, s1, s2 and 997 more.\n');
+  }, 30_000);
 
   it('keeps the sandbox account in the store, so the list, history and revert agree across runs and a new store starts afresh', async () => {
     const store = { DATABASE_URL: join(testTempDir('pinbot-sandbox-'), 'pinbot.sqlite') };
@@ -236,7 +325,7 @@ describe('the console, as a spawned process', () => {
 
     const production = run(['--scope', 'production', 'list'], env);
     expect(await production.exited()).toBe(0);
-    expect(production.stdout()).toContain('Scope: production');
+    expect(production.stderr()).toContain('Scope: production');
     expect(production.stdout()).toContain('Pinned models (production) — 1 of 2 slots used');
     expect(production.stdout()).toContain('other/model');
 
@@ -298,7 +387,7 @@ describe('the console, as a spawned process', () => {
     it("checks against the sandbox's own Hub when no account is configured", async () => {
       const pinbot = run(['add', 'bigscence/bloom', '--yes'], { HF_HUB_URL: '' });
       expect(await pinbot.exited()).toBe(1);
-      expect(pinbot.stdout()).toContain('SANDBOX');
+      expect(pinbot.stderr()).toContain('SANDBOX');
       expect(pinbot.stdout()).toContain('Did you mean bigscience/bloom');
     });
   });
