@@ -117,6 +117,9 @@ function refuseRepeatApproval(proposal: Proposal, approver: Principal): void {
  * list, and on approval re-read, compare, and write it exactly once.
  */
 export class PinningService {
+  /** "Propose again" clicks being served, by stale proposal: a second click at once waits for the first. */
+  private readonly reproposing = new Map<string, Promise<Proposal>>();
+
   constructor(private readonly deps: PinningServiceDeps) {}
 
   async execute(command: Command, context: RequestContext): Promise<CommandResult> {
@@ -206,6 +209,22 @@ export class PinningService {
    * proposal remembers the new one, so its card can drop the button and a later click is told.
    */
   async repropose(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
+    const inFlight = this.reproposing.get(proposalId);
+    if (inFlight !== undefined) {
+      // Two clicks at once: the first proposes, the second is told of the proposal it made.
+      const fresh = await inFlight;
+      throw alreadyReproposed(proposalId, { proposalId: fresh.id, by: context.principal });
+    }
+    const work = this.reproposeOnce(proposalId, context);
+    this.reproposing.set(proposalId, work);
+    try {
+      return await work;
+    } finally {
+      this.reproposing.delete(proposalId);
+    }
+  }
+
+  private async reproposeOnce(proposalId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
     const original = await this.find(proposalId);
     const stale = original.state === 'stale' && original.outcome?.kind === 'stale' ? original.outcome : undefined;
     if (stale === undefined) {

@@ -239,6 +239,25 @@ describe('PinningService against the simulator', () => {
     expect(await h.service.execute({ verb: 'pending' }, alice)).toMatchObject({ kind: 'pending', proposals: [{ id: again.id }] });
   });
 
+  it('reproposes a stale change once when two clicks arrive at once', async () => {
+    const h = await start();
+    const proposal = await h.service.propose(change('add bert-base-uncased'), alice);
+    h.simulator.setPins(TOKEN, [{ model_id: 'other', compute_type: 'cpu' }]);
+    await h.service.approve(proposal.id, bob);
+
+    const clicks = await Promise.allSettled([
+      h.service.repropose(proposal.id, { principal: bob, channel: alice.channel }),
+      h.service.repropose(proposal.id, { principal: alice.principal, channel: alice.channel }),
+    ]);
+
+    const made = clicks.flatMap((click) => (click.status === 'fulfilled' ? [click.value] : []));
+    const refused = clicks.flatMap((click) => (click.status === 'rejected' ? [click.reason as PinbotError] : []));
+    expect(made).toHaveLength(1);
+    expect(refused.map((error) => error.code)).toEqual(['ALREADY_REPROPOSED']);
+    expect(refused[0]?.message).toContain(made[0]?.id);
+    expect(await h.service.execute({ verb: 'pending' }, alice)).toMatchObject({ kind: 'pending', proposals: [{ id: made[0]?.id }] });
+  });
+
   it('reads status of pinned models, with compute types as strings or objects', async () => {
     const h = await start({ pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
     const result = await h.service.execute({ verb: 'status' }, alice);
