@@ -90,7 +90,7 @@ export async function serve(
     if (config.slack) {
       const { startSlack } = await import('./adapters/slack/app.ts');
       const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
-        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'),
+        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'), secrets: pinbot.scrubber,
       });
       port = slack.port;
       platforms.push({
@@ -106,7 +106,7 @@ export async function serve(
       const { startDiscord } = await import('./adapters/discord/client.ts');
       const discordConfig = config.discord;
       const discord = await startWithRetry(
-        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier }),
+        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier, secrets: pinbot.scrubber }),
         { logger: logger.child({ platform: 'discord' }), ...retry('discord') },
       );
       platforms.push({

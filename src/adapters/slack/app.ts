@@ -18,6 +18,8 @@ import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
 import { slackStartError } from './start-error.ts';
 import { startWithRetry, type RetryOptions } from '../start-with-retry.ts';
+import { SecretScrubber } from '../../secrets.ts';
+import { escapeMrkdwn } from './render-blocks.ts';
 
 export interface StartSlackOptions {
   readonly service: PinningService;
@@ -38,6 +40,8 @@ export interface StartSlackOptions {
   readonly notifier?: Notifier;
   /** How start-up waits for a Slack it cannot reach yet (a refused token fails at once). */
   readonly retry?: Omit<RetryOptions, 'logger'>;
+  /** Every configured secret, scrubbed from each body sent to Slack; the Slack tokens and signing secret always are. */
+  readonly secrets?: SecretScrubber;
 }
 
 export interface SlackHandle {
@@ -67,7 +71,9 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).');
   }
   // The fetch's connections close here, once: after the app stops, or when start-up fails.
-  const slackFetch = createSlackFetch();
+  const secrets = options.secrets ?? new SecretScrubber();
+  secrets.add([config.botToken, config.signingSecret, config.appToken]);
+  const slackFetch = createSlackFetch(secrets.encodedAs(escapeMrkdwn));
   try {
     const handle = await startSlackApp(options, slackFetch.fetch);
     return {
