@@ -19,6 +19,7 @@ const envSchema = z
     HF_HUB_URL: optionalText.refine((value) => value === undefined || value === 'off' || isHttpUrl(value), 'must be an http(s) URL, or off'),
     DATABASE_URL: optionalText,
     PORT: optionalText.refine((value) => value === undefined || isPort(value), 'must be a whole number from 0 to 65535'),
+    METRICS_PORT: optionalText.refine((value) => value === undefined || isPort(value), 'must be a whole number from 0 to 65535'),
     SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
@@ -79,6 +80,8 @@ export interface Config {
   readonly hfHubUrl?: string;
   readonly databaseUrl?: string;
   readonly port: number;
+  /** When set, `/metrics` is served only on this port, by a listener of its own, and not on `port`. */
+  readonly metricsPort?: number;
   readonly slack?: SlackConfig;
   readonly discord?: DiscordConfig;
   readonly configFile?: string;
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.HF_HUB_URL !== undefined ? { hfHubUrl: e.HF_HUB_URL } : {}),
     ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     port: e.PORT !== undefined ? Number(e.PORT) : 3000,
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: Number(e.METRICS_PORT) } : {}),
     ...(e.SLACK_BOT_TOKEN !== undefined
       ? {
           slack: {

@@ -3,14 +3,18 @@ import { Writable } from 'node:stream';
 import { pino, type Level, type Logger as PinoLogger } from 'pino';
 import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 import type { Logger } from './core/ports.ts';
+import { SecretScrubber } from './secrets.ts';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
 const REDACTED_KEYS = ['token', 'hfToken', 'botToken', 'appToken', 'signingSecret', 'authorization', 'Authorization', 'password'];
 
 export interface LoggerOptions {
   readonly level: string;
-  /** Exact secret values (tokens, signing secrets) replaced in every line before it is written. */
-  readonly secrets: readonly (string | undefined)[];
+  /**
+   * Exact secret values (tokens, signing secrets) replaced in every line before it is written; the
+   * composition root passes its scrubber, which learns the scopes' tokens once they are loaded.
+   */
+  readonly secrets: readonly (string | undefined)[] | SecretScrubber;
   /** Where lines go; standard output by default. */
   readonly sink?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Human-readable lines instead of JSON; defaults to whether the sink is a terminal. */
@@ -23,12 +27,12 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? process.stdout;
-  const secrets = options.secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
+  const scrubber = options.secrets instanceof SecretScrubber ? options.secrets : new SecretScrubber(options.secrets);
   const pretty = options.pretty ?? sink.isTTY === true;
   const target: NodeJS.WritableStream = pretty ? loadPretty()({ colorize: sink.isTTY === true, destination: sink, sync: true }) : sink;
   const scrubbing = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      target.write(scrub(chunk.toString('utf8'), secrets));
+      target.write(scrubber.scrub(chunk.toString('utf8')));
       done();
     },
   });
@@ -85,12 +89,6 @@ class LazyLogger implements Logger {
   private pino(): PinoLogger {
     return (this.#bound ??= this.parent === undefined ? this.root : this.parent.pino().child(this.fields));
   }
-}
-
-export function scrub(line: string, secrets: readonly string[]): string {
-  let result = line;
-  for (const secret of secrets) if (result.includes(secret)) result = result.split(secret).join('[redacted]');
-  return result;
 }
 
 /** The pretty printer is only for terminals; servers writing JSON never load it. */

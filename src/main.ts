@@ -11,6 +11,7 @@ import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
 import { buildPinbot, someNames, type Pinbot } from './pinbot.ts';
+import { configSecrets, SecretScrubber } from './secrets.ts';
 import { serve } from './serve.ts';
 
 /** How long the process may linger after main has returned, on handles it did not open. */
@@ -39,11 +40,6 @@ function parseArguments(argv: readonly string[]): CliArguments {
   return { commandLine: words.join(' '), assumeYes, ...(scope !== undefined ? { scope } : {}) };
 }
 
-function secretsOf(config: Config, env: Record<string, string | undefined>): (string | undefined)[] {
-  const scopeTokens = Object.entries(env).filter(([name]) => /^HF_TOKEN/.test(name)).map(([, value]) => value);
-  return [config.hfToken, ...scopeTokens, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token];
-}
-
 /**
  * Serves every configured chat platform; with none, or with a command on the command line, runs
  * the console. Returns the exit code.
@@ -61,16 +57,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const args = parseArguments(argv);
   const serving = args.commandLine === '' && (config.slack !== undefined || config.discord !== undefined);
+  // One scrubber for the log sink and every chat message; buildPinbot adds each scope's token.
+  const scrubber = new SecretScrubber(configSecrets(config));
   const logger = createLogger({
     // The console owns the terminal, so its logs go to stderr and only warnings show by default.
     level: config.logLevel ?? (serving ? 'info' : 'warn'),
     sink: serving ? process.stdout : process.stderr,
-    secrets: secretsOf(config, env),
+    secrets: scrubber,
   });
   const metrics = createPrometheusMetrics();
   let pinbot;
   try {
-    pinbot = await buildPinbot(config, { env, logger, metrics });
+    pinbot = await buildPinbot(config, { env, logger, metrics, scrubber });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -142,6 +140,7 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
     input: process.stdin,
     output: process.stdout,
     diagnostics: process.stderr,
+    scrub: pinbot.scrubber.scrubText,
   };
   if (args.commandLine !== '') {
     try {

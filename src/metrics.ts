@@ -11,7 +11,9 @@ export interface PrometheusMetrics extends Metrics {
 /** Prometheus metrics on a registry of their own, so several instances (tests) never collide. */
 export function createPrometheusMetrics(options: { defaultMetrics?: boolean } = {}): PrometheusMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'pinbot_process_' });
+  // Under prom-client's own names (`process_cpu_seconds_total`, `nodejs_eventloop_lag_seconds`…),
+  // which the standard Node.js dashboards query; pinbot's own metrics carry `pinbot_`.
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const commands = new Counter({
     name: 'pinbot_commands_total', help: 'Commands handled, by verb and outcome (ok, refused, error).',
     labelNames: ['verb', 'outcome'], registers: [registry],

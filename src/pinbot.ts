@@ -12,6 +12,7 @@ import { cachedCatalog } from './core/model-check.ts';
 import type { ModelCatalog } from './core/model-catalog.ts';
 import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
+import { configSecrets, SecretScrubber } from './secrets.ts';
 
 const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
 
@@ -74,6 +75,8 @@ export interface Pinbot {
   readonly store: PinbotStore;
   /** True when some policy names a Slack user group, so the Slack adapter must look groups up. */
   readonly usesSlackGroups: boolean;
+  /** Every configured secret (each scope's token among them), for the chat adapters' outgoing text. */
+  readonly scrubber: SecretScrubber;
   /** Reads each scope's list once, so a bad token is reported at start-up by scope name. */
   checkTokens(): Promise<TokenCheck[]>;
   /** Whether the store answers. */
@@ -93,6 +96,8 @@ export interface BuildOptions {
   readonly onSettled?: (proposal: Proposal) => void;
   /** The service's clock (proposal expiry); the system clock unless a test moves time by hand. */
   readonly clock?: Clock;
+  /** The logger's scrubber, taught each scope's token here; a new one when absent. */
+  readonly scrubber?: SecretScrubber;
 }
 
 /**
@@ -126,6 +131,9 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   const scopes = config.configFile !== undefined
     ? (await import('./config-file.ts')).loadScopesFile(config.configFile, options.env)
     : defaultScopes(config.hfToken);
+  // Before anything can log or quote an upstream's text: every scope's token, whatever its variable.
+  const scrubber = options.scrubber ?? new SecretScrubber();
+  scrubber.add([...configSecrets(config), ...scopes.map((scope) => scope.token)]);
   const store = await openStore(config.databaseUrl, { logger });
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   try {
@@ -156,6 +164,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
         maxWarm: scope.endpoints.maxWarm,
         logger: logger.child({ scope: scope.name }),
         metrics,
+        scrub: scrubber.scrubText,
       }));
       continue;
     }
@@ -164,6 +173,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
       token: sandbox ? sandbox.token : (scope.token ?? ''),
       logger: logger.child({ scope: scope.name }),
       metrics,
+      scrub: scrubber.scrubText,
     }));
   }
   // The sandbox's simulator serves the Hub model API too, so the sandbox checks models offline.
@@ -215,6 +225,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     scopeFor: scopeResolver(scopes),
     sandbox: sandbox !== undefined,
     store,
+    scrubber,
     usesSlackGroups: scopes.some((scope) =>
       [scope.policy.proposers, scope.policy.approvers].some((list) => list !== 'any' && list.some((p) => p.platform === 'slack' && p.kind === 'group'))),
     accountLabel: sandbox

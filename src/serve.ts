@@ -4,7 +4,7 @@ import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
-import { createOpsRoutes, startOpsServer } from './http/ops-routes.ts';
+import { createOpsRoutes, metricsRoute, startOpsServer } from './http/ops-routes.ts';
 import { startWithRetry } from './adapters/start-with-retry.ts';
 import type { PrometheusMetrics } from './metrics.ts';
 import type { Pinbot } from './pinbot.ts';
@@ -74,7 +74,7 @@ export async function serve(
     },
   });
   const routes = createOpsRoutes({
-    metrics,
+    ...(config.metricsPort === undefined ? { metrics } : {}),
     readiness: async () => {
       const checks: Record<string, boolean> = { store: await pinbot.storeReady().catch(() => false) };
       for (const platform of platforms) checks[platform.name] = platform.connected();
@@ -86,11 +86,14 @@ export async function serve(
 
   let port = config.port;
   let opsServer: { port: number; close(): Promise<void> } | undefined;
+  // On its own listener, so scrapes can stay on an internal network while PORT faces Slack.
+  const metricsServer = config.metricsPort === undefined ? undefined : await startOpsServer([metricsRoute(metrics)], config.metricsPort);
+  if (metricsServer) logger.info({ port: metricsServer.port }, 'serving /metrics on its own port');
   try {
     if (config.slack) {
       const { startSlack } = await import('./adapters/slack/app.ts');
       const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
-        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'),
+        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'), secrets: pinbot.scrubber,
       });
       port = slack.port;
       platforms.push({
@@ -106,7 +109,7 @@ export async function serve(
       const { startDiscord } = await import('./adapters/discord/client.ts');
       const discordConfig = config.discord;
       const discord = await startWithRetry(
-        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier }),
+        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier, secrets: pinbot.scrubber }),
         { logger: logger.child({ platform: 'discord' }), ...retry('discord') },
       );
       platforms.push({
@@ -121,6 +124,7 @@ export async function serve(
     // Nothing may stay open behind a failed or stopped start-up.
     for (const platform of platforms) await platform.stop().catch(() => undefined);
     await opsServer?.close();
+    await metricsServer?.close();
     throw error;
   }
   // Added before any click can settle a proposal: handling a request needs I/O, and this runs first.
@@ -195,6 +199,7 @@ export async function serve(
       for (const platform of platforms) await platform.stop();
       await loads.stop();
       await opsServer?.close();
+      await metricsServer?.close();
       await pinbot.close();
     },
   };

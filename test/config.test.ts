@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(found.join('\n')).not.toContain('xoxb-wrong-kind');
   });
 
+  it('reads METRICS_PORT like PORT, and leaves it unset by default', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(problems({ METRICS_PORT: '70000' })).toEqual(['METRICS_PORT must be a whole number from 0 to 65535']);
+    expect(problems({ METRICS_PORT: '9464x' })).toEqual(['METRICS_PORT must be a whole number from 0 to 65535']);
+  });
+
   it('says how many problems there are in its message', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(/1 problem:\n {2}- PORT must be a whole number/);
   });

@@ -1,6 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { buildPinbot } from '../src/pinbot.ts';
+import { configSecrets, SecretScrubber } from '../src/secrets.ts';
+import { testTempDir } from './helpers/temp-dir.ts';
 
 const SECRET = 'hf_SuperSecretTokenValue1234567890abcd';
 
@@ -57,5 +63,27 @@ describe('createLogger', () => {
     const logger = createLogger({ level: 'info', secrets: [SECRET], sink: out.sink, pretty: true });
     logger.info({}, `pretty ${SECRET}`);
     expect(out.text()).toContain('pretty [redacted]');
+  });
+});
+
+describe('the log sink of the composition root', () => {
+  it('scrubs the token of a scope whose variable is not named HF_TOKEN* (token_env: PROD_KEY)', async () => {
+    const prodToken = 'hf_ProdKeyScopeTokenCcccccccccccccccccccc';
+    const dir = testTempDir('pinbot-logger-');
+    const configFile = join(dir, 'pinbot.yml');
+    writeFileSync(configFile, 'scopes:\n  - name: production\n    token_env: PROD_KEY\n');
+    const env = { PINBOT_CONFIG: configFile, PROD_KEY: prodToken, DATABASE_URL: join(dir, 'pinbot.sqlite'), HF_HUB_URL: 'off' };
+    const config = loadConfig(env);
+    const scrubber = new SecretScrubber(configSecrets(config));
+    const out = capture();
+    const logger = createLogger({ level: 'info', secrets: scrubber, sink: out.sink, pretty: false });
+    const pinbot = await buildPinbot(config, { env, logger, scrubber });
+    try {
+      logger.warn({ reason: `upstream said ${prodToken}` }, `echoed ${prodToken}`);
+    } finally {
+      await pinbot.close();
+    }
+    expect(out.text()).toContain('echoed [redacted]');
+    expect(out.text()).not.toContain(prodToken);
   });
 });

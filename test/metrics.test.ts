@@ -23,4 +23,14 @@ describe('Prometheus metrics', () => {
     expect(text).not.toContain('pinbot_hf_errors_total{endpoint="pinned_models",status="200"}');
     expect(text).toContain('pinbot_hf_retries_total{endpoint="pinned_models",reason="503"} 1');
   });
+
+  it('names the Node.js process metrics as prom-client does, which the standard dashboards query', async () => {
+    const text = await createPrometheusMetrics().render();
+
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect(text).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? `, 'm'));
+    }
+    expect(text).not.toContain('pinbot_process_');
+    expect(text).toContain('# TYPE pinbot_commands_total counter');
+  });
 });

@@ -20,7 +20,7 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
   });
 
   /** The simulator, the Slack API stub and a pinbot process that may still be starting. */
-  async function spawnAll(options: { hfLatencyMs?: number } = {}): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot }> {
+  async function spawnAll(options: { hfLatencyMs?: number; env?: Record<string, string> } = {}): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot }> {
     const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
     cleanups.push(() => sim.close());
     if (options.hfLatencyMs !== undefined) sim.setLatency(options.hfLatencyMs);
@@ -28,7 +28,7 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     cleanups.push(() => slack.close());
     const pinbot = spawnPinbot([], {
       HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', LOG_LEVEL: 'debug',
-      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+      SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...options.env,
     });
     cleanups.push(async () => {
       if (pinbot.process.exitCode === null) pinbot.process.kill('SIGKILL');
@@ -37,8 +37,8 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     return { sim, slack, pinbot };
   }
 
-  async function startAll(): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot; base: string }> {
-    const { sim, slack, pinbot } = await spawnAll();
+  async function startAll(env?: Record<string, string>): Promise<{ sim: Simulator; slack: SlackApiServer; pinbot: RunningPinbot; base: string }> {
+    const { sim, slack, pinbot } = await spawnAll(env !== undefined ? { env } : {});
     await pinbot.waitForOutput('"msg":"pinbot ready"', 20_000);
     const ready = pinbot.stdout().split('\n').find((line) => line.includes('"msg":"pinbot ready"')) ?? '';
     const port = (JSON.parse(ready) as { port: number }).port;
@@ -70,6 +70,32 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('pinbot_commands_total{verb="list",outcome="ok"} 1');
     expect(metrics).toMatch(/pinbot_hf_request_seconds_count\{endpoint="pinned_models",method="GET",status="200"\} [1-9]/);
+    expectNoSecrets(pinbot, slack);
+  });
+
+  it('serves /metrics only on METRICS_PORT, by a listener of its own, while /healthz and /readyz stay on PORT; stops it on SIGTERM', async () => {
+    const { slack, pinbot, base } = await startAll({ METRICS_PORT: '0' });
+    const line = pinbot.stdout().split('\n').find((l) => l.includes('"msg":"serving /metrics on its own port"')) ?? '';
+    const metricsBase = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+    expect(metricsBase).not.toBe(base);
+
+    const responseUrl = slack.responseUrl('commands');
+    await postSigned(`${base}/slack/events`, SIGNING_SECRET, commandBody({ text: 'list', user: ALICE, channelId: CHANNEL, responseUrl }));
+    await waitFor(() => slack.responsesTo(responseUrl).length === 1, 10_000, 'the list answer');
+
+    const metrics = await fetch(`${metricsBase}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain('pinbot_commands_total{verb="list",outcome="ok"} 1');
+    expect(text).toMatch(/^process_cpu_seconds_total /m);
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${metricsBase}/healthz`)).status).toBe(404);
+
+    pinbot.process.kill('SIGTERM');
+    expect(await pinbot.exited()).toBe(0);
+    await expect(fetch(`${metricsBase}/metrics`)).rejects.toThrow();
     expectNoSecrets(pinbot, slack);
   });
 

@@ -23,6 +23,8 @@ export interface HfClientOptions {
   readonly retry?: RetryOptions;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Removes every configured secret from text the API sent back (error bodies) before it is quoted. */
+  readonly scrub?: (text: string) => string;
 }
 
 export type HfClient = PinnedModelsApi & { close(): Promise<void> };
@@ -52,7 +54,7 @@ export function createHfClient(options: HfClientOptions): HfClient {
   const headers = requestHeaders(token);
   const inFlight = new Map<string, Promise<unknown>>();
 
-  const redact = redactor(token);
+  const redact = redactor(token, options.scrub);
 
   async function exchange(call: Call): Promise<Exchange> {
     try {

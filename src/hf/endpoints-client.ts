@@ -28,6 +28,8 @@ export interface EndpointsClientOptions {
   readonly retry?: RetryOptions;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Removes every configured secret from text the API sent back (error bodies) before it is quoted. */
+  readonly scrub?: (text: string) => string;
 }
 
 export type EndpointsClient = PinnedModelsApi & { readonly endpoints: NonNullable<PinnedModelsApi['endpoints']>; close(): Promise<void> };
@@ -54,7 +56,7 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
   const pool = createPool(base.origin, options.timeouts);
   const headers = requestHeaders(token);
   const inFlight = new Map<string, Promise<unknown>>();
-  const redact = redactor(token);
+  const redact = redactor(token, options.scrub);
   const backoff = (attempt: number): number => backoffMs(retry, attempt);
 
   /** One logical call with bounded retries: the parsed 2xx body, or a PinbotError. */

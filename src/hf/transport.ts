@@ -58,9 +58,13 @@ export function requestHeaders(token: string | undefined): Record<string, string
   return { 'user-agent': 'pinbot', accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
 }
 
-/** Replaces `token` wherever it appears, so that no error or log line carries it. */
-export function redactor(token: string): (text: string) => string {
-  return (text) => (token.length > 0 ? text.split(token).join('[redacted]') : text);
+/**
+ * Replaces `token` wherever it appears, so that no error or log line carries it; `scrub` then
+ * removes every other configured secret an upstream may echo (another scope's token, the chat
+ * platforms' tokens), before the text becomes an error a chat message quotes.
+ */
+export function redactor(token: string, scrub: (text: string) => string = (text) => text): (text: string) => string {
+  return (text) => scrub(token.length > 0 ? text.split(token).join('[redacted]') : text);
 }
 
 export function createPool(origin: string, timeouts: TransportTimeouts | undefined): Pool {

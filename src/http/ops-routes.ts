@@ -49,25 +49,27 @@ export function createOpsRoutes(sources: OpsRouteSources): OpsRoute[] {
       },
     },
   ];
-  const { metrics } = sources;
-  if (metrics) {
-    routes.push({
-      path: '/metrics',
-      handler: (_req, res) => {
-        metrics.render().then(
-          (text) => {
-            res.writeHead(200, { 'content-type': metrics.contentType });
-            res.end(text);
-          },
-          () => {
-            res.writeHead(500);
-            res.end();
-          },
-        );
-      },
-    });
-  }
+  if (sources.metrics) routes.push(metricsRoute(sources.metrics));
   return routes;
+}
+
+/** `/metrics`: beside the other routes, or alone on a port of its own (`METRICS_PORT`). */
+export function metricsRoute(metrics: NonNullable<OpsRouteSources['metrics']>): OpsRoute {
+  return {
+    path: '/metrics',
+    handler: (_req, res) => {
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    },
+  };
 }
 
 /** Serves only `routes`, for when no Slack HTTP receiver owns the port. */

@@ -1,8 +1,10 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
 import type { ConsoleIo } from './console-session.ts';
 
-/** Line input and output on a terminal or pipe. */
-export function createReadlineIo(input: NodeJS.ReadableStream, output: NodeJS.WritableStream & { isTTY?: boolean }): ConsoleIo & { close(): void } {
+/** Line input and output on a terminal or pipe; everything pinbot prints passes through `scrub`. */
+export function createReadlineIo(
+  input: NodeJS.ReadableStream, output: NodeJS.WritableStream & { isTTY?: boolean }, scrub: (text: string) => string = (text) => text,
+): ConsoleIo & { close(): void } {
   const terminal = output.isTTY === true;
   const rl = createInterface({ input, output, terminal });
   const lines = rl[Symbol.asyncIterator]();
@@ -10,10 +12,11 @@ export function createReadlineIo(input: NodeJS.ReadableStream, output: NodeJS.Wr
   /** The prompt on screen while a line is awaited. */
   let waitingAt: string | undefined;
   return {
-    write: (text) => {
-      output.write(`${text}\n`);
+    write: (said) => {
+      output.write(`${scrub(said)}\n`);
     },
-    notice: (text) => {
+    notice: (said) => {
+      const text = scrub(said);
       if (waitingAt === undefined) {
         output.write(`${text}\n`);
       } else if (terminal) {

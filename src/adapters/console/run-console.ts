@@ -16,11 +16,13 @@ export interface ConsoleOptions {
   readonly output: NodeJS.WritableStream & { isTTY?: boolean };
   /** Where a one-shot run prints its banner, so that its output holds only the answer (stderr). */
   readonly diagnostics: NodeJS.WritableStream;
+  /** Removes every configured secret from what is printed (text an upstream sent back included). */
+  readonly scrub?: (text: string) => string;
 }
 
 /** Runs one command and returns the process exit code: 0 done, 1 refused or failed. */
 export async function runOneShot(commandLine: string, options: ConsoleOptions): Promise<number> {
-  const io = createReadlineIo(options.input, options.output);
+  const io = createReadlineIo(options.input, options.output, options.scrub);
   try {
     const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
     options.diagnostics.write(`${options.banner}\n`);
@@ -37,7 +39,7 @@ export interface InteractiveOptions extends ConsoleOptions {
 
 /** The interactive console: reads commands until `exit` or the end of input. */
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
-  const io = createReadlineIo(options.input, options.output);
+  const io = createReadlineIo(options.input, options.output, options.scrub);
   const textStyle = { color: options.output.isTTY === true };
   const session = new ConsoleSession({ ...options, io, textStyle });
   options.notifier?.addChannel(consoleNotificationChannel(io, textStyle));

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, RESTEvents, type APIRequest, type ResponseLike } from 'discord.js';
+import { Client, DefaultRestOptions, Events, GatewayIntentBits, RESTEvents, type APIRequest, type RESTOptions, type ResponseLike } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
 import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
@@ -14,6 +14,8 @@ import { createInteractionAnswers } from './interaction-answers.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
 import { createRateLimitLog } from './rate-limit-log.ts';
 import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './render-embed.ts';
+import { SecretScrubber } from '../../secrets.ts';
+import { escapeText } from './escape.ts';
 
 /** Discord wants a first answer within 3 s; work still running after this is deferred first. */
 const ACK_DEADLINE_MS = 1500;
@@ -36,6 +38,8 @@ export interface StartDiscordOptions {
    * proposal settled elsewhere too is told once. Without it the click posts the outcome itself.
    */
   readonly notifier?: Notifier;
+  /** Every configured secret, scrubbed from each body sent to Discord; the bot token always is. */
+  readonly secrets?: SecretScrubber;
 }
 
 export interface DiscordAdapter {
@@ -55,6 +59,15 @@ export interface DiscordAdapter {
 }
 
 /**
+ * Every message pinbot sends to Discord (posts, edits, interaction answers, on either REST client)
+ * is one request through here: its JSON body is scrubbed of the configured secrets, the last line
+ * of defence for text that came from elsewhere. Headers are left alone (the bot token is in one).
+ */
+function scrubbingRequest(scrub: (text: string) => string): RESTOptions['makeRequest'] {
+  return (url, init) => DefaultRestOptions.makeRequest(url, typeof init.body === 'string' ? { ...init, body: scrub(init.body) } : init);
+}
+
+/**
  * Connects a discord.js client (Guilds intent only: interactions need no privileged intent) and
  * serves `/pins` and its buttons through the shared core. Resolves once the client is ready.
  */
@@ -62,14 +75,16 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   const { config } = options;
   const logger = options.logger.child({ platform: 'discord' });
   const secrets = [config.token];
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    allowedMentions: NO_MENTIONS,
-    ...(config.apiUrl !== undefined ? { rest: { api: config.apiUrl } } : {}),
-  });
+  const scrubber = options.secrets ?? new SecretScrubber();
+  scrubber.add(secrets);
+  const rest = {
+    makeRequest: scrubbingRequest(scrubber.encodedAs(escapeText)),
+    ...(config.apiUrl !== undefined ? { api: config.apiUrl } : {}),
+  };
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: NO_MENTIONS, rest });
 
   const channels = new ChannelMessages(client, logger);
-  const answers = createInteractionAnswers(config.apiUrl !== undefined ? { api: config.apiUrl } : {});
+  const answers = createInteractionAnswers(rest);
   const ackFirst = createAckFirst();
   const handle = createInteractionHandler({
     service: options.service,

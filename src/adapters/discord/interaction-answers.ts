@@ -1,4 +1,4 @@
-import { MessagePayload, REST, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions } from 'discord.js';
+import { MessagePayload, REST, Routes, type ButtonInteraction, type ChatInputCommandInteraction, type InteractionEditReplyOptions, type RESTOptions } from 'discord.js';
 
 /** The interactions pinbot answers by editing their deferred reply. */
 export type DeferredInteraction = ChatInputCommandInteraction | ButtonInteraction;
@@ -23,8 +23,8 @@ export interface InteractionAnswers {
  * each waiting its turn. Each token's own rate limit still applies, from Discord's headers, and a
  * 429 is waited out as on the main client.
  */
-export function createInteractionAnswers(options: { readonly api?: string }): InteractionAnswers {
-  const rest = new REST({ globalRequestsPerSecond: Number.POSITIVE_INFINITY, ...(options.api !== undefined ? { api: options.api } : {}) });
+export function createInteractionAnswers(options: Pick<Partial<RESTOptions>, 'api' | 'makeRequest'>): InteractionAnswers {
+  const rest = new REST({ ...options, globalRequestsPerSecond: Number.POSITIVE_INFINITY });
   return {
     rest,
     editOriginal: async (interaction, payload) => {

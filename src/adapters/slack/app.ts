@@ -19,6 +19,8 @@ import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
 import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
 import { slackStartError } from './start-error.ts';
 import { startWithRetry, type RetryOptions } from '../start-with-retry.ts';
+import { SecretScrubber } from '../../secrets.ts';
+import { escapeMrkdwn } from './render-blocks.ts';
 
 export interface StartSlackOptions {
   readonly service: PinningService;
@@ -41,6 +43,8 @@ export interface StartSlackOptions {
   readonly retry?: Omit<RetryOptions, 'logger'>;
   /** Bounds on receiving a request in HTTP mode; `SLACK_HTTP_TIMEOUTS` unless set (tests shorten them). */
   readonly httpTimeouts?: HttpTimeouts;
+  /** Every configured secret, scrubbed from each body sent to Slack; the Slack tokens and signing secret always are. */
+  readonly secrets?: SecretScrubber;
 }
 
 /** How long the HTTP server waits for a request's headers, and for the whole request, before closing the connection. */
@@ -87,7 +91,9 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     throw new Error('Slack over HTTP needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).');
   }
   // The fetch's connections close here, once: after the app stops, or when start-up fails.
-  const slackFetch = createSlackFetch();
+  const secrets = options.secrets ?? new SecretScrubber();
+  secrets.add([config.botToken, config.signingSecret, config.appToken]);
+  const slackFetch = createSlackFetch(secrets.encodedAs(escapeMrkdwn));
   try {
     const handle = await startSlackApp(options, slackFetch.fetch);
     return {

@@ -9,6 +9,11 @@ import { Agent, request } from 'undici';
  *
  * Only what those two callers send is taken this way (a URL and a string body or none); anything
  * else goes to global `fetch` unchanged.
+ *
+ * Every message pinbot sends to Slack (posts, edits, `response_url` answers) passes here, so this
+ * is where each body is scrubbed of the configured secrets: the last line of defence for text
+ * that came from elsewhere (an upstream's error body echoing a token). Headers are left alone:
+ * the bot token travels in `Authorization` on purpose.
  */
 export interface SlackFetch {
   readonly fetch: typeof fetch;
@@ -21,7 +26,7 @@ const KEEP_ALIVE_MS = 30_000;
 /** Statuses whose `Response` may not carry a body. */
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
-export function createSlackFetch(): SlackFetch {
+export function createSlackFetch(scrub: (text: string) => string = (text) => text): SlackFetch {
   const agent = new Agent({ connections: CONNECTIONS_PER_ORIGIN, keepAliveTimeout: KEEP_ALIVE_MS });
 
   const slackFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
@@ -29,11 +34,12 @@ export function createSlackFetch(): SlackFetch {
     if (input instanceof Request || (body !== undefined && body !== null && typeof body !== 'string')) {
       return fetch(input, init);
     }
+    const headers = plainHeaders(init?.headers);
     const answer = await request(String(input), {
       dispatcher: agent,
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      headers: plainHeaders(init?.headers),
-      ...(typeof body === 'string' ? { body } : {}),
+      headers,
+      ...(typeof body === 'string' ? { body: scrubBody(body, headers, scrub) } : {}),
       ...(init?.signal ? { signal: init.signal } : {}),
     });
     const bytes = await answer.body.arrayBuffer();
@@ -47,6 +53,26 @@ export function createSlackFetch(): SlackFetch {
     fetch: slackFetch,
     close: () => agent.close(),
   };
+}
+
+/**
+ * The Web API client sends form fields (`blocks` as JSON text inside one), `response_url` answers
+ * are JSON: a form is scrubbed field by field, decoded, so an encoded secret is found too. A
+ * `token` field is the call's credential (`auth.test` sends the bot token so) and is left as is.
+ */
+function scrubBody(body: string, headers: Record<string, string>, scrub: (text: string) => string): string {
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (!type.includes('application/x-www-form-urlencoded')) return scrub(body);
+  const fields = new URLSearchParams(body);
+  let changed = false;
+  for (const [name, value] of fields) {
+    if (name === 'token') continue;
+    const scrubbed = scrub(value);
+    if (scrubbed === value) continue;
+    fields.set(name, scrubbed);
+    changed = true;
+  }
+  return changed ? fields.toString() : body;
 }
 
 function plainHeaders(headers: RequestInit['headers']): Record<string, string> {

@@ -1,7 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { webClientOptions } from '../../../src/adapters/slack/app.ts';
 import { createSlackFetch, type SlackFetch } from '../../../src/adapters/slack/slack-fetch.ts';
+import { SecretScrubber } from '../../../src/secrets.ts';
+import { startSlackApiServer } from '../../helpers/slack-api-server.ts';
 
 interface Received {
   readonly method: string;
@@ -120,5 +124,41 @@ describe('the fetch given to Bolt and the Web API client', () => {
 
     await expect(slackFetch(`${server.url}/api/auth.test`, { method: 'POST', body: '', signal: AbortSignal.abort() })).rejects.toThrow();
     expect(server.received).toHaveLength(0);
+  });
+});
+
+describe('what goes to Slack through that fetch', () => {
+  const BOT_TOKEN = 'xoxb-1000000001-2000000002-FetchScrubBotToken';
+  /** Characters a form or JSON encoding changes: the scrub must still find the secret. */
+  const ODD_SECRET = 'odd "secret" & +/= value\\';
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let close = closers.pop(); close; close = closers.pop()) await close();
+  });
+
+  it('carries no configured secret in a Web API form post or a response_url answer; the token still authorizes', async () => {
+    const slack = await startSlackApiServer();
+    closers.push(() => slack.close());
+    const scrubber = new SecretScrubber([BOT_TOKEN, ODD_SECRET]);
+    const slackFetch = createSlackFetch(scrubber.scrubText);
+    closers.push(() => slackFetch.close());
+    const client = new webApi.WebClient(BOT_TOKEN, webClientOptions(slack.apiUrl, slackFetch.fetch));
+    const quoting = `Hugging Face said: "${ODD_SECRET} ${BOT_TOKEN}"`;
+
+    await client.chat.postMessage({ channel: 'C0PINS0001', text: quoting, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: quoting } }] });
+    const responseUrl = slack.responseUrl('commands');
+    await slackFetch.fetch(responseUrl, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: quoting, blocks: [{ type: 'section', text: quoting }] }),
+    });
+
+    const [post] = slack.callsTo('chat.postMessage');
+    expect(post?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(post?.params['text']).toBe('Hugging Face said: "[redacted] [redacted]"');
+    expect(JSON.parse(post?.params['blocks'] ?? '[]')).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'Hugging Face said: "[redacted] [redacted]"' } }]);
+    expect(slack.responsesTo(responseUrl)[0]?.body).toEqual({
+      text: 'Hugging Face said: "[redacted] [redacted]"', blocks: [{ type: 'section', text: 'Hugging Face said: "[redacted] [redacted]"' }],
+    });
+    const sent = [...slack.bodies.map((b) => b.raw), ...slack.calls.map((c) => JSON.stringify(c.params))].join('\n');
+    for (const secret of [BOT_TOKEN, ODD_SECRET, JSON.stringify(ODD_SECRET).slice(1, -1), encodeURIComponent(ODD_SECRET)]) expect(sent).not.toContain(secret);
   });
 });
