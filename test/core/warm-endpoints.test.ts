@@ -5,7 +5,7 @@ import { LoadTracker } from '../../src/core/load-tracker.ts';
 import { Notifier } from '../../src/core/notifications.ts';
 import type { ChangeCommand } from '../../src/core/command.ts';
 import { systemClock } from '../../src/core/ports.ts';
-import { renderProposalCard, renderResult } from '../../src/core/replies.ts';
+import { renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
@@ -185,6 +185,55 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(restoring.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
     expect((await h.service.approve(restoring.id, alice)).proposal.state).toBe('applied');
     expect(h.endpointsSimulator?.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+
+  it('reads a write that stopped midway as partly applied: card, channel reply and history name what changed and what did not', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    h.endpointsSimulator?.failPutOf('embedder', 400);
+    const { proposal: settled } = await h.service.approve(proposal.id, { ...alice, displayName: 'alice' });
+    const [change] = await h.storage.audit.recent('default', 1);
+    const failure = 'The Inference Endpoints API refused the request (HTTP 400). Hugging Face said: "Bad Request".';
+
+    const card = renderProposalCard(settled, STYLE);
+    expect(plainText(card.title)).toBe('⚠️ Partly applied');
+    // llama-chat really went cold and nothing was warmed: 0 warm now, not the 2 proposed.
+    expect(card.fields.map((f) => `${f.label}: ${plainText(f.value)}`)).toContain('Warm endpoints: 1 → 0 of 2 (max_warm)');
+    expect(card.notes.map(plainText)).toEqual([
+      'Approved by alice',
+      'Changed: llama-chat warm (1 replica) → cold.',
+      'Not changed: embedder still cold (was to go warm, 1 replica); sentiment still cold (was to go warm, 1 replica).',
+      `The update of embedder failed: ${failure}`,
+      'Warm now: none.',
+      `Recorded as change ${change?.id}. Restore proposes putting the changed endpoints back; nothing is written until someone approves it.`,
+    ]);
+
+    const reply = renderOutcome(settled);
+    expect(reply.isError).toBe(true);
+    const replyText = reply.lines.map(plainText);
+    expect(replyText[0]).toBe('⚠️ The change was partly applied, approved by alice: changed llama-chat warm (1 replica) → cold; '
+      + 'not changed embedder still cold (was to go warm, 1 replica); sentiment still cold (was to go warm, 1 replica).');
+    expect(replyText.join('\n')).not.toContain('not applied');
+
+    const history = await h.service.execute({ verb: 'history' }, context);
+    if (history.kind !== 'history') throw new Error('expected history');
+    const lines = renderResult(history, STYLE).lines.map(plainText);
+    expect(lines[1]).toMatch(new RegExp(`^• ${change?.id ?? ''} .* — approved by alice: llama-chat warm \\(1 replica\\) → cold — partly applied: the change stopped midway, so only these were written$`));
+  });
+
+  it('history on an endpoints scope names each endpoint made warm or cold, and its replicas', async () => {
+    const h = await setUp(3);
+    const proposal = await h.service.propose(typed('set embedder sentiment replicas=1'), context);
+    await h.service.approve(proposal.id, alice);
+    const raised = await h.service.propose(typed('add sentiment replicas=2'), context);
+    await h.service.approve(raised.id, alice);
+    const history = await h.service.execute({ verb: 'history' }, context);
+    if (history.kind !== 'history') throw new Error('expected history');
+    const lines = renderResult(history, STYLE).lines.map(plainText);
+    expect(lines[1]).toContain(': sentiment warm, 1 replica → 2 replicas');
+    expect(lines[2]).toContain(': llama-chat warm (1 replica) → cold; embedder cold → warm (1 replica); sentiment cold → warm (1 replica)');
+    expect(lines.join('\n')).not.toContain('models');
+    expect(lines.join('\n')).not.toContain('partly');
   });
 
   it('counts a PUT whose answer was lost (5xx after retries) as written when the endpoint shows it, and carries on', async () => {

@@ -80,8 +80,14 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     await step('set sentiment llama-chat replicas=1', 'Apply? [y/N]');
     sim.failPutOf('sentiment', 403);
     const partial = await step('y', 'Restore the changed endpoints? [y/N]');
-    expect(partial).toContain('❌ Not applied');
-    expect(partial).toMatch(/Stopped partway: changed embedder; not changed: sentiment \(the update of sentiment failed: The token may not update the endpoints of acme \(HTTP 403\)\. Hugging Face said: "Forbidden"\.\)\. Recorded as change \w+\./);
+    expect(partial).toContain('⚠️ Partly applied');
+    expect(partial).not.toContain('Not applied');
+    expect(partial).toContain('Warm endpoints: 2 → 1 of 2 (max_warm)');
+    expect(partial).toContain('Changed: embedder warm (1 replica) → cold.');
+    expect(partial).toContain('Not changed: sentiment still cold (was to go warm, 1 replica).');
+    expect(partial).toContain('The update of sentiment failed: The token may not update the endpoints of acme (HTTP 403). Hugging Face said: "Forbidden".');
+    expect(partial).toContain('Warm now: llama-chat (1 replica).');
+    expect(partial).toMatch(/Recorded as change \w+\./);
     expect(puts(sim)).toEqual(['embedder', 'embedder', 'sentiment']);
     const restoreCard = await step('y', 'Apply? [y/N]');
     expect(restoreCard).toContain('+ embedder (1 replica)');
