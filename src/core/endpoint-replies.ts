@@ -1,3 +1,4 @@
+import { ENDPOINT_COMMAND_WORDS, ENDPOINTS_USAGE } from './command.ts';
 import type { Pin } from './pin.ts';
 import { diffLists } from './plan.ts';
 import type { EndpointInfo, PinnedList } from './ports.ts';
@@ -14,23 +15,13 @@ export function warmCostField(proposal: Proposal): { label: string; value: Line 
 }
 
 /** `help` on an endpoints scope: the same verbs, as they act on endpoints. */
-const ENDPOINT_USAGE: readonly (readonly [string, string])[] = [
-  ['list', 'every endpoint, warm or cold, and how many are warm of max_warm'],
-  ['add <endpoint> … [replicas=N]', 'keep endpoints warm (min replicas 1, or N); an endpoint may be named by the one repository it serves'],
-  ['remove <endpoint> …', 'let endpoints go cold (min replicas 0; they scale to zero when idle)'],
-  ['set <endpoint> … [replicas=N]', 'exactly these warm; every other endpoint goes cold'],
-  ['clear', 'every endpoint cold'],
-  ['status [endpoint]', 'the state of warm endpoints'],
-  ['pending', 'proposals waiting for approval'],
-  ['history', 'the last applied changes'],
-  ['revert <change-id>', 'propose the warm set as it was before that change'],
-  ['help', 'this text'],
-];
-
 export function endpointHelpLines(scope: string, style: { readonly commandPrefix: string }): Line[] {
   return [
     [strong('pinbot'), text(` keeps the Inference Endpoints of scope ${scope} warm or cold. Changes are proposed, shown as a diff, and written only after someone approves.`)],
-    ...ENDPOINT_USAGE.map(([usage, meaning]): Line => [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)]),
+    ...ENDPOINT_COMMAND_WORDS.verbs.map((verb): Line => {
+      const [usage = verb, meaning = ''] = ENDPOINTS_USAGE[verb].split(' — ');
+      return [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)];
+    }),
   ];
 }
 

@@ -1,4 +1,5 @@
-import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
+import { ENDPOINT_COMMAND_WORDS, isChangeCommand, PINNED_COMMAND_WORDS, type ChangeCommand, type Command } from './command.ts';
+import { parseCommand } from './grammar.ts';
 import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
@@ -135,6 +136,14 @@ export class PinningService {
       this.deps.metrics?.commandHandled(command.verb, isPinbotError(error) ? 'refused' : 'error');
       throw error;
     }
+  }
+
+  /**
+   * Parses what a person typed in a scope's channel: a refusal speaks of that scope's own things
+   * (models and `:gpu`, or endpoints and `replicas=N`), with its usage.
+   */
+  parse(text: string, scope: string): Command {
+    return parseCommand(text, this.deps.apiFor(scope).endpoints ? ENDPOINT_COMMAND_WORDS : PINNED_COMMAND_WORDS);
   }
 
   private async run(command: Command, context: RequestContext): Promise<CommandResult> {

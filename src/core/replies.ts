@@ -287,7 +287,10 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
     ];
   }
   if (error.is('MODEL_NOT_AVAILABLE')) return hubProblemLines(error.details.problems);
-  if (error.is('NO_CHANGE')) return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+  if (error.is('NO_CHANGE')) {
+    if (error.details.endpoints === true) return [[text('Nothing to change: the warm endpoints already look like that.')], currentLine(error.details.current, 'Warm now: ', 'none')];
+    return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+  }
   if (error.is('NOT_PINNED')) return [[text(error.message)], currentLine(error.details.current)];
   if (error.is('INVALID_COMMAND')) {
     return [[text(error.message)], [text('See '), code(`${style.commandPrefix}help`), text(' for every command.')]];
@@ -305,9 +308,9 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
   return [[text(error.message)]];
 }
 
-function currentLine(current: readonly Pin[]): Line {
-  if (current.length === 0) return [text('Pinned now: nothing.')];
-  const parts: Line[number][] = [text('Pinned now: ')];
+function currentLine(current: readonly Pin[], label = 'Pinned now: ', nothing = 'nothing'): Line {
+  if (current.length === 0) return [text(`${label}${nothing}.`)];
+  const parts: Line[number][] = [text(label)];
   current.forEach((pin, index) => {
     if (index > 0) parts.push(text(', '));
     parts.push(code(pin.modelId), text(` (${pin.computeType})`));

@@ -5,7 +5,7 @@ import { LoadTracker } from '../../src/core/load-tracker.ts';
 import { Notifier } from '../../src/core/notifications.ts';
 import type { ChangeCommand } from '../../src/core/command.ts';
 import { systemClock } from '../../src/core/ports.ts';
-import { renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
+import { describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
@@ -130,6 +130,25 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(() => parseCommand('add embedder replicas=0')).toThrow('is not a number of replicas');
     expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
     expect(await h.store.listByState('default', 'pending')).toEqual([]);
+  });
+
+  it('speaks of endpoints in its refusals: compute types, usage, and nothing to change', async () => {
+    const h = await setUp();
+    const dropped = await rejection(Promise.resolve().then(() => h.service.parse('add embedder gpu', 'default')));
+    expect(dropped.message).toBe("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed. "
+      + 'Change how many replicas stay warm with `add <endpoint> replicas=N`.');
+    const usage = describeError(await rejection(Promise.resolve().then(() => h.service.parse('set', 'default'))), STYLE).lines.map(plainText).join('\n');
+    expect(usage).toContain('Usage: set <endpoint> … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+
+    const same = describeError(await rejection(h.service.propose(h.service.parse('add llama-chat', 'default') as ChangeCommand, context)), STYLE);
+    expect(same.lines.map(plainText)).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: llama-chat (1 replica)']);
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
+    expect(await h.store.listByState('default', 'pending')).toEqual([]);
+
+    // A classic scope keeps its own words.
+    const classic = await start();
+    expect(classic.service.parse('add gpt2 gpu', 'default')).toEqual({ verb: 'add', pins: [{ modelId: 'gpt2', computeType: 'gpu' }] });
   });
 
   it('refuses replicas= on a classic scope', async () => {
@@ -290,9 +309,13 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     now += 60_000;
     const alert = await watcher.check(scope);
     expect(alert?.current.pins).toEqual([]);
+    expect(h.logLines.map((line) => line.message)).toContain('warm endpoints changed outside pinbot');
+    expect(h.logLines.map((line) => line.message)).not.toContain('pinned list changed outside pinbot');
     expect(channel.delivered[0]?.message.lines.map(plainText)).toEqual(expect.arrayContaining([
       '⚠️ The warm Inference Endpoints of scope default were changed outside pinbot.', '− llama-chat (1 replica)',
+      'Restore proposes the endpoints as they were for approval; nothing is written until someone approves it.',
     ]));
+    expect(channel.delivered[0]?.actions?.map((action) => action.label)).toEqual(['Restore the endpoints as they were']);
     const restore = await h.service.restoreDrift('alert1', { principal: alice, channel: context.channel });
     expect(restore.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
     expect((await h.service.approve(restore.id, alice)).proposal.state).toBe('applied');

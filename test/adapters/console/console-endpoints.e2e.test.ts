@@ -61,6 +61,17 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts(sim)).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await step('add embedder gpu', 'pinbot> ');
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const usage = await step('add', 'pinbot> ');
+    expect(usage).toContain('Usage: add <endpoint> … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+    const same = await step('add llama-chat', 'pinbot> ');
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).toContain('Warm now: llama-chat (1 replica)');
+    expect(puts(sim)).toEqual([]);
+
     const card = await step('add BAAI/bge-small-en-v1.5', 'Apply? [y/N]');
     expect(card).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
     expect(card).toContain('+ embedder (1 replica)');
@@ -127,7 +138,7 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     mark = pinbot.stdout().length;
     sim.setScaling(TOKEN, 'llama-chat', { minReplica: 0 });
     // The watcher reads the endpoints once per PINBOT_DRIFT_INTERVAL (10 s, the shortest allowed).
-    await pinbot.waitForOutput('Restore the previous list: type restore ', 15_000, mark);
+    await pinbot.waitForOutput('Restore the endpoints as they were: type restore ', 15_000, mark);
     const alert = pinbot.stdout().slice(mark);
     expect(alert).toContain('⚠️ The warm Inference Endpoints of scope inference were changed outside pinbot.');
     expect(alert).toContain('− llama-chat (1 replica)');

@@ -90,6 +90,17 @@ describe('Discord on an Inference Endpoints scope, served in process against the
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts()).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await command('add', { models: 'embedder', compute: 'gpu' });
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const badStatus = await command('status', { model: 'embedder:gpu' });
+    expect(badStatus).toContain('Compute types do not apply to Inference Endpoints');
+    const same = await command('add', { models: 'llama-chat' });
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).toContain('Warm now: `llama-chat` (1 replica)');
+    expect(cards()).toEqual([]);
+    expect(puts()).toEqual([]);
+
     const addCard = await proposeCard('add', { models: 'embedder' });
     expect(text(addCard)).toContain('Proposed change to the warm Inference Endpoints');
     const applied = await approveAndSettle(addCard, 'Applied');

@@ -81,6 +81,19 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts()).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await answer(await command('add embedder gpu'));
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const usage = await answer(await command('set'));
+    // Slack's text escapes `<` and `>`.
+    expect(usage).toContain('Usage: set &lt;endpoint&gt; … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+    const same = await answer(await command('add llama-chat'));
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).not.toContain('pinned list');
+    expect(cards()).toEqual([]);
+    expect(puts()).toEqual([]);
+
     // Add, approve, and the endpoint's start is followed in the card's thread.
     const addCard = await proposeCard('add embedder');
     expect(addCard.params['blocks']).toContain('Proposed change to the warm Inference Endpoints');
