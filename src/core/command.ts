@@ -58,3 +58,55 @@ export const USAGE: Readonly<Record<Verb, string>> = {
 
 /** The console's stand-in for a Restore button (chat platforms have the button). */
 export const RESTORE_USAGE = 'restore <alert id> — propose putting back what a drift alert, or a write that stopped midway, says was changed';
+
+/** The same verbs as they act on Inference Endpoints, for `help` and usage hints there. */
+export const ENDPOINTS_USAGE: Readonly<Record<Verb, string>> = {
+  list: 'list — every endpoint, warm or cold, and how many are warm of max_warm',
+  add: 'add <endpoint> … [replicas=N] — keep endpoints warm (min replicas 1, or N); an endpoint may be named by the one repository it serves',
+  remove: 'remove <endpoint> … — let endpoints go cold (min replicas 0; they scale to zero when idle)',
+  set: 'set <endpoint> … [replicas=N] — exactly these warm; every other endpoint goes cold',
+  compute: "compute — not on Inference Endpoints: the instance is the endpoint's own",
+  clear: 'clear — every endpoint cold',
+  status: 'status [endpoint] — the state of warm endpoints',
+  pending: 'pending — proposals waiting for approval',
+  history: 'history — the last applied changes',
+  revert: 'revert <change-id> — propose the warm set as it was before that change',
+  help: 'help — this text',
+};
+
+/** What `compute`, `cpu`/`gpu` or a `:gpu` suffix gets on an Inference Endpoints scope. */
+export const ENDPOINT_COMPUTE_REFUSAL = "Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed. "
+  + 'Change how many replicas stay warm with `add <endpoint> replicas=N`.';
+
+/** The words the parser uses in its refusals, which differ between a pinned list and warm endpoints. */
+export interface CommandWords {
+  readonly usage: Readonly<Record<Verb, string>>;
+  /** The verbs that mean something here, listed for an unknown command. */
+  readonly verbs: readonly Verb[];
+  /** What a command names: `model` or `endpoint`. */
+  readonly thing: string;
+  /** What a word that fails the repo-id rules is not. */
+  readonly idNoun: string;
+  /** Said when `set` is given nothing. */
+  readonly clearHint: string;
+  /** False where compute types mean nothing: `compute`, a bare `cpu`/`gpu` or a `:gpu` suffix is refused. */
+  readonly computeTypes: boolean;
+}
+
+export const PINNED_COMMAND_WORDS: CommandWords = {
+  usage: USAGE,
+  verbs: VERBS,
+  thing: 'model',
+  idNoun: 'model id',
+  clearHint: 'To unpin everything, use `clear`.',
+  computeTypes: true,
+};
+
+export const ENDPOINT_COMMAND_WORDS: CommandWords = {
+  usage: ENDPOINTS_USAGE,
+  verbs: VERBS.filter((verb) => verb !== 'compute'),
+  thing: 'endpoint',
+  idNoun: 'endpoint name or model repository',
+  clearHint: 'To let every endpoint go cold, use `clear`.',
+  computeTypes: false,
+};

@@ -77,12 +77,14 @@ export class DriftWatcher {
 
   private async compare(scope: string): Promise<DriftAlert | undefined> {
     const { snapshots, clock } = this.options;
+    const api = this.options.apiFor(scope);
+    const what = api.endpoints !== undefined ? 'warm endpoints' : 'pinned list';
     let current: ScopeSnapshot;
     try {
-      const live = await this.options.apiFor(scope).readPins();
+      const live = await api.readPins();
       current = { pins: live.pins, allowed: live.allowed, at: clock.now() };
     } catch (error) {
-      this.options.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'drift check could not read the list');
+      this.options.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, `drift check could not read the ${what}`);
       return undefined;
     }
     const previous = await snapshots.lastSeen(scope);
@@ -91,7 +93,7 @@ export class DriftWatcher {
     if (listVersion(previous.pins) === listVersion(current.pins) && previous.allowed === current.allowed) return undefined;
     const alert: DriftAlert = { id: this.options.newId(), scope, previous, current, detectedAt: current.at };
     await snapshots.saveAlert(alert);
-    this.options.logger.warn({ scope, alertId: alert.id }, 'pinned list changed outside pinbot');
+    this.options.logger.warn({ scope, alertId: alert.id }, `${what} changed outside pinbot`);
     return alert;
   }
 
@@ -101,15 +103,16 @@ export class DriftWatcher {
       (channel, index, all) => all.findIndex((c) => c.platform === channel.platform && c.channelId === channel.channelId) === index,
     );
     const pinsChanged = listVersion(alert.previous.pins) !== listVersion(alert.current.pins);
+    const endpoints = this.options.apiFor(scope.name).endpoints !== undefined;
     const actions: CardAction[] = pinsChanged
-      ? [{ kind: 'restore', proposalId: alert.id, label: 'Restore the previous list', style: 'primary' }]
+      ? [{ kind: 'restore', proposalId: alert.id, label: endpoints ? 'Restore the endpoints as they were' : 'Restore the previous list', style: 'primary' }]
       : [];
     for (const channel of channels) {
       await this.options.notifier.send({
         key: `drift:${alert.id}:${channel.platform}:${channel.channelId}`,
         scope: scope.name,
         channel,
-        message: { visibility: 'channel', isError: true, lines: driftLines(alert, this.options.apiFor(scope.name).endpoints !== undefined) },
+        message: { visibility: 'channel', isError: true, lines: driftLines(alert, endpoints) },
         actions,
         copyToScopeChannels: false,
       });
@@ -144,7 +147,8 @@ export function driftLines(alert: DriftAlert, endpoints = false): Line[] {
     lines.push([text(`Slots allowed by the plan: ${alert.previous.allowed} → ${alert.current.allowed}.`)]);
   }
   if (listVersion(alert.previous.pins) !== listVersion(alert.current.pins)) {
-    lines.push([text('Restore proposes the previous list for approval; nothing is written until someone approves it.')]);
+    const previous = endpoints ? 'the endpoints as they were' : 'the previous list';
+    lines.push([text(`Restore proposes ${previous} for approval; nothing is written until someone approves it.`)]);
   }
   return lines;
 }

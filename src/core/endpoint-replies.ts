@@ -1,6 +1,9 @@
+import { ENDPOINT_COMMAND_WORDS, ENDPOINTS_USAGE } from './command.ts';
+import type { Pin } from './pin.ts';
+import { diffLists } from './plan.ts';
 import type { EndpointInfo, PinnedList } from './ports.ts';
-import type { Proposal } from './proposal.ts';
-import { code, strong, text, type Line } from './ui.ts';
+import type { DiffLine, PartialWrite, Proposal } from './proposal.ts';
+import { code, strong, text, type Inline, type Line } from './ui.ts';
 import { isEndpointsProposal, warmCostChange } from './warm-endpoints.ts';
 
 /** The card's cost field on an endpoints proposal, when the prices are known. */
@@ -12,23 +15,13 @@ export function warmCostField(proposal: Proposal): { label: string; value: Line 
 }
 
 /** `help` on an endpoints scope: the same verbs, as they act on endpoints. */
-const ENDPOINT_USAGE: readonly (readonly [string, string])[] = [
-  ['list', 'every endpoint, warm or cold, and how many are warm of max_warm'],
-  ['add <endpoint> … [replicas=N]', 'keep endpoints warm (min replicas 1, or N); an endpoint may be named by the one repository it serves'],
-  ['remove <endpoint> …', 'let endpoints go cold (min replicas 0; they scale to zero when idle)'],
-  ['set <endpoint> … [replicas=N]', 'exactly these warm; every other endpoint goes cold'],
-  ['clear', 'every endpoint cold'],
-  ['status [endpoint]', 'the state of warm endpoints'],
-  ['pending', 'proposals waiting for approval'],
-  ['history', 'the last applied changes'],
-  ['revert <change-id>', 'propose the warm set as it was before that change'],
-  ['help', 'this text'],
-];
-
 export function endpointHelpLines(scope: string, style: { readonly commandPrefix: string }): Line[] {
   return [
     [strong('pinbot'), text(` keeps the Inference Endpoints of scope ${scope} warm or cold. Changes are proposed, shown as a diff, and written only after someone approves.`)],
-    ...ENDPOINT_USAGE.map(([usage, meaning]): Line => [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)]),
+    ...ENDPOINT_COMMAND_WORDS.verbs.map((verb): Line => {
+      const [usage = verb, meaning = ''] = ENDPOINTS_USAGE[verb].split(' — ');
+      return [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)];
+    }),
   ];
 }
 
@@ -109,4 +102,65 @@ export function warmCost(endpoints: readonly EndpointInfo[]): number | undefined
     total += endpoint.pricePerHour * endpoint.minReplica;
   }
   return warm.length === 0 ? undefined : total;
+}
+
+/** What a written change did to one endpoint: `cold → warm (1 replica)`. */
+function changedText(line: DiffLine): string {
+  switch (line.kind) {
+    case 'added': return `cold → warm (${line.computeType})`;
+    case 'removed': return `warm (${line.computeType}) → cold`;
+    case 'compute': return `warm, ${line.from} → ${line.to}`;
+  }
+}
+
+/** What an unwritten change left as it was: `still cold (was to go warm, 1 replica)`. */
+function unchangedText(line: DiffLine): string {
+  switch (line.kind) {
+    case 'added': return `still cold (was to go warm, ${line.computeType})`;
+    case 'removed': return `still warm (${line.computeType}; was to go cold)`;
+    case 'compute': return `still ${line.from} (was to go to ${line.to})`;
+  }
+}
+
+function endpointsList(lines: readonly DiffLine[], describe: (line: DiffLine) => string): Inline[] {
+  if (lines.length === 0) return [text('none')];
+  return lines.flatMap((line, index) => [...(index > 0 ? [text('; ')] : []), code(line.modelId), text(` ${describe(line)}`)]);
+}
+
+function warmNowLine(warm: readonly Pin[]): Line {
+  if (warm.length === 0) return [text('Warm now: none.')];
+  return [text('Warm now: '), ...warm.flatMap((pin, index) => [...(index > 0 ? [text(', ')] : []), code(pin.modelId), text(` (${pin.computeType})`)]), text('.')];
+}
+
+function restoreLine(partial: PartialWrite, restore: boolean, commandPrefix: string): Line {
+  const recorded = [text('Recorded as change '), code(partial.changeId), text('. ')];
+  if (restore) return [...recorded, text('Restore proposes putting the changed endpoints back; nothing is written until someone approves it.')];
+  return [...recorded, text('Undo the changed endpoints with '), code(`${commandPrefix}revert ${partial.changeId}`), text('.')];
+}
+
+/** The card's notes on endpoint writes that stopped midway: exactly which changed, which did not, and the warm set now. */
+export function partialWriteLines(partial: PartialWrite, restore: boolean, style: { readonly commandPrefix: string }): Line[] {
+  return [
+    [text('Changed: '), ...endpointsList(partial.changed, changedText), text('.')],
+    [text('Not changed: '), ...endpointsList(partial.unchanged, unchangedText), text('.')],
+    [text('The update of '), code(partial.failed), text(` failed: ${partial.reason}`)],
+    warmNowLine(partial.after),
+    restoreLine(partial, restore, style.commandPrefix),
+  ];
+}
+
+/** The channel's (or thread's) message about endpoint writes that stopped midway. */
+export function partialWriteSummary(partial: PartialWrite, approvedBy: Line, restore: boolean): Line[] {
+  return [
+    [text('⚠️ The change was partly applied, approved by '), ...approvedBy, text(': changed '), ...endpointsList(partial.changed, changedText),
+      text('; not changed '), ...endpointsList(partial.unchanged, unchangedText), text('.')],
+    [text('The update of '), code(partial.failed), text(` failed: ${partial.reason}`)],
+    warmNowLine(partial.after),
+    restoreLine(partial, restore, ''),
+  ];
+}
+
+/** One `history` entry's change on an endpoints scope: each endpoint made warm, cold, or given other replicas. */
+export function endpointChangesText(before: readonly Pin[], after: readonly Pin[]): Inline[] {
+  return endpointsList(diffLists(before, after), changedText);
 }

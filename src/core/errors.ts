@@ -11,7 +11,8 @@ export interface ErrorDetails {
   INVALID_COMPUTE_TYPE: { value: string };
   DUPLICATE_MODEL: { modelId: string };
   NOT_PINNED: { modelIds: string[]; current: Pin[] };
-  NO_CHANGE: { current: Pin[] };
+  /** `endpoints`: said of the warm Inference Endpoints rather than a pinned list. */
+  NO_CHANGE: { current: Pin[]; endpoints?: boolean };
   QUOTA_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
   PROPOSAL_NOT_FOUND: { proposalId: string };
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */

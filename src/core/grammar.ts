@@ -1,4 +1,6 @@
-import { RESTORE_USAGE, USAGE, VERBS, type Command, type RequestedPin, type RestoreCommand, type Verb } from './command.ts';
+import {
+  ENDPOINT_COMPUTE_REFUSAL, PINNED_COMMAND_WORDS, RESTORE_USAGE, VERBS, type Command, type CommandWords, type RequestedPin, type RestoreCommand, type Verb,
+} from './command.ts';
 import { idDistance } from './close-ids.ts';
 import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
@@ -75,9 +77,10 @@ interface ModelArgs {
 
 /**
  * The one parser for every platform: turns what a person typed into a `Command`,
- * or throws a `PinbotError` whose message says what to type instead.
+ * or throws a `PinbotError` whose message says what to type instead, in the words of the scope
+ * it is typed in (`words`: a pinned list by default, or warm endpoints).
  */
-export function parseCommand(text: string): Command {
+export function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_WORDS): Command {
   if (text.length > MAX_COMMAND_LENGTH) {
     const kept = text.slice(0, TOO_LONG_INPUT_KEPT);
     throw new PinbotError(
@@ -91,38 +94,39 @@ export function parseCommand(text: string): Command {
   if (first === undefined) return { verb: 'help' };
 
   const word = unwrap(first).toLowerCase();
-  if (!isVerb(word)) throw unknownCommand(first, word, input);
+  if (!isVerb(word)) throw unknownCommand(first, word, input, words);
 
   switch (word) {
     case 'list':
     case 'clear':
     case 'pending':
     case 'history':
-      expectNoArguments(word, args, input);
+      expectNoArguments(word, args, input, words);
       return { verb: word };
     case 'help':
       return { verb: 'help' };
     case 'add':
     case 'set': {
-      const { replicas, rest } = takeReplicas(word, args, input);
-      const { models, trailing } = parseModelArgs(word, rest, input);
-      if (models.length === 0) throw missingModels(word, input);
+      const { replicas, rest } = takeReplicas(word, args, input, words);
+      const { models, trailing } = parseModelArgs(word, rest, input, words);
+      if (models.length === 0) throw missingModels(word, input, words);
       const computeType = trailing ?? DEFAULT_COMPUTE_TYPE;
       const pins: RequestedPin[] = models.map((model) => ({ modelId: model.modelId, computeType: model.computeType ?? computeType }));
       return replicas === undefined ? { verb: word, pins } : { verb: word, pins, replicas };
     }
     case 'remove': {
       // A compute type on remove changes nothing (one entry per model), so a valid one is ignored.
-      const { models } = parseModelArgs(word, args, input);
-      if (models.length === 0) throw missingModels(word, input);
+      const { models } = parseModelArgs(word, args, input, words);
+      if (models.length === 0) throw missingModels(word, input, words);
       return { verb: 'remove', modelIds: models.map((model) => model.modelId) };
     }
     case 'compute':
-      return parseCompute(args, input);
+      if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+      return parseCompute(args, input, words);
     case 'status':
-      return parseStatus(args, input);
+      return parseStatus(args, input, words);
     case 'revert':
-      return parseRevert(args, input);
+      return parseRevert(args, input, words);
   }
 }
 
@@ -147,10 +151,10 @@ export function parseRestore(text: string): RestoreCommand | undefined {
  * `replicas=N` on add and set: how many replicas Inference Endpoints keep warm. Only its form is
  * checked here; whether the scope has endpoints, and each endpoint's maximum, are the core's to judge.
  */
-function takeReplicas(verb: Verb, args: readonly string[], input: string): { replicas?: number; rest: readonly string[] } {
+function takeReplicas(verb: Verb, args: readonly string[], input: string, words: CommandWords): { replicas?: number; rest: readonly string[] } {
   const options = args.filter((word) => REPLICAS_OPTION.test(unwrap(word)));
   if (options.length === 0) return { rest: args };
-  if (options.length > 1) throw invalidCommand(`\`replicas=\` is given ${options.length} times; give it once. Usage: ${USAGE[verb]} replicas=N`, input);
+  if (options.length > 1) throw invalidCommand(`\`replicas=\` is given ${options.length} times; give it once. Usage: ${words.usage[verb]}${words.computeTypes ? ' replicas=N' : ''}`, input);
   const value = unwrap(options[0] ?? '').slice('replicas='.length);
   const replicas = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
   if (!(replicas >= 1 && replicas <= MAX_REPLICAS)) {
@@ -163,44 +167,45 @@ function isVerb(word: string): word is Verb {
   return VERB_SET.has(word);
 }
 
-function parseCompute(args: readonly string[], input: string): Command {
-  const { models, trailing } = parseModelArgs('compute', args, input);
+function parseCompute(args: readonly string[], input: string, words: CommandWords): Command {
+  const { models, trailing } = parseModelArgs('compute', args, input, words);
   if (trailing === undefined) {
-    throw invalidCommand(`\`compute\` needs the compute type as its last word: \`cpu\` or \`gpu\`. Usage: ${USAGE.compute}`, input);
+    throw invalidCommand(`\`compute\` needs the compute type as its last word: \`cpu\` or \`gpu\`. Usage: ${words.usage.compute}`, input);
   }
-  if (models.length === 0) throw missingModels('compute', input);
+  if (models.length === 0) throw missingModels('compute', input, words);
   const conflicting = models.find((model) => model.computeType !== undefined && model.computeType !== trailing);
   if (conflicting) {
     throw invalidCommand(
-      `\`${show(conflicting.modelId)}:${conflicting.computeType ?? ''}\` disagrees with \`${trailing}\` at the end; write the compute type once, at the end. Usage: ${USAGE.compute}`,
+      `\`${show(conflicting.modelId)}:${conflicting.computeType ?? ''}\` disagrees with \`${trailing}\` at the end; write the compute type once, at the end. Usage: ${words.usage.compute}`,
       input,
     );
   }
   return { verb: 'compute', modelIds: models.map((model) => model.modelId), computeType: trailing };
 }
 
-function parseStatus(args: readonly string[], input: string): Command {
+function parseStatus(args: readonly string[], input: string, words: CommandWords): Command {
   const [arg, ...extra] = args;
   if (arg === undefined) return { verb: 'status' };
-  if (extra.length > 0) throw invalidCommand(`\`status\` takes at most one model. Usage: ${USAGE.status}`, input);
+  if (extra.length > 0) throw invalidCommand(`\`status\` takes at most one ${words.thing}. Usage: ${words.usage.status}`, input);
   if (bareComputeType(arg) !== undefined) {
+    if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
     throw invalidCommand(
-      `\`${show(arg)}\` is a compute type, not a model; for a model with that name write \`${show(unwrap(arg))}:cpu\`. Usage: ${USAGE.status}`,
+      `\`${show(arg)}\` is a compute type, not a model; for a model with that name write \`${show(unwrap(arg))}:cpu\`. Usage: ${words.usage.status}`,
       input,
     );
   }
   // As on remove, a valid compute type written on the model is ignored.
-  return { verb: 'status', modelId: parseModelArg(arg).modelId };
+  return { verb: 'status', modelId: parseModelArg(arg, words, input).modelId };
 }
 
-function parseRevert(args: readonly string[], input: string): Command {
+function parseRevert(args: readonly string[], input: string, words: CommandWords): Command {
   const [arg, ...extra] = args;
-  if (arg === undefined) throw invalidCommand(`\`revert\` needs the id of a change; \`history\` lists them. Usage: ${USAGE.revert}`, input);
-  if (extra.length > 0) throw invalidCommand(`\`revert\` takes exactly one change id. Usage: ${USAGE.revert}`, input);
+  if (arg === undefined) throw invalidCommand(`\`revert\` needs the id of a change; \`history\` lists them. Usage: ${words.usage.revert}`, input);
+  if (extra.length > 0) throw invalidCommand(`\`revert\` takes exactly one change id. Usage: ${words.usage.revert}`, input);
   const changeId = unwrap(arg);
   if (!CHANGE_ID.test(changeId)) {
     throw invalidCommand(
-      `\`${show(changeId)}\` is not a change id: ids are 1 to 64 letters, digits, '-' or '_'; \`history\` lists them. Usage: ${USAGE.revert}`,
+      `\`${show(changeId)}\` is not a change id: ids are 1 to 64 letters, digits, '-' or '_'; \`history\` lists them. Usage: ${words.usage.revert}`,
       input,
     );
   }
@@ -211,23 +216,25 @@ function parseRevert(args: readonly string[], input: string): Command {
  * Models for add, set, remove and compute. A bare `cpu`/`gpu` is never read as a model id:
  * last, it is the compute type for every model without its own; anywhere else it is an error.
  */
-function parseModelArgs(verb: Verb, args: readonly string[], input: string): ModelArgs {
+function parseModelArgs(verb: Verb, args: readonly string[], input: string, words: CommandWords): ModelArgs {
   const last = args[args.length - 1];
   const trailing = last === undefined ? undefined : bareComputeType(last);
-  const words = trailing === undefined ? args : args.slice(0, -1);
+  const named = trailing === undefined ? args : args.slice(0, -1);
+  if (trailing !== undefined && !words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
   const seen = new Set<string>();
   const models: ModelArg[] = [];
-  for (const word of words) {
+  for (const word of named) {
     const stray = bareComputeType(word);
     if (stray !== undefined) {
+      if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
       throw invalidCommand(
-        `\`${show(word)}\` can only come last, where it applies to every model without its own \`:cpu\` or \`:gpu\`; for a model with that name write \`${show(unwrap(word))}:${stray}\`. Usage: ${USAGE[verb]}`,
+        `\`${show(word)}\` can only come last, where it applies to every model without its own \`:cpu\` or \`:gpu\`; for a model with that name write \`${show(unwrap(word))}:${stray}\`. Usage: ${words.usage[verb]}`,
         input,
       );
     }
-    const model = parseModelArg(word);
+    const model = parseModelArg(word, words, input);
     if (seen.has(model.modelId)) {
-      throw new PinbotError('DUPLICATE_MODEL', `\`${show(model.modelId)}\` is named twice; name each model once.`, { modelId: model.modelId });
+      throw new PinbotError('DUPLICATE_MODEL', `\`${show(model.modelId)}\` is named twice; name each ${words.thing} once.`, { modelId: model.modelId });
     }
     seen.add(model.modelId);
     models.push(model);
@@ -239,16 +246,17 @@ function parseModelArgs(verb: Verb, args: readonly string[], input: string): Mod
  * `gpt2`, `org/name:gpu`, `` `gpt2` ``… The id is checked before the suffix, so a link or mention
  * is reported as a bad id; only a plain word after ':' (`gpt2:tpu`) is reported as a compute type.
  */
-function parseModelArg(word: string): ModelArg {
+function parseModelArg(word: string, words: CommandWords, input: string): ModelArg {
   const token = unwrap(word);
   const colon = token.lastIndexOf(':');
   const modelId = colon === -1 ? token : unwrap(token.slice(0, colon));
   const suffix = colon === -1 ? undefined : token.slice(colon + 1);
-  if (suffix !== undefined && !SUFFIX_WORD.test(suffix)) throw invalidModelId(token);
+  if (suffix !== undefined && !SUFFIX_WORD.test(suffix)) throw invalidModelId(token, words);
   if (modelIdProblem(modelId) !== undefined) {
-    throw invalidModelId(suffix === undefined || isComputeType(suffix.toLowerCase()) ? modelId : token);
+    throw invalidModelId(suffix === undefined || isComputeType(suffix.toLowerCase()) ? modelId : token, words);
   }
   if (suffix === undefined) return { modelId };
+  if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
   const computeType = suffix.toLowerCase();
   if (!isComputeType(computeType)) {
     const shownSuffix = suffix === '' ? `\`${show(token)}\` has nothing after ':'` : `\`${show(suffix)}\` is not a compute type`;
@@ -278,40 +286,40 @@ function unwrap(word: string): string {
   }
 }
 
-function expectNoArguments(verb: Verb, args: readonly string[], input: string): void {
-  if (args.length > 0) throw invalidCommand(`\`${verb}\` takes no arguments. Usage: ${USAGE[verb]}`, input);
+function expectNoArguments(verb: Verb, args: readonly string[], input: string, words: CommandWords): void {
+  if (args.length > 0) throw invalidCommand(`\`${verb}\` takes no arguments. Usage: ${words.usage[verb]}`, input);
 }
 
-function missingModels(verb: Verb, input: string): PinbotError<'INVALID_COMMAND'> {
-  const hint = verb === 'set' ? ' To unpin everything, use `clear`.' : '';
-  return invalidCommand(`\`${verb}\` needs at least one model.${hint} Usage: ${USAGE[verb]}`, input);
+function missingModels(verb: Verb, input: string, words: CommandWords): PinbotError<'INVALID_COMMAND'> {
+  const hint = verb === 'set' ? ` ${words.clearHint}` : '';
+  return invalidCommand(`\`${verb}\` needs at least one ${words.thing}.${hint} Usage: ${words.usage[verb]}`, input);
 }
 
-function invalidModelId(modelId: string): PinbotError<'INVALID_MODEL_ID'> {
+function invalidModelId(modelId: string, words: CommandWords): PinbotError<'INVALID_MODEL_ID'> {
   const reason = modelIdProblem(modelId) ?? MODEL_ID_UNKNOWN_REASON;
-  return new PinbotError('INVALID_MODEL_ID', `\`${show(modelId)}\` is not a valid model id: it ${reason}.`, { modelId, reason });
+  return new PinbotError('INVALID_MODEL_ID', `\`${show(modelId)}\` is not a valid ${words.idNoun}: it ${reason}.`, { modelId, reason });
 }
 
 function invalidCommand(message: string, input: string, suggestion?: Verb): PinbotError<'INVALID_COMMAND'> {
   return new PinbotError('INVALID_COMMAND', message, suggestion === undefined ? { input } : { input, suggestion });
 }
 
-function unknownCommand(original: string, word: string, input: string): PinbotError<'INVALID_COMMAND'> {
-  const suggestion = suggestVerb(word);
+function unknownCommand(original: string, word: string, input: string, words: CommandWords): PinbotError<'INVALID_COMMAND'> {
+  const suggestion = suggestVerb(word, words.verbs);
   const shown = `Unknown command \`${show(original)}\`.`;
   if (suggestion !== undefined) return invalidCommand(`${shown} Did you mean \`${suggestion}\`?`, input, suggestion);
-  return invalidCommand(`${shown} Commands: ${VERBS.join(', ')}.`, input);
+  return invalidCommand(`${shown} Commands: ${words.verbs.join(', ')}.`, input);
 }
 
 /** The verb a mistyped or synonymous word most likely meant, if any. */
-export function suggestVerb(word: string): Verb | undefined {
+export function suggestVerb(word: string, verbs: readonly Verb[] = VERBS): Verb | undefined {
   const lower = word.toLowerCase();
   const synonym = SYNONYMS.get(lower);
-  if (synonym !== undefined) return synonym;
+  if (synonym !== undefined && verbs.includes(synonym)) return synonym;
   if (lower.length > SUGGESTION_MAX_WORD_LENGTH) return undefined;
   let best: Verb | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
-  for (const verb of VERBS) {
+  for (const verb of verbs) {
     const distance = idDistance(lower, verb);
     if (distance < bestDistance) {
       best = verb;

@@ -1,4 +1,5 @@
-import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
+import { ENDPOINT_COMMAND_WORDS, isChangeCommand, PINNED_COMMAND_WORDS, type ChangeCommand, type Command } from './command.ts';
+import { parseCommand } from './grammar.ts';
 import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
@@ -53,15 +54,19 @@ export type StatusEntry =
    */
   | { readonly modelId: string; readonly notPinned: true; readonly onHub?: boolean };
 
-/** One applied change, and the change it reverted when it was a `revert`. */
-export type HistoryEntry = ChangeRecord & { readonly revertOf?: string };
+/**
+ * One applied change, the change it reverted when it was a `revert`, and `partial` when it is
+ * what a write that stopped midway changed.
+ */
+export type HistoryEntry = ChangeRecord & { readonly revertOf?: string; readonly partial?: true };
 
 export type CommandResult =
   | { readonly kind: 'list'; readonly scope: string; readonly list: PinnedList }
   | { readonly kind: 'proposal'; readonly proposal: Proposal }
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
-  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[] }
+  /** `endpoints`: the scope keeps Inference Endpoints warm, so each change names its endpoints. */
+  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[]; readonly endpoints?: boolean }
   /** `endpoints`: the scope keeps Inference Endpoints warm, so help describes the commands there. */
   | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly endpoints?: boolean };
 
@@ -133,6 +138,14 @@ export class PinningService {
     }
   }
 
+  /**
+   * Parses what a person typed in a scope's channel: a refusal speaks of that scope's own things
+   * (models and `:gpu`, or endpoints and `replicas=N`), with its usage.
+   */
+  parse(text: string, scope: string): Command {
+    return parseCommand(text, this.deps.apiFor(scope).endpoints ? ENDPOINT_COMMAND_WORDS : PINNED_COMMAND_WORDS);
+  }
+
   private async run(command: Command, context: RequestContext): Promise<CommandResult> {
     if (isChangeCommand(command)) return { kind: 'proposal', proposal: await this.propose(command, context) };
     const { scope } = context;
@@ -144,7 +157,7 @@ export class PinningService {
       case 'pending':
         return { kind: 'pending', scope, proposals: await this.deps.store.listByState(scope, 'pending') };
       case 'history':
-        return { kind: 'history', scope, changes: await this.history(scope) };
+        return { kind: 'history', scope, changes: await this.history(scope), ...(this.deps.apiFor(scope).endpoints ? { endpoints: true } : {}) };
       case 'help':
         return {
           kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [],
@@ -531,8 +544,14 @@ export class PinningService {
   private async history(scope: string): Promise<HistoryEntry[]> {
     const changes = await this.deps.audit.recent(scope, HISTORY_LIMIT);
     return Promise.all(changes.map(async (change): Promise<HistoryEntry> => {
-      const command = (await this.deps.store.get(change.proposalId))?.command;
-      return command?.verb === 'revert' ? { ...change, revertOf: command.changeId } : change;
+      const proposal = await this.deps.store.get(change.proposalId);
+      const command = proposal?.command;
+      const partial = proposal?.outcome?.kind === 'failed' && (proposal.outcome.partial !== undefined || proposal.outcome.code === 'PARTIAL_WRITE');
+      return {
+        ...change,
+        ...(command?.verb === 'revert' ? { revertOf: command.changeId } : {}),
+        ...(partial ? { partial: true as const } : {}),
+      };
     }));
   }
 

@@ -13,11 +13,32 @@ export type DiffLine =
   | { readonly kind: 'removed'; readonly modelId: string; readonly computeType: string }
   | { readonly kind: 'compute'; readonly modelId: string; readonly from: string; readonly to: string };
 
+/**
+ * A write in several steps that stopped midway: exactly which changes landed and which did not,
+ * and the state the writes made, so every reply can say what it really is.
+ */
+export interface PartialWrite {
+  /** The diff lines that were written. */
+  readonly changed: readonly DiffLine[];
+  /** The diff lines that were not: the one that failed first, then those not tried. */
+  readonly unchanged: readonly DiffLine[];
+  /** The entry whose write failed, and why (already a sentence). */
+  readonly failed: string;
+  readonly reason: string;
+  /** The list (warm set) after the writes that were made. */
+  readonly after: readonly Pin[];
+  /** The audit entry that records what was changed. */
+  readonly changeId: string;
+}
+
 /** How a proposal ended, for the card and the channel. */
 export type ProposalOutcome =
   | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
-  /** `restoreAlertId`: a write that stopped midway, with a Restore button for what it changed. */
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly restoreAlertId?: string }
+  /**
+   * `partial`: a write that stopped midway, with exactly what it changed; `restoreAlertId`: the
+   * Restore button for what it changed.
+   */
+  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly partial?: PartialWrite; readonly restoreAlertId?: string }
   | {
     readonly kind: 'stale';
     readonly changedUnderneath: readonly DiffLine[];

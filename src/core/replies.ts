@@ -6,7 +6,9 @@ import type { PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from './pinning-service.ts';
-import { endpointHelpLines, endpointListLines, warmCostField, wordingOf } from './endpoint-replies.ts';
+import {
+  endpointChangesText, endpointHelpLines, endpointListLines, partialWriteLines, partialWriteSummary, warmCostField, wordingOf,
+} from './endpoint-replies.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
@@ -24,7 +26,7 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'pending':
       return { visibility: 'private', lines: pendingLines(result.proposals) };
     case 'history':
-      return { visibility: 'private', lines: historyLines(result.changes, style) };
+      return { visibility: 'private', lines: historyLines(result.changes, style, result.endpoints === true) };
     case 'help':
       return {
         visibility: 'private',
@@ -92,13 +94,16 @@ function pendingLines(proposals: readonly Proposal[]): Line[] {
   ];
 }
 
-function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle): Line[] {
+function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle, endpoints: boolean): Line[] {
   if (changes.length === 0) return [[text('No changes have been applied through pinbot yet.')]];
   return [
     [strong('Recent changes'), text(` (undo one with `), code(`${style.commandPrefix}revert <change-id>`), text(')')],
     ...changes.map((change): Line => [
       text('• '), code(change.id), text(` ${formatTime(change.appliedAt)} — approved by `), user(change.approver),
-      text(`: ${change.before.length} → ${change.after.length} models`),
+      ...(endpoints
+        ? [text(': '), ...endpointChangesText(change.before, change.after)]
+        : [text(`: ${change.before.length} → ${change.after.length} models`)]),
+      ...(change.partial ? [text(' — partly applied: the change stopped midway, so only these were written')] : []),
       ...(change.revertOf !== undefined ? [text(' — revert of '), code(change.revertOf)] : []),
     ]),
   ];
@@ -114,7 +119,9 @@ function helpLines(scope: string, style: ReplyStyle): Line[] {
 /** The proposal card, in whatever state the proposal is in. */
 export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card {
   const before = proposal.base.length;
-  const after = proposal.proposed.length;
+  const partial = proposal.outcome?.kind === 'failed' ? proposal.outcome.partial : undefined;
+  // A write that stopped midway is counted as it really left the list, not as proposed.
+  const after = partial ? partial.after.length : proposal.proposed.length;
   const words = wordingOf(proposal);
   const fields: { label: string; value: Line }[] = [
     { label: 'Requested by', value: [user(proposal.requester)] },
@@ -172,10 +179,11 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       }
       break;
     case 'failed':
-      title = [strong('❌ Not applied')];
+      title = [strong(partial ? '⚠️ Partly applied' : '❌ Not applied')];
       notes.push(decidedLine('Approved by', proposal.decidedBy));
       if (proposal.outcome?.kind === 'failed') {
-        notes.push([text(proposal.outcome.message)]);
+        if (partial) notes.push(...partialWriteLines(partial, proposal.outcome.restoreAlertId !== undefined, style));
+        else notes.push([text(proposal.outcome.message)]);
         if (proposal.outcome.restoreAlertId !== undefined) {
           actions = [{ kind: 'restore', proposalId: proposal.outcome.restoreAlertId, label: 'Restore the changed endpoints', style: 'primary' }];
         }
@@ -235,13 +243,17 @@ export function renderOutcome(proposal: Proposal): Message {
       return {
         visibility: 'channel',
         lines: [
-          [text(wordingOf(proposal).appliedSummary), text(diffSummary), text('), approved by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('.')],
+          [text(wordingOf(proposal).appliedSummary), text(diffSummary), text('), approved by '), ...approvedBy(proposal), text('.')],
           [text(`Hugging Face: ${proposal.outcome.message}`)],
         ],
       };
     case 'stale':
       return { visibility: 'channel', isError: true, lines: [[text(wordingOf(proposal).staleSummary)]] };
     case 'failed':
+      if (proposal.outcome.partial) {
+        const { partial, restoreAlertId } = proposal.outcome;
+        return { visibility: 'channel', isError: true, lines: partialWriteSummary(partial, approvedBy(proposal), restoreAlertId !== undefined) };
+      }
       return { visibility: 'channel', isError: true, lines: [[text(`❌ The change (${diffSummary}) was not applied: `), text(proposal.outcome.message)]] };
     case 'cancelled':
       return { visibility: 'channel', lines: [[text('The proposal was cancelled by '), ...(proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')]), text('. Nothing was written.')]] };
@@ -251,6 +263,10 @@ export function renderOutcome(proposal: Proposal): Message {
     case undefined:
       return { visibility: 'channel', lines: [[text(`Proposal ${proposal.id} is ${proposal.state}.`)]] };
   }
+}
+
+function approvedBy(proposal: Proposal): Line {
+  return proposal.decidedBy ? [user(proposal.decidedBy)] : [text('someone')];
 }
 
 /** The sentence a person sees for a refusal or failure; never a stack trace. */
@@ -271,7 +287,10 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
     ];
   }
   if (error.is('MODEL_NOT_AVAILABLE')) return hubProblemLines(error.details.problems);
-  if (error.is('NO_CHANGE')) return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+  if (error.is('NO_CHANGE')) {
+    if (error.details.endpoints === true) return [[text('Nothing to change: the warm endpoints already look like that.')], currentLine(error.details.current, 'Warm now: ', 'none')];
+    return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+  }
   if (error.is('NOT_PINNED')) return [[text(error.message)], currentLine(error.details.current)];
   if (error.is('INVALID_COMMAND')) {
     return [[text(error.message)], [text('See '), code(`${style.commandPrefix}help`), text(' for every command.')]];
@@ -289,9 +308,9 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
   return [[text(error.message)]];
 }
 
-function currentLine(current: readonly Pin[]): Line {
-  if (current.length === 0) return [text('Pinned now: nothing.')];
-  const parts: Line[number][] = [text('Pinned now: ')];
+function currentLine(current: readonly Pin[], label = 'Pinned now: ', nothing = 'nothing'): Line {
+  if (current.length === 0) return [text(`${label}${nothing}.`)];
+  const parts: Line[number][] = [text(label)];
   current.forEach((pin, index) => {
     if (index > 0) parts.push(text(', '));
     parts.push(code(pin.modelId), text(` (${pin.computeType})`));

@@ -122,6 +122,11 @@ async function stopped(proposal: Proposal, context: StepwiseApplyContext, report
     code: 'PARTIAL_WRITE',
     message: `Stopped partway: changed ${written.join(', ')}; not changed: ${unchanged.join(', ')} (the update of ${failed} failed: ${reason}). `
       + `Recorded as change ${changeId}. ${restore}.`,
+    partial: {
+      changed: proposal.diff.filter((line) => written.includes(line.modelId)),
+      unchanged: proposal.diff.filter((line) => !written.includes(line.modelId)),
+      failed, reason, after: partial, changeId,
+    },
     ...(restoreAlertId !== undefined ? { restoreAlertId } : {}),
   });
 }

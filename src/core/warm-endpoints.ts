@@ -110,7 +110,7 @@ export function planWarmEndpoints(command: ChangeCommand, live: PinnedList, reve
   const proposed = proposedWarm(command, base, endpoints, revertTo);
   const diff = diffLists(base, proposed);
   if (diff.length === 0) {
-    throw new PinbotError('NO_CHANGE', `That change would leave the warm endpoints as they are (${describeWarm(base)}), so there is nothing to approve.`, { current: [...base] });
+    throw new PinbotError('NO_CHANGE', `That change would leave the warm endpoints as they are (${describeWarm(base)}), so there is nothing to approve.`, { current: [...base], endpoints: true });
   }
   if (proposed.length > live.allowed && proposed.length > base.length) {
     throw new PinbotError(

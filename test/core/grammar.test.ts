@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { USAGE, VERBS, type Command } from '../../src/core/command.ts';
+import { ENDPOINT_COMMAND_WORDS, USAGE, VERBS, type Command } from '../../src/core/command.ts';
 import { type ErrorCode, isPinbotError, PinbotError } from '../../src/core/errors.ts';
 import { MAX_COMMAND_LENGTH, parseCommand, parseRestore, suggestVerb } from '../../src/core/grammar.ts';
 import { isValidModelId, MODEL_ID_REASONS } from '../../src/core/model-id.ts';
@@ -660,5 +660,53 @@ describe('restore (the console\'s Restore button)', () => {
     expect(restoreRefusal('restore')).toMatch(/^`restore` needs the id of an alert.*Usage: restore <alert id>$/);
     expect(restoreRefusal('restore a b')).toBe('`restore` takes exactly one alert id. Usage: restore <alert id>');
     expect(restoreRefusal('restore a/b')).toMatch(/^`a\/b` is not an alert id/);
+  });
+});
+
+describe('on an Inference Endpoints scope (its own words)', () => {
+  const endpointRefusal = (text: string): PinbotError => {
+    let thrown: unknown;
+    try {
+      parseCommand(text, ENDPOINT_COMMAND_WORDS);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PinbotError);
+    return thrown as PinbotError;
+  };
+  const computeRefusal = "Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed. "
+    + 'Change how many replicas stay warm with `add <endpoint> replicas=N`.';
+
+  it.each([
+    'add b gpu', 'add b cpu replicas=2', 'set a b gpu', 'add b:gpu', 'add org/name:cpu', 'add gpu b', 'remove b gpu', 'status gpu', 'compute b gpu', 'add b:tpu',
+  ])('refuses a compute type in `%s` with one sentence, instead of dropping it', (text) => {
+    const error = endpointRefusal(text);
+    expect(error.code).toBe('INVALID_COMMAND');
+    expect(error.message).toBe(computeRefusal);
+  });
+
+  it('parses endpoints and replicas as before', () => {
+    expect(parseCommand('add embedder replicas=2', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], replicas: 2 });
+    expect(parseCommand('remove a b', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'remove', modelIds: ['a', 'b'] });
+  });
+
+  it('gives the endpoints usage, never the `:cpu|:gpu` one', () => {
+    expect(endpointRefusal('set').message).toBe(
+      '`set` needs at least one endpoint. To let every endpoint go cold, use `clear`. Usage: set <endpoint> … [replicas=N] — exactly these warm; every other endpoint goes cold',
+    );
+    expect(endpointRefusal('add').message).toContain('`add` needs at least one endpoint. Usage: add <endpoint> … [replicas=N]');
+    expect(endpointRefusal('list all').message).toBe('`list` takes no arguments. Usage: list — every endpoint, warm or cold, and how many are warm of max_warm');
+    expect(endpointRefusal('status a b').message).toBe('`status` takes at most one endpoint. Usage: status [endpoint] — the state of warm endpoints');
+    expect(endpointRefusal('add a a').message).toBe('`a` is named twice; name each endpoint once.');
+    expect(endpointRefusal('add a!b').message).toMatch(/^`a!b` is not a valid endpoint name or model repository: it /);
+    expect(endpointRefusal('frobnicate').message).toBe(`Unknown command \`frobnicate\`. Commands: ${VERBS.filter((v) => v !== 'compute').join(', ')}.`);
+    for (const text of ['set', 'add', 'list all', 'status a b', 'revert', 'frobnicate', 'add a replicas=1 replicas=2']) {
+      expect(endpointRefusal(text).message).not.toMatch(/:cpu|:gpu|\bmodels?\b|unpin|compute/);
+    }
+  });
+
+  it('keeps the pinned-list words by default', () => {
+    expect(refusal('set', 'INVALID_COMMAND').message).toBe(`\`set\` needs at least one model. To unpin everything, use \`clear\`. Usage: ${USAGE.set}`);
+    expect(parseCommand('add b gpu')).toEqual({ verb: 'add', pins: [{ modelId: 'b', computeType: 'gpu' }] });
   });
 });

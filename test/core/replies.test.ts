@@ -68,6 +68,16 @@ describe('renderOutcome', () => {
 });
 
 describe('describeError', () => {
+  it('says "nothing to change" of the warm endpoints on an endpoints scope, and of the pinned list otherwise', () => {
+    const current = [{ modelId: 'llama-chat', computeType: '1 replica' }];
+    const endpoints = describeError(new PinbotError('NO_CHANGE', 'x', { current, endpoints: true }), style).lines.map(plainText);
+    expect(endpoints).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: llama-chat (1 replica)']);
+    const none = describeError(new PinbotError('NO_CHANGE', 'x', { current: [], endpoints: true }), style).lines.map(plainText);
+    expect(none).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: none.']);
+    const pinned = describeError(new PinbotError('NO_CHANGE', 'x', { current: [{ modelId: 'a', computeType: 'cpu' }] }), style).lines.map(plainText);
+    expect(pinned).toEqual(['Nothing to change: the pinned list already looks like that.', 'Pinned now: a (cpu)']);
+  });
+
   it('explains a quota refusal with the numbers, the current list and a way out', () => {
     const error = new PinbotError('QUOTA_EXCEEDED', 'x', { allowed: 5, requested: 6, current: [{ modelId: 'a', computeType: 'cpu' }] });
     const text = describeError(error, style).lines.map(plainText).join('\n');

@@ -5,7 +5,7 @@ import { LoadTracker } from '../../src/core/load-tracker.ts';
 import { Notifier } from '../../src/core/notifications.ts';
 import type { ChangeCommand } from '../../src/core/command.ts';
 import { systemClock } from '../../src/core/ports.ts';
-import { renderProposalCard, renderResult } from '../../src/core/replies.ts';
+import { describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
@@ -132,6 +132,25 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(await h.store.listByState('default', 'pending')).toEqual([]);
   });
 
+  it('speaks of endpoints in its refusals: compute types, usage, and nothing to change', async () => {
+    const h = await setUp();
+    const dropped = await rejection(Promise.resolve().then(() => h.service.parse('add embedder gpu', 'default')));
+    expect(dropped.message).toBe("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed. "
+      + 'Change how many replicas stay warm with `add <endpoint> replicas=N`.');
+    const usage = describeError(await rejection(Promise.resolve().then(() => h.service.parse('set', 'default'))), STYLE).lines.map(plainText).join('\n');
+    expect(usage).toContain('Usage: set <endpoint> … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+
+    const same = describeError(await rejection(h.service.propose(h.service.parse('add llama-chat', 'default') as ChangeCommand, context)), STYLE);
+    expect(same.lines.map(plainText)).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: llama-chat (1 replica)']);
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
+    expect(await h.store.listByState('default', 'pending')).toEqual([]);
+
+    // A classic scope keeps its own words.
+    const classic = await start();
+    expect(classic.service.parse('add gpt2 gpu', 'default')).toEqual({ verb: 'add', pins: [{ modelId: 'gpt2', computeType: 'gpu' }] });
+  });
+
   it('refuses replicas= on a classic scope', async () => {
     const h = await start();
     const refused = await rejection(h.service.propose(typed('add gpt2 replicas=2'), context));
@@ -185,6 +204,55 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(restoring.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
     expect((await h.service.approve(restoring.id, alice)).proposal.state).toBe('applied');
     expect(h.endpointsSimulator?.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+
+  it('reads a write that stopped midway as partly applied: card, channel reply and history name what changed and what did not', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('set embedder sentiment'), context);
+    h.endpointsSimulator?.failPutOf('embedder', 400);
+    const { proposal: settled } = await h.service.approve(proposal.id, { ...alice, displayName: 'alice' });
+    const [change] = await h.storage.audit.recent('default', 1);
+    const failure = 'The Inference Endpoints API refused the request (HTTP 400). Hugging Face said: "Bad Request".';
+
+    const card = renderProposalCard(settled, STYLE);
+    expect(plainText(card.title)).toBe('⚠️ Partly applied');
+    // llama-chat really went cold and nothing was warmed: 0 warm now, not the 2 proposed.
+    expect(card.fields.map((f) => `${f.label}: ${plainText(f.value)}`)).toContain('Warm endpoints: 1 → 0 of 2 (max_warm)');
+    expect(card.notes.map(plainText)).toEqual([
+      'Approved by alice',
+      'Changed: llama-chat warm (1 replica) → cold.',
+      'Not changed: embedder still cold (was to go warm, 1 replica); sentiment still cold (was to go warm, 1 replica).',
+      `The update of embedder failed: ${failure}`,
+      'Warm now: none.',
+      `Recorded as change ${change?.id}. Restore proposes putting the changed endpoints back; nothing is written until someone approves it.`,
+    ]);
+
+    const reply = renderOutcome(settled);
+    expect(reply.isError).toBe(true);
+    const replyText = reply.lines.map(plainText);
+    expect(replyText[0]).toBe('⚠️ The change was partly applied, approved by alice: changed llama-chat warm (1 replica) → cold; '
+      + 'not changed embedder still cold (was to go warm, 1 replica); sentiment still cold (was to go warm, 1 replica).');
+    expect(replyText.join('\n')).not.toContain('not applied');
+
+    const history = await h.service.execute({ verb: 'history' }, context);
+    if (history.kind !== 'history') throw new Error('expected history');
+    const lines = renderResult(history, STYLE).lines.map(plainText);
+    expect(lines[1]).toMatch(new RegExp(`^• ${change?.id ?? ''} .* — approved by alice: llama-chat warm \\(1 replica\\) → cold — partly applied: the change stopped midway, so only these were written$`));
+  });
+
+  it('history on an endpoints scope names each endpoint made warm or cold, and its replicas', async () => {
+    const h = await setUp(3);
+    const proposal = await h.service.propose(typed('set embedder sentiment replicas=1'), context);
+    await h.service.approve(proposal.id, alice);
+    const raised = await h.service.propose(typed('add sentiment replicas=2'), context);
+    await h.service.approve(raised.id, alice);
+    const history = await h.service.execute({ verb: 'history' }, context);
+    if (history.kind !== 'history') throw new Error('expected history');
+    const lines = renderResult(history, STYLE).lines.map(plainText);
+    expect(lines[1]).toContain(': sentiment warm, 1 replica → 2 replicas');
+    expect(lines[2]).toContain(': llama-chat warm (1 replica) → cold; embedder cold → warm (1 replica); sentiment cold → warm (1 replica)');
+    expect(lines.join('\n')).not.toContain('models');
+    expect(lines.join('\n')).not.toContain('partly');
   });
 
   it('counts a PUT whose answer was lost (5xx after retries) as written when the endpoint shows it, and carries on', async () => {
@@ -241,9 +309,13 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     now += 60_000;
     const alert = await watcher.check(scope);
     expect(alert?.current.pins).toEqual([]);
+    expect(h.logLines.map((line) => line.message)).toContain('warm endpoints changed outside pinbot');
+    expect(h.logLines.map((line) => line.message)).not.toContain('pinned list changed outside pinbot');
     expect(channel.delivered[0]?.message.lines.map(plainText)).toEqual(expect.arrayContaining([
       '⚠️ The warm Inference Endpoints of scope default were changed outside pinbot.', '− llama-chat (1 replica)',
+      'Restore proposes the endpoints as they were for approval; nothing is written until someone approves it.',
     ]));
+    expect(channel.delivered[0]?.actions?.map((action) => action.label)).toEqual(['Restore the endpoints as they were']);
     const restore = await h.service.restoreDrift('alert1', { principal: alice, channel: context.channel });
     expect(restore.diff).toEqual([{ kind: 'added', modelId: 'llama-chat', computeType: '1 replica' }]);
     expect((await h.service.approve(restore.id, alice)).proposal.state).toBe('applied');

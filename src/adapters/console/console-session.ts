@@ -1,4 +1,4 @@
-import { parseCommand, parseRestore } from '../../core/grammar.ts';
+import { parseRestore } from '../../core/grammar.ts';
 import { isPinbotError } from '../../core/errors.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
 import { describeError, renderOutcome, renderProposalCard, renderResult, type ReplyStyle } from '../../core/replies.ts';
@@ -42,7 +42,7 @@ export class ConsoleSession {
       if (restore !== undefined) {
         return await this.confirm(await service.restoreDrift(restore.alertId, { principal: context.principal, channel: context.channel }));
       }
-      const result = await service.execute(parseCommand(line), context);
+      const result = await service.execute(service.parse(line, context.scope), context);
       if (result.kind !== 'proposal') {
         let message: Message = renderResult(result, STYLE);
         if (result.kind === 'help') {

@@ -24,9 +24,12 @@ export function commandText(options: PinsOptions): string {
   return [options.subcommand, ...args].join(' ');
 }
 
-/** Options → the core `Command`, through the one parser every platform uses. Throws `PinbotError`. */
-export function optionsToCommand(options: PinsOptions): Command {
-  return parseCommand(commandText(pinsOptionsSchema.parse(options)));
+/**
+ * Options → the core `Command`, through the one parser every platform uses (`parse`: the scope's,
+ * so a refusal speaks of its own things). Throws `PinbotError`.
+ */
+export function optionsToCommand(options: PinsOptions, parse: (text: string) => Command = parseCommand): Command {
+  return parse(commandText(pinsOptionsSchema.parse(options)));
 }
 
 export function readPinsOptions(interaction: ChatInputCommandInteraction): PinsOptions {

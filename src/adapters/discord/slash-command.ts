@@ -32,7 +32,7 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
     return;
   }
   try {
-    const command = optionsToCommand(readPinsOptions(interaction));
+    const command = optionsToCommand(readPinsOptions(interaction), (text) => deps.service.parse(text, scope));
     const scoped = log.child({ scope, verb: command.verb });
     const result = await deps.service.execute(command, { scope, principal: principalOf(interaction), channel });
     await deps.turn();

@@ -1,6 +1,5 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import { isPinbotError } from '../../core/errors.ts';
-import { parseCommand } from '../../core/grammar.ts';
 import type { RequestContext } from '../../core/pinning-service.ts';
 import { describeError, renderResult } from '../../core/replies.ts';
 import { code, text, type Message } from '../../core/ui.ts';
@@ -35,7 +34,7 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
   const principal = slackPrincipal(payload.user_id, payload.user_name, await deps.groupsOf(payload.user_id));
   const context: RequestContext = { scope, principal, channel };
   try {
-    const result = await deps.service.execute(parseCommand(payload.text.trim()), context);
+    const result = await deps.service.execute(deps.service.parse(payload.text.trim(), scope), context);
     await deps.turn();
     if (result.kind === 'proposal') {
       await postProposalCard(client, respond, deps.service, result.proposal, logger.child({ scope }));

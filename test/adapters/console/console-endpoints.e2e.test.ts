@@ -61,6 +61,17 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts(sim)).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await step('add embedder gpu', 'pinbot> ');
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const usage = await step('add', 'pinbot> ');
+    expect(usage).toContain('Usage: add <endpoint> … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+    const same = await step('add llama-chat', 'pinbot> ');
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).toContain('Warm now: llama-chat (1 replica)');
+    expect(puts(sim)).toEqual([]);
+
     const card = await step('add BAAI/bge-small-en-v1.5', 'Apply? [y/N]');
     expect(card).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
     expect(card).toContain('+ embedder (1 replica)');
@@ -80,8 +91,14 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     await step('set sentiment llama-chat replicas=1', 'Apply? [y/N]');
     sim.failPutOf('sentiment', 403);
     const partial = await step('y', 'Restore the changed endpoints? [y/N]');
-    expect(partial).toContain('❌ Not applied');
-    expect(partial).toMatch(/Stopped partway: changed embedder; not changed: sentiment \(the update of sentiment failed: The token may not update the endpoints of acme \(HTTP 403\)\. Hugging Face said: "Forbidden"\.\)\. Recorded as change \w+\./);
+    expect(partial).toContain('⚠️ Partly applied');
+    expect(partial).not.toContain('Not applied');
+    expect(partial).toContain('Warm endpoints: 2 → 1 of 2 (max_warm)');
+    expect(partial).toContain('Changed: embedder warm (1 replica) → cold.');
+    expect(partial).toContain('Not changed: sentiment still cold (was to go warm, 1 replica).');
+    expect(partial).toContain('The update of sentiment failed: The token may not update the endpoints of acme (HTTP 403). Hugging Face said: "Forbidden".');
+    expect(partial).toContain('Warm now: llama-chat (1 replica).');
+    expect(partial).toMatch(/Recorded as change \w+\./);
     expect(puts(sim)).toEqual(['embedder', 'embedder', 'sentiment']);
     const restoreCard = await step('y', 'Apply? [y/N]');
     expect(restoreCard).toContain('+ embedder (1 replica)');
@@ -121,7 +138,7 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     mark = pinbot.stdout().length;
     sim.setScaling(TOKEN, 'llama-chat', { minReplica: 0 });
     // The watcher reads the endpoints once per PINBOT_DRIFT_INTERVAL (10 s, the shortest allowed).
-    await pinbot.waitForOutput('Restore the previous list: type restore ', 15_000, mark);
+    await pinbot.waitForOutput('Restore the endpoints as they were: type restore ', 15_000, mark);
     const alert = pinbot.stdout().slice(mark);
     expect(alert).toContain('⚠️ The warm Inference Endpoints of scope inference were changed outside pinbot.');
     expect(alert).toContain('− llama-chat (1 replica)');

@@ -90,6 +90,17 @@ describe('Discord on an Inference Endpoints scope, served in process against the
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts()).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await command('add', { models: 'embedder', compute: 'gpu' });
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const badStatus = await command('status', { model: 'embedder:gpu' });
+    expect(badStatus).toContain('Compute types do not apply to Inference Endpoints');
+    const same = await command('add', { models: 'llama-chat' });
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).toContain('Warm now: `llama-chat` (1 replica)');
+    expect(cards()).toEqual([]);
+    expect(puts()).toEqual([]);
+
     const addCard = await proposeCard('add', { models: 'embedder' });
     expect(text(addCard)).toContain('Proposed change to the warm Inference Endpoints');
     const applied = await approveAndSettle(addCard, 'Applied');
@@ -108,8 +119,15 @@ describe('Discord on an Inference Endpoints scope, served in process against the
 
     const setCard = await proposeCard('set', { models: 'sentiment llama-chat' });
     sim.failPutOf('sentiment', 403);
-    const partial = await approveAndSettle(setCard, 'Stopped partway');
-    expect(text(partial)).toContain('Stopped partway: changed embedder; not changed: sentiment');
+    const partial = await approveAndSettle(setCard, 'Partly applied');
+    // embedder really went cold and sentiment was not warmed: 1 warm now, not the 2 proposed.
+    expect(text(partial)).toContain('2 → 1 of 2 (max_warm)');
+    expect(text(partial)).toContain('Changed: `embedder` warm (1 replica) → cold.');
+    expect(text(partial)).toContain('Not changed: `sentiment` still cold (was to go warm, 1 replica).');
+    expect(text(partial)).not.toContain('Not applied');
+    const partialReply = () => [...peer.messages.values()].find((m) => m.content.includes('The change was partly applied'));
+    await waitFor(() => partialReply() !== undefined, WAIT, 'the partial write\'s reply');
+    expect(unescaped(partialReply()?.content ?? '')).toContain('changed `embedder` warm (1 replica) → cold; not changed `sentiment` still cold (was to go warm, 1 replica).');
     const before = cards().length;
     clickOn(partial, 'restore');
     await waitFor(() => cards().length === before + 1, WAIT, 'the restore card');

@@ -81,6 +81,19 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
     expect(puts()).toEqual([]);
 
+    // The endpoints' own words: a compute type is refused, not dropped; usage and "nothing to change" speak of endpoints.
+    const withCompute = await answer(await command('add embedder gpu'));
+    expect(withCompute).toContain("Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed.");
+    const usage = await answer(await command('set'));
+    // Slack's text escapes `<` and `>`.
+    expect(usage).toContain('Usage: set &lt;endpoint&gt; … [replicas=N]');
+    expect(usage).not.toContain(':gpu');
+    const same = await answer(await command('add llama-chat'));
+    expect(same).toContain('Nothing to change: the warm endpoints already look like that.');
+    expect(same).not.toContain('pinned list');
+    expect(cards()).toEqual([]);
+    expect(puts()).toEqual([]);
+
     // Add, approve, and the endpoint's start is followed in the card's thread.
     const addCard = await proposeCard('add embedder');
     expect(addCard.params['blocks']).toContain('Proposed change to the warm Inference Endpoints');
@@ -103,8 +116,18 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
     // A PUT that fails midway: the exact report, and a Restore button that leads back through approval.
     const setCard = await proposeCard('set sentiment llama-chat');
     sim.failPutOf('sentiment', 403);
-    const partial = await approveAndSettle(setCard, 'Stopped partway');
-    expect(partial.params['blocks']).toContain('Stopped partway: changed embedder; not changed: sentiment');
+    const partial = await approveAndSettle(setCard, 'Partly applied');
+    // embedder really went cold and sentiment was not warmed: 1 warm now, not the 2 proposed.
+    expect(partial.params['blocks']).toContain('2 → 1 of 2 (max_warm)');
+    expect(partial.params['blocks']).toContain('Changed: `embedder` warm (1 replica) → cold.');
+    expect(partial.params['blocks']).toContain('Not changed: `sentiment` still cold (was to go warm, 1 replica).');
+    expect(partial.params['blocks']).not.toContain('Not applied');
+    const setTs = String(setCard.result['ts']);
+    await waitFor(() => threadReplies(slack, setTs).length > 0, WAIT, 'the partial write\'s thread reply');
+    const reply = threadReplies(slack, setTs).map((c) => c.params['text'] ?? '').join('\n');
+    expect(reply).toContain('The change was partly applied');
+    expect(reply).toContain('changed `embedder` warm (1 replica) → cold; not changed `sentiment` still cold (was to go warm, 1 replica).');
+    expect(reply).not.toContain('not applied');
     const blocks = JSON.parse(partial.params['blocks'] ?? '[]') as { elements?: { action_id?: string; value?: string }[] }[];
     const restoreId = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'pinbot_restore')?.value ?? '';
     expect(restoreId).not.toBe('');
