@@ -16,8 +16,18 @@ export type DiffLine =
 /** How a proposal ended, for the card and the channel. */
 export type ProposalOutcome =
   | { readonly kind: 'applied'; readonly message: string; readonly changeId: string }
-  /** `restoreAlertId`: a write that stopped midway, with a Restore button for what it changed. */
-  | { readonly kind: 'failed'; readonly code: string; readonly message: string; readonly restoreAlertId?: string }
+  /**
+   * `restoreAlertId`: a write that stopped midway, with a Restore button for what it changed;
+   * `changed` and `unchanged` then name the entries (endpoints) it did and did not write.
+   */
+  | {
+    readonly kind: 'failed';
+    readonly code: string;
+    readonly message: string;
+    readonly restoreAlertId?: string;
+    readonly changed?: readonly string[];
+    readonly unchanged?: readonly string[];
+  }
   | {
     readonly kind: 'stale';
     readonly changedUnderneath: readonly DiffLine[];
