@@ -3,7 +3,7 @@ import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
-import { applyStepwise, type StepwiseRecordContext } from './stepwise-apply.ts';
+import { applyStepwise, recoverStepwise, type StepwiseRecordContext } from './stepwise-apply.ts';
 import { coldTimeoutsSeen, isEndpointsProposal, needsColdTimeout, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
 import { samePrincipal, type Principal } from './principal.ts';
@@ -466,6 +466,10 @@ export class PinningService {
         }
         for (const stuck of stuckHere) {
           const log = this.log(stuck);
+          if (live.endpoints !== undefined && isEndpointsProposal(stuck)) {
+            recovered.push(await recoverStepwise(stuck, live, this.stepwiseRecording(log)));
+            continue;
+          }
           if (sameAssignments(live.pins, stuck.proposed)) {
             const changeId = await this.recordChange(stuck);
             await this.deps.snapshots?.recordSeen(scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });

@@ -115,6 +115,57 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   });
 }
 
+/**
+ * Settles an endpoints proposal found `applying` at start-up (its process stopped mid-apply), from
+ * the namespace as read now: each endpoint of the plan is written (it has the planned minimum
+ * replicas), not written (still the ones seen at proposal), or unknown (gone, or changed by someone
+ * else). All written: applied. Some: partly applied, recorded and offered for restore, as a write
+ * that stopped midway. None: not applied.
+ */
+export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: StepwiseRecordContext): Promise<Proposal> {
+  const seen = seenScalings(proposal);
+  const current = new Map((live.endpoints ?? []).map((endpoint) => [endpoint.name, endpoint]));
+  const steps = plannedSteps(proposal);
+  const written: ScalingStep[] = [];
+  const notWritten: string[] = [];
+  const unknown: string[] = [];
+  for (const step of steps) {
+    const now = current.get(step.name);
+    if (now?.minReplica === step.minReplica) written.push(step);
+    else if (now !== undefined && now.minReplica === seen[step.name]?.min) notWritten.push(step.name);
+    else unknown.push(step.name);
+  }
+  const after = warmPins(live.endpoints ?? []);
+  // The warm set just before the apply, as far as the endpoints tell: the written ones as they were seen.
+  const before = withWrites(after, written.map((step) => ({ name: step.name, minReplica: seen[step.name]?.min ?? 0 })));
+  const { log } = context;
+
+  if (written.length === steps.length) {
+    const changeId = await context.recordChange(proposal, before, after);
+    await context.snapshots?.recordSeen(proposal.scope, { pins: after, allowed: live.allowed, at: context.clock.now() });
+    log.info({ changeId }, 'interrupted apply found written; recorded as applied');
+    return context.settle(proposal, 'applied', {
+      kind: 'applied',
+      message: 'The write of this change was interrupted, but every endpoint it touches shows its new scaling, so it was applied.',
+      changeId,
+    });
+  }
+  if (written.length > 0) {
+    const others = unknown.length > 0 ? `; ${unknown.join(', ')} ${unknown.length === 1 ? 'shows' : 'show'} neither the old nor the new scaling` : '';
+    return settlePartly(proposal, context, {
+      before, after, allowed: live.allowed,
+      changed: written.map((step) => step.name), unchanged: [...notWritten, ...unknown],
+      why: `pinbot stopped during the apply${others}`, code: 'INTERRUPTED',
+    });
+  }
+  log.warn({ unknown: unknown.length }, 'interrupted apply not found on Hugging Face; marked failed');
+  return context.settle(proposal, 'failed', {
+    kind: 'failed',
+    code: 'INTERRUPTED',
+    message: 'The write of this change was interrupted or not confirmed, and the live list does not match it, so it was not applied. Propose it again.',
+  });
+}
+
 interface PartialWrite {
   /** The warm set before the first write, and after the last one that was made. */
   readonly before: readonly Pin[];
