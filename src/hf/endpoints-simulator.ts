@@ -124,6 +124,11 @@ export interface EndpointsSimulator {
   failPutOf(name: string, status: number, count?: number, landed?: boolean): void;
   /** Every API answer waits this long first. */
   setLatency(ms: number): void;
+  /**
+   * The next PUT of the named endpoint waits, unapplied, until released; if its client has gone by
+   * then (a process killed while waiting), it is dropped unapplied. For a kill between two PUTs.
+   */
+  holdNextPut(name: string): { readonly arrived: Promise<void>; release(): void };
   /** Drops every fault, the latency and the log, and puts each account's endpoints back as they were added. */
   reset(): void;
 }
@@ -181,6 +186,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const seeds = new Map<string, EndpointsAccount>();
   const log: EndpointsRequest[] = [];
   const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
+  const putHolds = new Map<string, { arrive: () => void; released: Promise<void> }>();
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
   let latencyMs = 0;
   let seq = 0;
@@ -403,6 +409,13 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     if (method === 'GET') return send(res, entry, 200, toWire(namespace, record));
     if (method !== 'PUT') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, PUT' });
     if (account.readOnly) return send(res, entry, 403, { error: 'This token is not allowed to update endpoints' });
+    const hold = putHolds.get(name);
+    if (hold) {
+      putHolds.delete(name);
+      hold.arrive();
+      await hold.released;
+      if (res.closed || req.socket.destroyed) return;
+    }
     const fault = putFaults.get(name);
     const failing = fault && fault.count > 0 ? fault : undefined;
     if (failing) {
@@ -479,6 +492,18 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     },
     setLatency(ms) {
       latencyMs = ms;
+    },
+    holdNextPut(name) {
+      let arrive: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      putHolds.set(name, { arrive, released });
+      return { arrived, release };
     },
     reset() {
       failPlan = undefined;
