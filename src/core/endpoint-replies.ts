@@ -138,12 +138,17 @@ function restoreLine(partial: PartialWrite, restore: boolean, commandPrefix: str
   return [...recorded, text('Undo the changed endpoints with '), code(`${commandPrefix}revert ${partial.changeId}`), text('.')];
 }
 
+function whyLine(partial: PartialWrite): Line {
+  if (partial.failed === undefined) return [text(`It stopped because ${partial.reason}.`)];
+  return [text('The update of '), code(partial.failed), text(` failed: ${partial.reason}`)];
+}
+
 /** The card's notes on endpoint writes that stopped midway: exactly which changed, which did not, and the warm set now. */
 export function partialWriteLines(partial: PartialWrite, restore: boolean, style: { readonly commandPrefix: string }): Line[] {
   return [
     [text('Changed: '), ...endpointsList(partial.changed, changedText), text('.')],
     [text('Not changed: '), ...endpointsList(partial.unchanged, unchangedText), text('.')],
-    [text('The update of '), code(partial.failed), text(` failed: ${partial.reason}`)],
+    whyLine(partial),
     warmNowLine(partial.after),
     restoreLine(partial, restore, style.commandPrefix),
   ];
@@ -154,7 +159,7 @@ export function partialWriteSummary(partial: PartialWrite, approvedBy: Line, res
   return [
     [text('⚠️ The change was partly applied, approved by '), ...approvedBy, text(': changed '), ...endpointsList(partial.changed, changedText),
       text('; not changed '), ...endpointsList(partial.unchanged, unchangedText), text('.')],
-    [text('The update of '), code(partial.failed), text(` failed: ${partial.reason}`)],
+    whyLine(partial),
     warmNowLine(partial.after),
     restoreLine(partial, restore, ''),
   ];

@@ -4,8 +4,8 @@ import { hasCode, isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
 import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
-import { applyStepwise } from './stepwise-apply.ts';
-import { isEndpointsProposal, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
+import { applyStepwise, recoverStepwise, type StepwiseRecordContext } from './stepwise-apply.ts';
+import { coldTimeoutsSeen, isEndpointsProposal, needsColdTimeout, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
 import { samePrincipal, type Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
@@ -93,6 +93,8 @@ function modelsToCheck(diff: Proposal['diff'], live: PinnedList): string[] {
 }
 
 const HISTORY_LIMIT = 10;
+/** How many recent changes are searched for the timeout an endpoint had before pinbot made it warm. */
+const COLD_TIMEOUT_LOOKBACK = 50;
 
 function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId: string; readonly by: Principal }): PinbotError {
   return new PinbotError(
@@ -176,7 +178,11 @@ export class PinningService {
     const api = this.deps.apiFor(context.scope);
     refuseForeignOptions(command, api.endpoints !== undefined);
     const live = await api.readPins();
-    const plan = live.endpoints !== undefined ? planWarmEndpoints(command, live, revertTo) : buildPlan(command, live, revertTo);
+    let plan = live.endpoints !== undefined ? planWarmEndpoints(command, live, revertTo) : buildPlan(command, live, revertTo);
+    if (live.endpoints !== undefined && needsColdTimeout(plan, live)) {
+      // A warm endpoint has no timeout of its own: find the one it had before pinbot warmed it.
+      plan = planWarmEndpoints(command, live, revertTo, await this.rememberedColdTimeouts(context.scope));
+    }
     // After the plan's own refusals, so a change refused anyway costs no Hub request.
     const hubChecks = await this.checkOnHub(context.scope, modelsToCheck(plan.diff, live));
     const now = this.deps.clock.now();
@@ -201,6 +207,17 @@ export class PinningService {
     await this.deps.store.create(proposal);
     this.log(proposal).info({ diff: plan.diff.length }, 'proposal created');
     return proposal;
+  }
+
+  /** The scale-to-zero timeouts recent endpoints proposals saw, newest first, by endpoint. */
+  private async rememberedColdTimeouts(scope: string): Promise<Record<string, number>> {
+    const remembered: Record<string, number> = {};
+    for (const change of await this.deps.audit.recent(scope, COLD_TIMEOUT_LOOKBACK)) {
+      const made = await this.deps.store.get(change.proposalId);
+      if (!made || !isEndpointsProposal(made)) continue;
+      for (const [name, timeout] of Object.entries(coldTimeoutsSeen(made))) remembered[name] ??= timeout;
+    }
+    return remembered;
   }
 
   /** Each model the change adds or moves, as the Hub sees it with the scope's token. */
@@ -351,13 +368,8 @@ export class PinningService {
     const log = this.log(proposal);
     if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
       return applyStepwise(proposal, {
+        ...this.stepwiseRecording(log),
         api: api.endpoints,
-        snapshots: this.deps.snapshots,
-        clock: this.deps.clock,
-        log,
-        newId: this.deps.newId,
-        recordChange: (applied, after) => this.recordChange(applied, after),
-        settle: (settling, state, outcome) => this.settle(settling, state, outcome),
         confirmLock: () => held.confirm(),
         release: async (released) => {
           await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
@@ -467,6 +479,10 @@ export class PinningService {
         }
         for (const stuck of stuckHere) {
           const log = this.log(stuck);
+          if (live.endpoints !== undefined && isEndpointsProposal(stuck)) {
+            recovered.push(await recoverStepwise(stuck, live, this.stepwiseRecording(log)));
+            continue;
+          }
           if (sameAssignments(live.pins, stuck.proposed)) {
             const changeId = await this.recordChange(stuck);
             await this.deps.snapshots?.recordSeen(scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });
@@ -523,13 +539,25 @@ export class PinningService {
     return final;
   }
 
-  private async recordChange(proposal: Proposal, after: Proposal['proposed'] = proposal.proposed): Promise<string> {
+  /** What the endpoint-by-endpoint apply and its recovery need to record and settle. */
+  private stepwiseRecording(log: Logger): StepwiseRecordContext {
+    return {
+      snapshots: this.deps.snapshots,
+      clock: this.deps.clock,
+      log,
+      newId: this.deps.newId,
+      recordChange: (applied, before, after) => this.recordChange(applied, after, before),
+      settle: (settling, state, outcome) => this.settle(settling, state, outcome),
+    };
+  }
+
+  private async recordChange(proposal: Proposal, after: Proposal['proposed'] = proposal.proposed, before: Proposal['base'] = proposal.base): Promise<string> {
     const changeId = this.deps.newId();
     await this.deps.audit.record({
       id: changeId,
       scope: proposal.scope,
       proposalId: proposal.id,
-      before: proposal.base,
+      before,
       after,
       requester: proposal.requester,
       approver: proposal.decidedBy ?? proposal.requester,

@@ -24,7 +24,10 @@ export interface EndpointInfo {
   readonly scaleToZeroTimeout?: number;
   /** `status.state`: `running`, `initializing`, `scaledToZero`, … kept as sent. */
   readonly state: string;
-  /** `status.updatedAt`: moves whenever its configuration changes. */
+  /**
+   * `status.updatedAt`. Whether it moves when an endpoint merely starts or scales to zero is not
+   * documented, so nothing decides on it; it is shown, never compared.
+   */
   readonly updatedAt: string;
   /** Accelerator, instance type and size, e.g. `gpu nvidia-a10g x1`. */
   readonly instance: string;
@@ -34,10 +37,19 @@ export interface EndpointInfo {
 
 /** What a backend that writes one entry at a time (Inference Endpoints) adds to the port. */
 export interface EndpointsApi {
+  /**
+   * The whole namespace, read now (one GET of the list): never shared with a read already in
+   * flight, so what an apply sees under the lock was read under it.
+   */
+  readNamespace(): Promise<PinnedList & { readonly endpoints: readonly EndpointInfo[] }>;
   /** One endpoint, read on its own; `HF_UNKNOWN_ENDPOINT` when it no longer exists. */
   readEndpoint(name: string): Promise<EndpointInfo>;
-  /** Sets its `minReplica` (one PUT); a cold one keeps or gets a scale-to-zero timeout. */
-  writeMinReplica(name: string, minReplica: number, current: EndpointInfo): Promise<EndpointInfo>;
+  /**
+   * Sets its `minReplica` (one PUT) with a scaling block valid by the rule that `minReplica` is 0
+   * while scale-to-zero is on: a warm one has its timeout turned off; a cold one keeps its own
+   * timeout, else gets `coldTimeout` (the one it had before it was made warm), else a default.
+   */
+  writeMinReplica(name: string, minReplica: number, current: EndpointInfo, coldTimeout?: number): Promise<EndpointInfo>;
 }
 
 export interface WriteAnswer {

@@ -22,8 +22,9 @@ export interface PartialWrite {
   readonly changed: readonly DiffLine[];
   /** The diff lines that were not: the one that failed first, then those not tried. */
   readonly unchanged: readonly DiffLine[];
-  /** The entry whose write failed, and why (already a sentence). */
-  readonly failed: string;
+  /** The entry whose write failed, when one did (a process that stopped mid-apply names none). */
+  readonly failed?: string;
+  /** Why it stopped: the failed write's reason, or that pinbot stopped during the apply. */
   readonly reason: string;
   /** The list (warm set) after the writes that were made. */
   readonly after: readonly Pin[];

@@ -1,19 +1,23 @@
 import { hasCode, isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
-import type { Clock, EndpointInfo, EndpointsApi, Logger, SnapshotStore } from './ports.ts';
+import type { Clock, EndpointInfo, EndpointsApi, Logger, PinnedList, SnapshotStore } from './ports.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
-import { changedEndpointLine, labelReplicas, sameScaling, scalingOf, seenScalings } from './warm-endpoints.ts';
+import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
 
-/** What the pinning service lends the endpoint-by-endpoint apply. */
-export interface StepwiseApplyContext {
-  readonly api: EndpointsApi;
+/** What the pinning service lends the endpoint-by-endpoint apply and its recovery to record an outcome. */
+export interface StepwiseRecordContext {
   readonly snapshots: SnapshotStore | undefined;
   readonly clock: Clock;
   readonly log: Logger;
   readonly newId: () => string;
-  /** Records an applied (or partly applied) change in the audit log; returns its id. */
-  readonly recordChange: (proposal: Proposal, after: readonly Pin[]) => Promise<string>;
+  /** Records an applied (or partly applied) change in the audit log, as the warm set really went; returns its id. */
+  readonly recordChange: (proposal: Proposal, before: readonly Pin[], after: readonly Pin[]) => Promise<string>;
   readonly settle: (proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome) => Promise<Proposal>;
+}
+
+/** What the pinning service lends the endpoint-by-endpoint apply. */
+export interface StepwiseApplyContext extends StepwiseRecordContext {
+  readonly api: EndpointsApi;
   /** Puts the proposal back to `pending` when nothing was written and the live state is unreadable. */
   readonly release: (proposal: Proposal) => Promise<void>;
   /** Throws `LOCK_LOST` when the scope's lock is no longer held, so no PUT goes out without it. */
@@ -21,25 +25,28 @@ export interface StepwiseApplyContext {
 }
 
 /**
- * Applies a proposal made on Inference Endpoints, under the scope's lock: reads each endpoint the
- * plan touches (one GET each) and writes nothing if any one's scaling or `updatedAt` moved since
- * the proposal; then one PUT per changed endpoint, in the plan's order, stopping at the first
- * failure. A write that stops midway is reported exactly, recorded, and offered for restore.
+ * Applies a proposal made on Inference Endpoints, under the scope's lock: reads the namespace (one
+ * GET of the list) and writes nothing if the scaling of an endpoint the plan touches moved since
+ * the proposal, or if the warm set as it is now, with this change, would exceed `max_warm` (another
+ * change may have warmed one in between). Then one PUT per changed endpoint, in the plan's order,
+ * stopping at the first failure. What is recorded (audit, drift snapshot) is the warm set read
+ * here with exactly the writes made; a write that stops midway is reported exactly, recorded, and
+ * offered for restore.
  */
 export async function applyStepwise(proposal: Proposal, context: StepwiseApplyContext): Promise<Proposal> {
   const { api, log } = context;
   const seen = seenScalings(proposal);
-  const names = Object.keys(seen);
-  let current: Map<string, EndpointInfo | undefined>;
+  let live: PinnedList & { readonly endpoints: readonly EndpointInfo[] };
   try {
-    current = new Map(await Promise.all(names.map(async (name) => [name, await readOrGone(api, name)] as const)));
+    live = await api.readNamespace();
   } catch (error) {
     await context.release(proposal);
     log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'endpoints unreadable at approval; nothing written');
     throw error;
   }
+  const current = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint]));
 
-  const changedUnderneath = names.flatMap((name) => {
+  const changedUnderneath = Object.keys(seen).flatMap((name) => {
     const was = seen[name];
     const now = current.get(name);
     if (was === undefined || (now !== undefined && sameScaling(was, scalingOf(now)))) return [];
@@ -47,35 +54,58 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   });
   if (changedUnderneath.length > 0) {
     log.info({ changed: changedUnderneath.length }, 'endpoints changed since the proposal; nothing written');
-    return context.settle(proposal, 'stale', { kind: 'stale', changedUnderneath, allowedBefore: proposal.allowed, allowedNow: proposal.allowed });
+    return context.settle(proposal, 'stale', { kind: 'stale', changedUnderneath, allowedBefore: proposal.allowed, allowedNow: live.allowed });
   }
 
-  const steps = proposal.diff.map((line) => ({
-    name: line.modelId,
-    minReplica: line.kind === 'removed' ? 0 : labelReplicas(line.kind === 'added' ? line.computeType : line.to),
-  }));
-  const written: string[] = [];
+  const steps = plannedSteps(proposal);
+  const before = warmPins(live.endpoints);
+  const planned = withWrites(before, steps);
+  if (planned.length > live.allowed && planned.length > before.length) {
+    log.info({ warm: before.length, after: planned.length, allowed: live.allowed }, 'change would exceed max_warm at approval; nothing written');
+    return context.settle(proposal, 'failed', {
+      kind: 'failed',
+      code: 'MAX_WARM_EXCEEDED',
+      message: `Can't keep ${planned.length} endpoints warm: this scope's max_warm is ${live.allowed}, and ${before.length} ${before.length === 1 ? 'is' : 'are'} warm now `
+        + `(${before.map((pin) => pin.modelId).join(', ')}). Nothing was written.`,
+    });
+  }
+
+  const written: ScalingStep[] = [];
   for (const [index, step] of steps.entries()) {
     const endpoint = current.get(step.name);
     if (!endpoint) continue;
     try {
       await context.confirmLock();
-      await api.writeMinReplica(step.name, step.minReplica, endpoint);
-      written.push(step.name);
+      await api.writeMinReplica(step.name, step.minReplica, endpoint, seen[step.name]?.coldTimeout);
+      written.push(step);
     } catch (error) {
       // A PUT that timed out or met a 5xx may still have landed: look once before saying it did not.
       if (hasCode(error, 'HF_UNAVAILABLE') && await landed(api, step.name, step.minReplica)) {
-        written.push(step.name);
+        written.push(step);
         continue;
       }
       const reason = isPinbotError(error) ? error.message : 'an unexpected error';
+      const code = isPinbotError(error) ? error.code : 'UNKNOWN';
       const notTried = steps.slice(index + 1).map((later) => later.name);
-      return stopped(proposal, context, { written, failed: step.name, notTried, reason, code: isPinbotError(error) ? error.code : 'UNKNOWN' });
+      if (written.length === 0) {
+        log.warn({ code }, 'first endpoint write failed; nothing written');
+        return context.settle(proposal, 'failed', {
+          kind: 'failed',
+          code,
+          message: `Nothing was written: the update of ${step.name} failed (${reason})${notTried.length > 0 ? `; ${notTried.join(', ')} ${notTried.length === 1 ? 'was' : 'were'} not tried` : ''}.`,
+        });
+      }
+      return settlePartly(proposal, context, {
+        before, after: withWrites(before, written), allowed: live.allowed,
+        changed: written.map((done) => done.name), unchanged: [step.name, ...notTried],
+        failed: step.name, reason, code,
+      });
     }
   }
 
-  const changeId = await context.recordChange(proposal, proposal.proposed);
-  await context.snapshots?.recordSeen(proposal.scope, { pins: proposal.proposed, allowed: proposal.allowed, at: context.clock.now() });
+  const after = withWrites(before, written);
+  const changeId = await context.recordChange(proposal, before, after);
+  await context.snapshots?.recordSeen(proposal.scope, { pins: after, allowed: live.allowed, at: context.clock.now() });
   log.info({ changeId, endpoints: written.length }, 'endpoints written');
   const summary = steps.map((step) => `${step.name} (min ${seen[step.name]?.min ?? 0} → ${step.minReplica})`).join(', ');
   return context.settle(proposal, 'applied', {
@@ -85,75 +115,101 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   });
 }
 
-interface StopReport {
-  readonly written: readonly string[];
-  readonly failed: string;
-  readonly notTried: readonly string[];
+/**
+ * Settles an endpoints proposal found `applying` at start-up (its process stopped mid-apply), from
+ * the namespace as read now: each endpoint of the plan is written (it has the planned minimum
+ * replicas), not written (still the ones seen at proposal), or unknown (gone, or changed by someone
+ * else). All written: applied. Some: partly applied, recorded and offered for restore, as a write
+ * that stopped midway. None: not applied.
+ */
+export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: StepwiseRecordContext): Promise<Proposal> {
+  const seen = seenScalings(proposal);
+  const current = new Map((live.endpoints ?? []).map((endpoint) => [endpoint.name, endpoint]));
+  const steps = plannedSteps(proposal);
+  const written: ScalingStep[] = [];
+  const notWritten: string[] = [];
+  const unknown: string[] = [];
+  for (const step of steps) {
+    const now = current.get(step.name);
+    if (now?.minReplica === step.minReplica) written.push(step);
+    else if (now !== undefined && now.minReplica === seen[step.name]?.min) notWritten.push(step.name);
+    else unknown.push(step.name);
+  }
+  const after = warmPins(live.endpoints ?? []);
+  // The warm set just before the apply, as far as the endpoints tell: the written ones as they were seen.
+  const before = withWrites(after, written.map((step) => ({ name: step.name, minReplica: seen[step.name]?.min ?? 0 })));
+  const { log } = context;
+
+  if (written.length === steps.length) {
+    const changeId = await context.recordChange(proposal, before, after);
+    await context.snapshots?.recordSeen(proposal.scope, { pins: after, allowed: live.allowed, at: context.clock.now() });
+    log.info({ changeId }, 'interrupted apply found written; recorded as applied');
+    return context.settle(proposal, 'applied', {
+      kind: 'applied',
+      message: 'The write of this change was interrupted, but every endpoint it touches shows its new scaling, so it was applied.',
+      changeId,
+    });
+  }
+  if (written.length > 0) {
+    const others = unknown.length > 0 ? `; ${unknown.join(', ')} ${unknown.length === 1 ? 'shows' : 'show'} neither the old nor the new scaling` : '';
+    return settlePartly(proposal, context, {
+      before, after, allowed: live.allowed,
+      changed: written.map((step) => step.name), unchanged: [...notWritten, ...unknown],
+      reason: `pinbot stopped during the apply${others}`, code: 'INTERRUPTED',
+    });
+  }
+  log.warn({ unknown: unknown.length }, 'interrupted apply not found on Hugging Face; marked failed');
+  return context.settle(proposal, 'failed', {
+    kind: 'failed',
+    code: 'INTERRUPTED',
+    message: 'The write of this change was interrupted or not confirmed, and the live list does not match it, so it was not applied. Propose it again.',
+  });
+}
+
+interface PartialReport {
+  /** The warm set before the first write, and after the last one that was made. */
+  readonly before: readonly Pin[];
+  readonly after: readonly Pin[];
+  readonly allowed: number;
+  readonly changed: readonly string[];
+  readonly unchanged: readonly string[];
+  /** The endpoint whose update failed; none when pinbot stopped during the apply. */
+  readonly failed?: string;
+  /** Why it stopped, as a clause. */
   readonly reason: string;
+  /** What stopped it, for the log. */
   readonly code: string;
 }
 
-async function stopped(proposal: Proposal, context: StepwiseApplyContext, report: StopReport): Promise<Proposal> {
-  const { written, failed, notTried, reason, code } = report;
-  const unchanged = [failed, ...notTried];
-  if (written.length === 0) {
-    context.log.warn({ code }, 'first endpoint write failed; nothing written');
-    return context.settle(proposal, 'failed', {
-      kind: 'failed',
-      code,
-      message: `Nothing was written: the update of ${failed} failed (${reason})${notTried.length > 0 ? `; ${notTried.join(', ')} ${notTried.length === 1 ? 'was' : 'were'} not tried` : ''}.`,
-    });
-  }
-  const partial = partlyApplied(proposal, written);
-  const changeId = await context.recordChange(proposal, partial);
+/** A change some of whose endpoints were written: recorded as it went, with a Restore for the changed ones. */
+async function settlePartly(proposal: Proposal, context: StepwiseRecordContext, report: PartialReport): Promise<Proposal> {
+  const { before, after, allowed, changed, unchanged, failed, reason, code } = report;
+  const why = failed !== undefined ? `the update of ${failed} failed: ${reason}` : reason;
+  const changeId = await context.recordChange(proposal, before, after);
   const at = context.clock.now();
   let restoreAlertId: string | undefined;
   if (context.snapshots) {
     restoreAlertId = context.newId();
-    const previous = { pins: proposal.base, allowed: proposal.allowed, at: proposal.createdAt };
-    const now = { pins: partial, allowed: proposal.allowed, at };
+    const previous = { pins: before, allowed, at };
+    const now = { pins: after, allowed, at };
     await context.snapshots.saveAlert({ id: restoreAlertId, scope: proposal.scope, previous, current: now, detectedAt: at });
     await context.snapshots.recordSeen(proposal.scope, now);
   }
-  context.log.warn({ code, changeId, written: written.length, unchanged: unchanged.length }, 'endpoint writes stopped midway');
+  context.log.warn({ code, changeId, written: changed.length, unchanged: unchanged.length }, 'endpoint writes stopped midway');
   const restore = restoreAlertId !== undefined ? 'Restore proposes putting the changed endpoints back' : `Undo the changed endpoints with revert ${changeId}`;
   return context.settle(proposal, 'failed', {
     kind: 'failed',
     code: 'PARTIAL_WRITE',
-    message: `Stopped partway: changed ${written.join(', ')}; not changed: ${unchanged.join(', ')} (the update of ${failed} failed: ${reason}). `
+    message: `Stopped partway: changed ${changed.join(', ')}; not changed: ${unchanged.join(', ')} (${why}). `
       + `Recorded as change ${changeId}. ${restore}.`,
     partial: {
-      changed: proposal.diff.filter((line) => written.includes(line.modelId)),
-      unchanged: proposal.diff.filter((line) => !written.includes(line.modelId)),
-      failed, reason, after: partial, changeId,
+      changed: proposal.diff.filter((line) => changed.includes(line.modelId)),
+      unchanged: proposal.diff.filter((line) => !changed.includes(line.modelId)),
+      ...(failed !== undefined ? { failed } : {}),
+      reason, after, changeId,
     },
     ...(restoreAlertId !== undefined ? { restoreAlertId } : {}),
   });
-}
-
-/** The warm set after only `written` endpoints took their new scaling. */
-function partlyApplied(proposal: Proposal, written: readonly string[]): Pin[] {
-  const result: Pin[] = [];
-  for (const pin of proposal.base) {
-    if (!written.includes(pin.modelId)) result.push(pin);
-    else {
-      const next = proposal.proposed.find((candidate) => candidate.modelId === pin.modelId);
-      if (next) result.push(next);
-    }
-  }
-  for (const pin of proposal.proposed) {
-    if (written.includes(pin.modelId) && !proposal.base.some((candidate) => candidate.modelId === pin.modelId)) result.push(pin);
-  }
-  return result;
-}
-
-async function readOrGone(api: EndpointsApi, name: string): Promise<EndpointInfo | undefined> {
-  try {
-    return await api.readEndpoint(name);
-  } catch (error) {
-    if (hasCode(error, 'HF_UNKNOWN_ENDPOINT')) return undefined;
-    throw error;
-  }
 }
 
 async function landed(api: EndpointsApi, name: string, minReplica: number): Promise<boolean> {

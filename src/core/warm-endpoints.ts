@@ -21,7 +21,13 @@ export interface SeenScaling {
   readonly min: number;
   readonly max: number;
   readonly timeout: number | null;
+  /** Shown on a stale card; not part of the stale check (see `sameScaling`). */
   readonly updatedAt: string;
+  /**
+   * The scale-to-zero timeout to give it back when it goes cold: its own when it has one, else
+   * the one it had before pinbot made it warm (warm endpoints have none), when known.
+   */
+  readonly coldTimeout?: number;
   /** Hourly price of one replica, when the API gives it; not part of the stale check. */
   readonly price?: number;
 }
@@ -104,7 +110,9 @@ export function refuseForeignOptions(command: Command | ChangeCommand, endpoints
  * plan's version for the check at approval. Names may be endpoint names or, when only one
  * endpoint serves it, a model repository.
  */
-export function planWarmEndpoints(command: ChangeCommand, live: PinnedList, revertTo?: readonly Pin[]): Plan {
+export function planWarmEndpoints(
+  command: ChangeCommand, live: PinnedList, revertTo?: readonly Pin[], rememberedTimeouts: Readonly<Record<string, number>> = {},
+): Plan {
   const endpoints = live.endpoints ?? [];
   const base = live.pins;
   const proposed = proposedWarm(command, base, endpoints, revertTo);
@@ -122,7 +130,9 @@ export function planWarmEndpoints(command: ChangeCommand, live: PinnedList, reve
   const seen: Record<string, SeenScaling> = {};
   for (const line of diff) {
     const endpoint = endpoints.find((candidate) => candidate.name === line.modelId);
-    if (endpoint) seen[endpoint.name] = scalingOf(endpoint);
+    if (!endpoint) continue;
+    const coldTimeout = endpoint.scaleToZeroTimeout ?? rememberedTimeouts[endpoint.name];
+    seen[endpoint.name] = { ...scalingOf(endpoint), ...(coldTimeout !== undefined ? { coldTimeout } : {}) };
   }
   const warm = endpoints.filter((endpoint) => endpoint.minReplica >= 1);
   const priced = warm.every((endpoint) => endpoint.pricePerHour !== undefined);
@@ -228,6 +238,59 @@ export function changedEndpointLine(name: string, seen: SeenScaling, now: SeenSc
   return { kind: 'compute', modelId: name, from: before, to: before === after ? `${after}, updated ${now.updatedAt}` : after };
 }
 
+/**
+ * Whether the scaling block a write would overwrite is as it was: `minReplica`, `maxReplica` and
+ * `scaleToZeroTimeout` only. Not `updatedAt` (whether it moves when an endpoint merely starts or
+ * scales to zero is not documented) and not `state`, so an endpoint that woke up or went to sleep
+ * meanwhile does not make a proposal stale.
+ */
 export function sameScaling(a: SeenScaling, b: SeenScaling): boolean {
-  return a.min === b.min && a.max === b.max && a.timeout === b.timeout && a.updatedAt === b.updatedAt;
+  return a.min === b.min && a.max === b.max && a.timeout === b.timeout;
+}
+
+/** The cold timeouts a proposal saw or remembered, by endpoint, for proposals made later. */
+export function coldTimeoutsSeen(proposal: Pick<Proposal, 'baseVersion'>): Record<string, number> {
+  const found: Record<string, number> = {};
+  for (const [name, scaling] of Object.entries(seenScalings(proposal))) {
+    const timeout = scaling.timeout ?? scaling.coldTimeout;
+    if (timeout !== undefined && timeout !== null) found[name] = timeout;
+  }
+  return found;
+}
+
+/** Whether a plan lets go cold an endpoint that has no timeout of its own to keep. */
+export function needsColdTimeout(plan: Pick<Plan, 'diff'>, live: PinnedList): boolean {
+  return plan.diff.some((line) => line.kind === 'removed'
+    && live.endpoints?.find((endpoint) => endpoint.name === line.modelId)?.scaleToZeroTimeout === undefined);
+}
+
+/** One PUT of a plan: the endpoint and the minimum replicas it gets. */
+export interface ScalingStep {
+  readonly name: string;
+  readonly minReplica: number;
+}
+
+/** The writes a proposal makes, in its diff's order (those going cold first). */
+export function plannedSteps(proposal: Pick<Proposal, 'diff'>): ScalingStep[] {
+  return proposal.diff.map((line) => ({
+    name: line.modelId,
+    minReplica: line.kind === 'removed' ? 0 : labelReplicas(line.kind === 'added' ? line.computeType : line.to),
+  }));
+}
+
+/** The warm set `pins` becomes once `steps` are written, in its order, new ones last. */
+export function withWrites(pins: readonly Pin[], steps: readonly ScalingStep[]): Pin[] {
+  const result = [...pins];
+  for (const step of steps) {
+    const index = result.findIndex((pin) => pin.modelId === step.name);
+    const pin = { modelId: step.name, computeType: replicasLabel(step.minReplica) };
+    if (step.minReplica === 0) {
+      if (index !== -1) result.splice(index, 1);
+    } else if (index === -1) {
+      result.push(pin);
+    } else {
+      result[index] = pin;
+    }
+  }
+  return result;
 }

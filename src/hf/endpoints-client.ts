@@ -155,13 +155,15 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
     return singleflight(`GET ${path}`, async () => toInfo(await send({ method: 'GET', path, name }, endpointSchema)));
   };
 
+  const readNamespace = async (): Promise<PinnedList & { endpoints: EndpointInfo[] }> => {
+    const body = await send({ method: 'GET', path: '' }, endpointListSchema);
+    const endpoints = body.items.map(toInfo);
+    return { pins: warmPins(endpoints), allowed: options.maxWarm, endpoints };
+  };
+
   return {
     readPins(): Promise<PinnedList> {
-      return singleflight('GET /', async () => {
-        const body = await send({ method: 'GET', path: '' }, endpointListSchema);
-        const endpoints = body.items.map(toInfo);
-        return { pins: warmPins(endpoints), allowed: options.maxWarm, endpoints };
-      });
+      return singleflight('GET /', readNamespace);
     },
 
     writePins(): Promise<WriteAnswer> {
@@ -175,12 +177,10 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
     },
 
     endpoints: {
+      readNamespace,
       readEndpoint,
-      async writeMinReplica(name: string, minReplica: number, current: EndpointInfo): Promise<EndpointInfo> {
-        const scaling = minReplica === 0
-          ? { minReplica, scaleToZeroTimeout: current.scaleToZeroTimeout ?? DEFAULT_SCALE_TO_ZERO_MINUTES }
-          : { minReplica };
-        const body = JSON.stringify({ compute: { scaling } });
+      async writeMinReplica(name: string, minReplica: number, current: EndpointInfo, coldTimeout?: number): Promise<EndpointInfo> {
+        const body = JSON.stringify({ compute: { scaling: scalingBlock(minReplica, current, coldTimeout) } });
         return toInfo(await send({ method: 'PUT', path: `/${encodeURIComponent(name)}`, name, body }, endpointSchema));
       },
     },
@@ -189,6 +189,19 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
       await pool.close();
     },
   };
+}
+
+/**
+ * The scaling a PUT sends, valid by the autoscaling guide's rule that `minReplica` must be 0 while
+ * scale-to-zero is on: making an endpoint warm turns its timeout off (`null`) when it has one;
+ * letting it go cold keeps its own timeout, else restores `coldTimeout`, else sets the default, so
+ * that it does scale to zero. Only what changes is sent.
+ */
+export function scalingBlock(minReplica: number, current: Pick<EndpointInfo, 'scaleToZeroTimeout'>, coldTimeout?: number): {
+  minReplica: number; scaleToZeroTimeout?: number | null;
+} {
+  if (minReplica >= 1) return current.scaleToZeroTimeout === undefined ? { minReplica } : { minReplica, scaleToZeroTimeout: null };
+  return { minReplica, scaleToZeroTimeout: current.scaleToZeroTimeout ?? coldTimeout ?? DEFAULT_SCALE_TO_ZERO_MINUTES };
 }
 
 function toInfo(wire: EndpointWire): EndpointInfo {

@@ -13,7 +13,11 @@ import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulato
  *   - error bodies `{"error": "<sentence>"}`; 401 without or with an unknown token, 403 for another
  *     namespace or a read-only token, 404 for an unknown endpoint, 400 for a bad scaling body;
  *   - `status.updatedAt` moves on a configuration change (a PUT, or an outside change through the
- *     admin helpers), not on state changes such as initializing → running or scaling to zero;
+ *     admin helpers), not on state changes such as initializing → running or scaling to zero,
+ *     unless `stateMovesUpdatedAt` asks for the other reading (the docs say neither);
+ *   - a scaling block with `minReplica` >= 1 and a scale-to-zero timeout on is refused with 400 (the
+ *     autoscaling guide: `minReplica` must be 0 while scale-to-zero is on); a `null` timeout turns
+ *     scale-to-zero off;
  *   - a PUT on a cold endpoint that makes it warm goes `initializing` → `running` after `warmupMs`;
  *     any other scaling change goes `updating` → `running`; an endpoint with `minReplica` 0 that has
  *     been running for `scaleToZeroTimeout` minutes (one minute = `minuteMs`) goes `scaledToZero`.
@@ -65,6 +69,8 @@ export interface EndpointsSimulatorOptions {
   warmupMs?: number;
   /** How long one minute of `scaleToZeroTimeout` lasts here. Default 60000. */
   minuteMs?: number;
+  /** `status.updatedAt` also moves when the state changes (started, scaled to zero, woken). Default false. */
+  stateMovesUpdatedAt?: boolean;
   /**
    * Told of every scaling change to an account's endpoints (API writes and outside changes), with
    * the scaling of all its endpoints; a PUT is answered only once it resolves, so a change is kept
@@ -101,7 +107,12 @@ export interface EndpointsSimulator {
   addAccount(token: string, account: EndpointsAccount): void;
   /** The endpoint as the API would return it now. */
   endpoint(token: string, name: string): Record<string, unknown>;
-  /** An outside change (the web UI, a script): logged with source `admin`, moves `updatedAt`. */
+  /** A request reaches a cold endpoint: one scaled to zero starts (`initializing`, then `running`). */
+  wake(token: string, name: string): void;
+  /**
+   * An outside change (the web UI, a script): logged with source `admin`, moves `updatedAt`. Throws
+   * on a block the API would refuse (see `scalingProblem`).
+   */
   setScaling(token: string, name: string, scaling: { minReplica?: number; maxReplica?: number; scaleToZeroTimeout?: number | null }): void;
   clearLog(): void;
   /** The next `count` API requests answer `status` (default body `{"error": …}`). */
@@ -113,6 +124,11 @@ export interface EndpointsSimulator {
   failPutOf(name: string, status: number, count?: number, landed?: boolean): void;
   /** Every API answer waits this long first. */
   setLatency(ms: number): void;
+  /**
+   * The next PUT of the named endpoint waits, unapplied, until released; if its client has gone by
+   * then (a process killed while waiting), it is dropped unapplied. For a kill between two PUTs.
+   */
+  holdNextPut(name: string): { readonly arrived: Promise<void>; release(): void };
   /** Drops every fault, the latency and the log, and puts each account's endpoints back as they were added. */
   reset(): void;
 }
@@ -170,6 +186,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const seeds = new Map<string, EndpointsAccount>();
   const log: EndpointsRequest[] = [];
   const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
+  const putHolds = new Map<string, { arrive: () => void; released: Promise<void> }>();
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
   let latencyMs = 0;
   let seq = 0;
@@ -212,16 +229,22 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   }
   for (const [token, account] of Object.entries(options.accounts ?? {})) addAccount(token, account);
 
+  /** A state change; with `stateMovesUpdatedAt`, `updatedAt` moves too. */
+  function moveState(record: EndpointRecord, state: EndpointState, at: number): void {
+    record.state = state;
+    if (options.stateMovesUpdatedAt === true) record.updatedAt = new Date(Math.max(at, Date.parse(record.updatedAt) + 1)).toISOString();
+  }
+
   /** Moves an endpoint along the states that time alone changes. */
   function advance(record: EndpointRecord, now: number): void {
     if (record.settlesTo !== undefined && now - record.since >= warmupMs) {
-      record.state = record.settlesTo;
+      moveState(record, record.settlesTo, record.since + warmupMs);
       record.since += warmupMs;
       delete record.settlesTo;
     }
     const timeout = record.scaleToZeroTimeout;
     if (record.state === 'running' && record.minReplica === 0 && timeout !== null && now - record.since >= timeout * minuteMs) {
-      record.state = 'scaledToZero';
+      moveState(record, 'scaledToZero', record.since + timeout * minuteMs);
       record.since += timeout * minuteMs;
     }
   }
@@ -284,6 +307,16 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     record.settlesTo = record.spec.failsToStart ? 'failed' : 'running';
   }
 
+  /** Why the API would refuse this block on this endpoint, if it would. */
+  function scalingProblem(record: EndpointRecord, scaling: z.infer<typeof scalingSchema>): string | undefined {
+    const min = scaling.minReplica ?? record.minReplica;
+    const max = scaling.maxReplica ?? record.maxReplica;
+    const timeout = scaling.scaleToZeroTimeout === undefined ? record.scaleToZeroTimeout : scaling.scaleToZeroTimeout;
+    if (min > max) return `minReplica (${min}) cannot be greater than maxReplica (${max})`;
+    if (min >= 1 && timeout !== null) return `minReplica must be 0 when scale-to-zero is enabled (scaleToZeroTimeout ${timeout}, minReplica ${min})`;
+    return undefined;
+  }
+
   const send = sendJson;
   const readBody = (req: IncomingMessage) => readBodyUpTo(req, MAX_BODY_BYTES);
 
@@ -317,7 +350,10 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       const change = adminScalingSchema.safeParse(body);
       if (!change.success) return bad(change.error);
       const { token, name, ...scaling } = change.data;
-      if (accounts.get(token)?.endpoints.has(name) !== true) return send(res, undefined, 404, { error: 'No endpoint of that name for that token' });
+      const record = accounts.get(token)?.endpoints.get(name);
+      if (record === undefined) return send(res, undefined, 404, { error: 'No endpoint of that name for that token' });
+      const problem = scalingProblem(record, scaling);
+      if (problem !== undefined) return send(res, undefined, 400, { error: problem });
       simulator.setScaling(token, name, scaling);
       await keeping;
       return send(res, undefined, 204, undefined);
@@ -373,6 +409,13 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     if (method === 'GET') return send(res, entry, 200, toWire(namespace, record));
     if (method !== 'PUT') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, PUT' });
     if (account.readOnly) return send(res, entry, 403, { error: 'This token is not allowed to update endpoints' });
+    const hold = putHolds.get(name);
+    if (hold) {
+      putHolds.delete(name);
+      hold.arrive();
+      await hold.released;
+      if (res.closed || req.socket.destroyed) return;
+    }
     const fault = putFaults.get(name);
     const failing = fault && fault.count > 0 ? fault : undefined;
     if (failing) {
@@ -383,9 +426,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     const parsed = putSchema.safeParse(body);
     if (!parsed.success) return send(res, entry, 400, { error: `Invalid body: ${z.prettifyError(parsed.error)}` });
     const scaling = parsed.data.compute.scaling;
-    const min = scaling.minReplica ?? record.minReplica;
-    const max = scaling.maxReplica ?? record.maxReplica;
-    if (min > max) return send(res, entry, 400, { error: `minReplica (${min}) cannot be greater than maxReplica (${max})` });
+    const problem = scalingProblem(record, scaling);
+    if (problem !== undefined) return send(res, entry, 400, { error: problem });
     applyScaling(record, scaling);
     await keep(bearer, account);
     if (failing) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
@@ -422,8 +464,19 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       const { account, record } = recordOf(token, name);
       return toWire(account.namespace, record);
     },
+    wake(token, name) {
+      const { record } = recordOf(token, name);
+      const now = Date.now();
+      advance(record, now);
+      if (record.state !== 'scaledToZero') return;
+      moveState(record, 'initializing', now);
+      record.since = now;
+      record.settlesTo = record.spec.failsToStart ? 'failed' : 'running';
+    },
     setScaling(token, name, scaling) {
       const { account, record } = recordOf(token, name);
+      const problem = scalingProblem(record, scaling);
+      if (problem !== undefined) throw new Error(`endpoints simulator: ${problem}`);
       applyScaling(record, scaling);
       void keep(token, account).catch(() => undefined);
       log.push({ seq: ++seq, source: 'admin', method: 'PUT', path: `${PREFIX}${account.namespace}/${name}`, status: 200, at: Date.now(), body: { compute: { scaling } }, tokenKnown: true });
@@ -439,6 +492,18 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     },
     setLatency(ms) {
       latencyMs = ms;
+    },
+    holdNextPut(name) {
+      let arrive: () => void = () => undefined;
+      let release: () => void = () => undefined;
+      const arrived = new Promise<void>((resolve) => {
+        arrive = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      putHolds.set(name, { arrive, released });
+      return { arrived, release };
     },
     reset() {
       failPlan = undefined;

@@ -11,6 +11,7 @@ import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { rejection } from '../helpers/hf-harness.ts';
 import { TOKEN, usePinbotHarness, type PinbotHarness } from '../helpers/pinbot-harness.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { recordingChannel } from '../helpers/recording-channel.ts';
 
 const alice = { platform: 'slack' as const, userId: 'UALICE' };
@@ -65,7 +66,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(text).toContain('• /pins add <endpoint> … [replicas=N] — keep endpoints warm');
   });
 
-  it('add proposes with one GET, and approval reads each touched endpoint and PUTs each changed one', async () => {
+  it('add proposes with one GET, and approval reads the namespace once and PUTs each changed one', async () => {
     const h = await setUp();
     const proposal = await h.service.propose(typed('add embedder'), context);
     expect(calls(h)).toEqual(['GET ']);
@@ -76,8 +77,9 @@ describe('an Inference Endpoints scope through the pinning service', () => {
 
     const result = await h.service.approve(proposal.id, alice);
     expect(result.proposal.state).toBe('applied');
-    expect(calls(h)).toEqual(['GET ', 'GET /embedder', 'PUT /embedder']);
-    expect(h.endpointsSimulator?.requestLog.at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 1 } } });
+    expect(calls(h)).toEqual(['GET ', 'GET ', 'PUT /embedder']);
+    // Scale-to-zero goes off as it goes warm: minReplica must be 0 while it is on.
+    expect(h.endpointsSimulator?.requestLog.at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 1, scaleToZeroTimeout: null } } });
     expect(result.proposal.outcome).toMatchObject({ kind: 'applied', message: 'Updated 1 endpoint: embedder (min 0 → 1).' });
     expect((await h.storage.audit.recent('default', 1))[0]?.after.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder']);
   });
@@ -276,6 +278,86 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(revert.diff).toEqual([{ kind: 'removed', modelId: 'sentiment', computeType: '2 replicas' }]);
     expect((await h.service.approve(revert.id, alice)).proposal.state).toBe('applied');
     expect(h.endpointsSimulator?.endpoint(TOKEN, 'sentiment')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+  });
+
+  it('applies two add proposals made on the same warm set when max_warm allows both, and records what was really written', async () => {
+    const h = await setUp(3);
+    const addEmbedder = await h.service.propose(typed('add embedder'), context);
+    const addSentiment = await h.service.propose(typed('add sentiment'), context);
+    expect((await h.service.approve(addEmbedder.id, alice)).proposal.state).toBe('applied');
+    const second = await h.service.approve(addSentiment.id, alice);
+    expect(second.proposal.state).toBe('applied');
+
+    expect((await h.storage.snapshots.lastSeen('default'))?.pins.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder', 'sentiment']);
+    const [change] = await h.storage.audit.recent('default', 1);
+    expect(change?.before.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder']);
+    expect(change?.after.map((p) => p.modelId)).toEqual(['llama-chat', 'embedder', 'sentiment']);
+
+    const scope: WatchedScope = { name: 'default', notify: [{ platform: 'slack', channelId: 'C0ALERTS' }] };
+    const watcher = new DriftWatcher({
+      scopes: [scope], apiFor: () => h.client, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once: new MemoryOnceLedger(),
+      notifier: new Notifier(new MemoryOnceLedger(), h.logger), clock: systemClock, logger: h.logger, newId: () => 'alert1', intervalMs: 60_000,
+    });
+    expect(await watcher.check(scope)).toBeUndefined();
+
+    const changeId = second.proposal.outcome?.kind === 'applied' ? second.proposal.outcome.changeId : '';
+    const revert = await h.service.propose({ verb: 'revert', changeId }, context);
+    expect(revert.diff).toEqual([{ kind: 'removed', modelId: 'sentiment', computeType: '1 replica' }]);
+  });
+
+  it('refuses at approval a change that the warm set as it is now would take over max_warm, and writes nothing', async () => {
+    const h = await setUp(2);
+    const addEmbedder = await h.service.propose(typed('add embedder'), context);
+    const addSentiment = await h.service.propose(typed('add sentiment'), context);
+    expect(renderProposalCard(addSentiment, STYLE).fields.map((f) => `${f.label}: ${plainText(f.value)}`)).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
+    expect((await h.service.approve(addEmbedder.id, alice)).proposal.state).toBe('applied');
+    const before = calls(h).length;
+
+    const refused = await h.service.approve(addSentiment.id, alice);
+    expect(refused.proposal.state).toBe('failed');
+    expect(refused.proposal.outcome).toEqual({
+      kind: 'failed',
+      code: 'MAX_WARM_EXCEEDED',
+      message: "Can't keep 3 endpoints warm: this scope's max_warm is 2, and 2 are warm now (llama-chat, embedder). Nothing was written.",
+    });
+    expect(calls(h).slice(before)).toEqual(['GET ']);
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'sentiment')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
+    expect(await h.storage.audit.recent('default', 10)).toHaveLength(1);
+  });
+
+  it('approves and writes an endpoint that scaled to zero or woke up after the proposal, even where that moves updatedAt', async () => {
+    const endpoints: SimulatedEndpoint[] = [
+      { name: 'llama-chat', repository: 'r/llama', minReplica: 1, maxReplica: 2 },
+      // Cold but still running from its last request: it scales to zero after one (40 ms) minute.
+      { name: 'sentiment', repository: 'r/sentiment', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 1, state: 'running' },
+      { name: 'embedder', repository: 'r/embedder', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
+    ];
+    const h = await start({ endpoints: { maxWarm: 3, endpoints, minuteMs: 40, warmupMs: 20, stateMovesUpdatedAt: true } });
+    const sim = h.endpointsSimulator;
+    if (!sim) throw new Error('expected the Endpoints simulator');
+    const stateOf = (name: string) => (sim.endpoint(TOKEN, name) as { status: { state: string; updatedAt: string } }).status;
+    const proposal = await h.service.propose(typed('add sentiment embedder'), context);
+    const seenAt = { sentiment: stateOf('sentiment').updatedAt, embedder: stateOf('embedder').updatedAt };
+    await waitFor(() => stateOf('sentiment').state === 'scaledToZero', 3000, 'sentiment to scale to zero');
+    sim.wake(TOKEN, 'embedder');
+    await waitFor(() => stateOf('embedder').state === 'running', 3000, 'embedder to wake up');
+    expect(stateOf('sentiment').updatedAt).not.toBe(seenAt.sentiment);
+    expect(stateOf('embedder').updatedAt).not.toBe(seenAt.embedder);
+
+    const result = await h.service.approve(proposal.id, alice);
+    expect(result.proposal.state).toBe('applied');
+    expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual(['PUT /sentiment', 'PUT /embedder']);
+  });
+
+  it('gives an endpoint back the scale-to-zero timeout it had before pinbot made it warm when it goes cold again', async () => {
+    const h = await setUp();
+    const warmed = await h.service.propose(typed('add embedder'), context);
+    expect((await h.service.approve(warmed.id, alice)).proposal.state).toBe('applied');
+    expect(h.endpointsSimulator?.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1, scaleToZeroTimeout: null } } });
+
+    const cooled = await h.service.propose(typed('remove embedder'), context);
+    expect((await h.service.approve(cooled.id, alice)).proposal.state).toBe('applied');
+    expect(h.endpointsSimulator?.requestLog.at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 0, scaleToZeroTimeout: 30 } } });
   });
 
   it('follows each changed endpoint until running, or reports it failed', async () => {

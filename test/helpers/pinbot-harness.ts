@@ -48,6 +48,10 @@ export interface EndpointsSetup {
   readonly namespace?: string;
   /** Start and update time of an endpoint (default 50 ms). */
   readonly warmupMs?: number;
+  /** One minute of `scaleToZeroTimeout` (the simulator's default otherwise). */
+  readonly minuteMs?: number;
+  /** `status.updatedAt` moves on state changes too (see the simulator). */
+  readonly stateMovesUpdatedAt?: boolean;
 }
 
 export interface PinbotHarness {
@@ -101,6 +105,8 @@ export function usePinbotHarness() {
       const namespace = options.endpoints.namespace ?? 'acme';
       const sim = await startEndpointsSimulator({
         warmupMs: options.endpoints.warmupMs ?? 50,
+        ...(options.endpoints.minuteMs !== undefined ? { minuteMs: options.endpoints.minuteMs } : {}),
+        ...(options.endpoints.stateMovesUpdatedAt !== undefined ? { stateMovesUpdatedAt: options.endpoints.stateMovesUpdatedAt } : {}),
         accounts: { [TOKEN]: { namespace, endpoints: options.endpoints.endpoints } },
       });
       closers.push(() => sim.close());

@@ -34,11 +34,13 @@ export interface Card {
 }
 
 export async function startSlackProcess(
-  sim: Simulator, slack: SlackApiServer, databaseUrl: string, cleanups: (() => Promise<void>)[],
+  sim: Pick<Simulator, 'url'>, slack: SlackApiServer, databaseUrl: string, cleanups: (() => Promise<void>)[],
+  /** More environment, e.g. `PINBOT_CONFIG` for scopes from a file. */
+  extraEnv: Record<string, string> = {},
 ): Promise<SlackProcess> {
   const pinbot = spawnPinbot([], {
     HF_TOKEN: TOKEN, HF_API_URL: sim.url, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl,
-    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...extraEnv,
   });
   const gone = async () => {
     if (pinbot.process.exitCode === null && pinbot.process.signalCode === null) pinbot.process.kill('SIGKILL');

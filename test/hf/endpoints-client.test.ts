@@ -44,7 +44,7 @@ describe('the Inference Endpoints client against the simulator', () => {
     expect(apiRequests(sim).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/endpoint/acme']);
   });
 
-  it('a PUT of minReplica 1 starts a cold endpoint: initializing, then running after the warm-up; updatedAt moves', async () => {
+  it('a PUT of minReplica 1 starts a cold endpoint, turning its scale-to-zero off: initializing, then running after the warm-up; updatedAt moves', async () => {
     const { sim } = await world();
     const client = createEndpointsClient({ baseUrl: sim.url, token: TOKEN, namespace: 'acme', maxWarm: 2 });
     closers.push(() => client.close());
@@ -53,8 +53,21 @@ describe('the Inference Endpoints client against the simulator', () => {
     expect(after.minReplica).toBe(1);
     expect(after.state).toBe('initializing');
     expect(after.updatedAt > before.updatedAt).toBe(true);
-    expect(apiRequests(sim).at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 1 } } });
+    // The autoscaling guide: minReplica must be 0 while scale-to-zero is on.
+    expect(apiRequests(sim).at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 1, scaleToZeroTimeout: null } } });
+    expect(after.scaleToZeroTimeout).toBeUndefined();
     await waitFor(async () => (await client.modelStatus('embedder')).loaded, 2000, 'embedder running');
+    // Already warm, no timeout: only the replicas are sent.
+    await client.endpoints.writeMinReplica('llama-chat', 2, await client.endpoints.readEndpoint('llama-chat'));
+    expect(apiRequests(sim).at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 2 } } });
+  });
+
+  it('letting an endpoint go cold gives back the timeout it had before it was made warm, when one is known', async () => {
+    const { sim } = await world();
+    const client = createEndpointsClient({ baseUrl: sim.url, token: TOKEN, namespace: 'acme', maxWarm: 2 });
+    closers.push(() => client.close());
+    await client.endpoints.writeMinReplica('llama-chat', 0, await client.endpoints.readEndpoint('llama-chat'), 45);
+    expect(apiRequests(sim).at(-1)?.body).toEqual({ compute: { scaling: { minReplica: 0, scaleToZeroTimeout: 45 } } });
   });
 
   it('letting an endpoint go cold sets a scale-to-zero timeout when it has none, and it scales to zero after it', async () => {
@@ -185,7 +198,7 @@ describe('the Inference Endpoints client against the simulator', () => {
     expect(kept).toEqual([[
       { name: 'llama-chat', minReplica: 0, maxReplica: 2, scaleToZeroTimeout: 30 },
       { name: 'embedder', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: 15 },
-      { name: 'sentiment', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: 15 },
+      { name: 'sentiment', minReplica: 1, maxReplica: 1, scaleToZeroTimeout: null },
     ]]);
   });
 });

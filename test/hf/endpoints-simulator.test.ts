@@ -33,7 +33,8 @@ async function call(sim: EndpointsSimulator, method: 'GET' | 'PUT' | 'POST' | 'D
 
 const admin = (sim: EndpointsSimulator, method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown) => call(sim, method, `/_simulator/${route}`, body);
 const scalingOf = (answer: Answer) => (answer.body as { compute: { scaling: unknown } }).compute.scaling;
-const PUT_WARM = { compute: { scaling: { minReplica: 1 } } };
+// Warm, with scale-to-zero turned off: the only valid way for an endpoint that has a timeout.
+const PUT_WARM = { compute: { scaling: { minReplica: 1, scaleToZeroTimeout: null } } };
 
 describe('the Endpoints simulator, driven over HTTP under /_simulator/', () => {
   it('injects a 429 with Retry-After and a 5xx for the next requests, then answers normally', async () => {
@@ -66,7 +67,7 @@ describe('the Endpoints simulator, driven over HTTP under /_simulator/', () => {
   it('serves and clears its request log, which holds API requests and outside changes but never admin calls or tokens', async () => {
     const sim = await simulator();
     await call(sim, 'GET', '/v2/endpoint/acme', undefined, TOKEN);
-    expect((await admin(sim, 'POST', 'scaling', { token: TOKEN, name: 'sentiment', minReplica: 1 })).status).toBe(204);
+    expect((await admin(sim, 'POST', 'scaling', { token: TOKEN, name: 'sentiment', minReplica: 1, scaleToZeroTimeout: null })).status).toBe(204);
     expect(scalingOf(await call(sim, 'GET', '/v2/endpoint/acme/sentiment', undefined, TOKEN))).toMatchObject({ minReplica: 1 });
 
     const log = await admin(sim, 'GET', 'log');
@@ -92,6 +93,18 @@ describe('the Endpoints simulator, driven over HTTP under /_simulator/', () => {
     const embedder = await call(sim, 'GET', '/v2/endpoint/acme/embedder', undefined, TOKEN);
     expect(embedder.status).toBe(200);
     expect(scalingOf(embedder)).toMatchObject({ minReplica: 0 });
+    expect((await call(sim, 'PUT', '/v2/endpoint/acme/sentiment', PUT_WARM, TOKEN)).status).toBe(200);
+  });
+
+  it('refuses with 400 a scaling block that keeps scale-to-zero on with minReplica 1 or more, from the API and from outside', async () => {
+    const sim = await simulator();
+    const refused = await call(sim, 'PUT', '/v2/endpoint/acme/sentiment', { compute: { scaling: { minReplica: 1 } } }, TOKEN);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'minReplica must be 0 when scale-to-zero is enabled (scaleToZeroTimeout 15, minReplica 1)' });
+    expect((await call(sim, 'PUT', '/v2/endpoint/acme/sentiment', { compute: { scaling: { minReplica: 1, scaleToZeroTimeout: 5 } } }, TOKEN)).status).toBe(400);
+    expect((await admin(sim, 'POST', 'scaling', { token: TOKEN, name: 'llama-chat', scaleToZeroTimeout: 60 })).status).toBe(400);
+    expect(() => sim.setScaling(TOKEN, 'llama-chat', { scaleToZeroTimeout: 60 })).toThrow('minReplica must be 0 when scale-to-zero is enabled');
+    expect(scalingOf(await call(sim, 'GET', '/v2/endpoint/acme/sentiment', undefined, TOKEN))).toEqual({ minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 });
     expect((await call(sim, 'PUT', '/v2/endpoint/acme/sentiment', PUT_WARM, TOKEN)).status).toBe(200);
   });
 

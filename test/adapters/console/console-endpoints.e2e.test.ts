@@ -82,10 +82,10 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(puts(sim)).toEqual(['embedder']);
 
     await step('remove embedder', 'Apply? [y/N]');
-    sim.setScaling(TOKEN, 'embedder', { scaleToZeroTimeout: 60 });
+    sim.setScaling(TOKEN, 'embedder', { maxReplica: 2 });
     const stale = await step('y', 'pinbot> ');
     expect(stale).toContain('Not applied: an endpoint changed after this was proposed');
-    expect(stale).toContain('embedder (min 1, max 1, scale to zero after 30 min → min 1, max 1, scale to zero after 60 min)');
+    expect(stale).toContain('embedder (min 1, max 1, no scale-to-zero timeout → min 1, max 2, no scale-to-zero timeout)');
     expect(puts(sim)).toEqual(['embedder']);
 
     await step('set sentiment llama-chat replicas=1', 'Apply? [y/N]');
@@ -113,7 +113,7 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
 
     const bad = await step('add embedder replicas=5', 'pinbot> ');
-    expect(bad).toContain('embedder can run at most 1 replica (its maxReplica), so it cannot keep 5 warm; ask for replicas=1 or fewer.');
+    expect(bad).toContain('embedder can run at most 2 replicas (its maxReplica), so it cannot keep 5 warm; ask for replicas=2 or fewer.');
 
     pinbot.send('exit');
     expect(await pinbot.exited()).toBe(0);

@@ -112,9 +112,9 @@ describe('Discord on an Inference Endpoints scope, served in process against the
     expect(unescaped(loadReply()?.content ?? '')).toMatch(/^✅ `embedder` is loaded on gpu nvidia-a10g x1, \d+ s after the change was applied\.$/);
 
     const removeCard = await proposeCard('remove', { models: 'embedder' });
-    sim.setScaling(TOKEN, 'embedder', { scaleToZeroTimeout: 60 });
+    sim.setScaling(TOKEN, 'embedder', { maxReplica: 2 });
     const stale = await approveAndSettle(removeCard, 'an endpoint changed after this was proposed');
-    expect(text(stale)).toContain('scale to zero after 30 min → min 1, max 1, scale to zero after 60 min');
+    expect(text(stale)).toContain('min 1, max 1, no scale-to-zero timeout → min 1, max 2, no scale-to-zero timeout');
     expect(puts()).toEqual(['embedder']);
 
     const setCard = await proposeCard('set', { models: 'sentiment llama-chat' });

@@ -108,9 +108,9 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
 
     // Stale: an outside change to an endpoint the proposal touches; nothing is written.
     const removeCard = await proposeCard('remove embedder');
-    sim.setScaling(TOKEN, 'embedder', { scaleToZeroTimeout: 60 });
+    sim.setScaling(TOKEN, 'embedder', { maxReplica: 2 });
     const stale = await approveAndSettle(removeCard, 'an endpoint changed after this was proposed');
-    expect(stale.params['blocks']).toContain('scale to zero after 30 min → min 1, max 1, scale to zero after 60 min');
+    expect(stale.params['blocks']).toContain('min 1, max 1, no scale-to-zero timeout → min 1, max 2, no scale-to-zero timeout');
     expect(puts()).toEqual(['embedder']);
 
     // A PUT that fails midway: the exact report, and a Restore button that leads back through approval.
