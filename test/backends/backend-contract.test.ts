@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchema, freshSchemaName, urlWithSchema } from '../store/postgres-test-db.ts';
 import { describeBackendContract, type BackendFixture, type ContractCase } from './backend-contract.ts';
 import { classicFixture } from './classic-fixture.ts';
@@ -32,3 +32,12 @@ for (const { fixture, knownFailures } of backends) {
     describeBackendContract(fixture, store.kind, { databaseUrl: store.databaseUrl, ...(knownFailures ? { knownFailures } : {}) });
   }
 }
+
+describe('the backend contract', () => {
+  it('speaks to the backends only through public surfaces: its cases import no backend-internal module', () => {
+    const source = readFileSync(join(import.meta.dirname, 'backend-contract.ts'), 'utf8');
+    const imported = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1] ?? '');
+    const internal = ['warm-endpoints', 'stepwise-apply', 'endpoint-replies', 'plan', 'hf/'];
+    expect(imported.filter((path) => internal.some((name) => path.includes(`/${name}`)))).toEqual([]);
+  });
+});

@@ -30,6 +30,8 @@ export interface BackendWorld {
   live(): readonly string[];
   /** How many of pinbot's writes reached the simulator and were applied. */
   writes(): number;
+  /** How many write requests pinbot sent, applied or refused. */
+  writeRequests(): number;
   /** Someone changes `name` outside pinbot: a live entry stops being live, another becomes live. */
   outsideChange(name: string): void;
   /**
@@ -190,7 +192,8 @@ export function describeBackendContract(fixture: BackendFixture, storeKind: stri
           expect(['stale', 'failed']).toContain(loserApproval?.value.proposal.state);
         }
 
-        // One write went out, so the live state went from [A] to [A + the winner's entry] and no further.
+        // One write was sent, so the live state went from [A] to [A + the winner's entry] and no further.
+        expect(w.backend.writeRequests()).toBe(1);
         expect(w.backend.writes()).toBe(1);
         expect(sorted(w.backend.live())).toEqual(sorted([A, winner === first ? B : C]));
         expect((await w.audit()).map((change) => change.proposalId)).toEqual([winner.id]);
@@ -303,20 +306,25 @@ export function describeBackendContract(fixture: BackendFixture, storeKind: stri
       expect(sorted(w.backend.live())).toEqual([A]);
     });
 
-    test('revert')('revert proposes exactly the inverse of an applied change, and approving it restores the previous live state', async () => {
-      const w = await world({ live: [A, B], cap: 3 });
-      const before = sorted(w.backend.live());
-      const change = await w.propose(fixture.add([C]));
-      const applied = await w.pinbot.service.approve(change.id, bob);
-      if (applied.proposal.outcome?.kind !== 'applied') throw new Error(`expected the change applied, got ${applied.proposal.state}`);
-      expect(sorted(w.backend.live())).toEqual(sorted([A, B, C]));
+    const reverts = [
+      { what: 'an add', live: [A, B], change: () => fixture.add([C]), changed: [A, B, C] },
+      { what: 'a remove', live: [A, B], change: () => fixture.remove([B]), changed: [A] },
+    ];
+    for (const { what, live, change: changeText, changed } of reverts) {
+      test('revert')(`revert of ${what} proposes exactly its inverse, and approving it restores the previous live state`, async () => {
+        const w = await world({ live, cap: 3 });
+        const change = await w.propose(changeText());
+        const applied = await w.pinbot.service.approve(change.id, bob);
+        if (applied.proposal.outcome?.kind !== 'applied') throw new Error(`expected the change applied, got ${applied.proposal.state}`);
+        expect(sorted(w.backend.live())).toEqual(sorted(changed));
 
-      const revert = await w.propose(`revert ${applied.proposal.outcome.changeId}`);
-      expect(lines(revert.diff)).toEqual(inverse(change.diff));
-      expect((await w.pinbot.service.approve(revert.id, bob)).proposal.state).toBe('applied');
-      expect(sorted(w.backend.live())).toEqual(before);
-      expect(await w.audit()).toHaveLength(2);
-    });
+        const revert = await w.propose(`revert ${applied.proposal.outcome.changeId}`);
+        expect(lines(revert.diff)).toEqual(inverse(change.diff));
+        expect((await w.pinbot.service.approve(revert.id, bob)).proposal.state).toBe('applied');
+        expect(sorted(w.backend.live())).toEqual(sorted(live));
+        expect(await w.audit()).toHaveLength(2);
+      });
+    }
 
     test('drift')('a drift check after pinbot applies a change raises nothing; after an outside change, exactly one alert', async () => {
       const w = await world({ live: [A], cap: 3 });

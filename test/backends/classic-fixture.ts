@@ -25,11 +25,13 @@ export const classicFixture: BackendFixture = {
     const wire = (names: readonly string[]) => names.map((name) => ({ model_id: name, compute_type: 'cpu' }));
     const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: cap, pins: wire(live) } } });
     const liveNames = () => sim.pins(TOKEN).map((pin) => pin.model_id);
+    const writeRequests = () => sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'POST');
     return {
       scopeYaml: '',
       env: { HF_API_URL: sim.url },
       live: liveNames,
-      writes: () => sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'POST' && entry.applied === true).length,
+      writes: () => writeRequests().filter((entry) => entry.applied === true).length,
+      writeRequests: () => writeRequests().length,
       outsideChange(name) {
         const now = liveNames();
         sim.setPins(TOKEN, wire(now.includes(name) ? now.filter((id) => id !== name) : [...now, name]));

@@ -41,11 +41,13 @@ export const endpointsFixture: BackendFixture = {
     const sim = await startEndpointsSimulator({ warmupMs: 10, accounts: { [TOKEN]: { namespace: NAMESPACE, endpoints } } });
     const minReplica = (name: string) => ((sim.endpoint(TOKEN, name) as { compute: { scaling: { minReplica: number } } }).compute.scaling.minReplica);
     const liveNames = () => NAMES.filter((name) => minReplica(name) >= 1);
+    const writeRequests = () => sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'PUT');
     return {
       scopeYaml: `    backend: endpoints\n    namespace: ${NAMESPACE}\n    max_warm: ${cap}\n`,
       env: { HF_ENDPOINTS_API_URL: sim.url },
       live: liveNames,
-      writes: () => sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'PUT' && entry.status === 200).length,
+      writes: () => writeRequests().filter((entry) => entry.status === 200).length,
+      writeRequests: () => writeRequests().length,
       outsideChange(name) {
         sim.setScaling(TOKEN, name, minReplica(name) >= 1 ? coldScaling : warmScaling);
       },
