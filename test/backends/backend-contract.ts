@@ -7,6 +7,8 @@ import { Notifier } from '../../src/core/notifications.ts';
 import type { RequestContext } from '../../src/core/pinning-service.ts';
 import { silentLogger } from '../../src/core/ports.ts';
 import type { DiffLine, Proposal } from '../../src/core/proposal.ts';
+import { renderOutcome } from '../../src/core/replies.ts';
+import { plainText } from '../../src/core/ui.ts';
 import { createDriftWatcher } from '../../src/follow-ups.ts';
 import { buildPinbot, type Pinbot } from '../../src/pinbot.ts';
 import { rejection, TOKEN } from '../helpers/hf-harness.ts';
@@ -124,8 +126,8 @@ export function describeBackendContract(fixture: BackendFixture, storeKind: stri
       const pinbot = await boot();
       const context: RequestContext = { scope, principal: { platform: 'slack', userId: 'UALICE', displayName: 'alice' }, channel: { platform: 'slack', channelId: 'C1' } };
       /** Proposes what a person typed in the scope's channel. */
-      const propose = async (text: string, on: Pinbot = pinbot): Promise<Proposal> => {
-        const result = await on.service.execute(on.service.parse(text, scope), context);
+      const propose = async (text: string): Promise<Proposal> => {
+        const result = await pinbot.service.execute(pinbot.service.parse(text, scope), context);
         if (result.kind !== 'proposal') throw new Error(`expected a proposal from "${text}", got ${result.kind}`);
         return result.proposal;
       };
@@ -183,6 +185,10 @@ export function describeBackendContract(fixture: BackendFixture, storeKind: stri
         expect(['stale', 'failed']).toContain(loser?.state);
         if (loser?.outcome?.kind === 'failed') expect(loser.outcome.message).toMatch(/^[A-Z].*\.$/);
         if (loser?.outcome?.kind === 'stale') expect(loser.outcome.changedUnderneath.length).toBeGreaterThan(0);
+        // What the channel is told of it: an error, in sentences.
+        const told = loser ? renderOutcome(loser) : undefined;
+        expect(told?.isError).toBe(true);
+        expect(told?.lines.map(plainText).join(' ')).toMatch(/\.$/);
         // The loser's click is told in a sentence, whether it settled the proposal or found it settled.
         const loserApproval = approvals[winner === first ? 1 : 0];
         if (loserApproval?.status === 'rejected') {
