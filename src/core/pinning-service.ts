@@ -367,7 +367,7 @@ export class PinningService {
     const api = this.deps.apiFor(proposal.scope);
     const log = this.log(proposal);
     if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
-      return applyStepwise(proposal, {
+      const settled = await applyStepwise(proposal, {
         ...this.stepwiseRecording(log),
         api: api.endpoints,
         confirmLock: () => held.confirm(),
@@ -375,6 +375,8 @@ export class PinningService {
           await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
         },
       });
+      await this.supersedeTouching(settled);
+      return settled;
     }
     let live: PinnedList;
     try {
@@ -480,7 +482,9 @@ export class PinningService {
         for (const stuck of stuckHere) {
           const log = this.log(stuck);
           if (live.endpoints !== undefined && isEndpointsProposal(stuck)) {
-            recovered.push(await recoverStepwise(stuck, live, this.stepwiseRecording(log)));
+            const settled = await recoverStepwise(stuck, live, this.stepwiseRecording(log));
+            await this.supersedeTouching(settled);
+            recovered.push(settled);
             continue;
           }
           if (sameAssignments(live.pins, stuck.proposed)) {
@@ -515,20 +519,40 @@ export class PinningService {
     const version = listVersion(applied.proposed);
     for (const other of await this.deps.store.listByState(applied.scope, 'pending')) {
       if (other.baseVersion === version) continue;
-      const outcome: ProposalOutcome = {
-        kind: 'stale',
-        changedUnderneath: diffLists(other.base, applied.proposed),
-        allowedBefore: other.allowed,
-        allowedNow,
-        supersededBy: applied.id,
-      };
-      const stale = await this.deps.store.transition(other.id, 'pending', 'stale', { decidedAt: this.deps.clock.now(), outcome });
-      if (!stale) continue;
-      this.log(stale).info({ supersededBy: applied.id }, 'pending proposal superseded by an applied change; nothing written');
-      this.deps.metrics?.proposalSettled('stale');
-      this.deps.onSettled?.(stale);
+      await this.supersede(other, applied, diffLists(other.base, applied.proposed), allowedNow);
     }
   }
+
+  /**
+   * Entries written one at a time are checked one at a time at approval: a pending proposal that
+   * touches an entry this apply changed can only ever be stale, and is settled so at once; one on
+   * other entries still applies, and stays.
+   */
+  private async supersedeTouching(settled: Proposal): Promise<void> {
+    const outcome = settled.outcome;
+    const changed = outcome?.kind === 'applied' ? settled.diff : outcome?.kind === 'failed' ? outcome.partial?.changed ?? [] : [];
+    if (changed.length === 0) return;
+    for (const other of await this.deps.store.listByState(settled.scope, 'pending')) {
+      const underneath = changed.filter((line) => other.diff.some((mine) => mine.modelId === line.modelId));
+      if (underneath.length > 0) await this.supersede(other, settled, underneath, other.allowed);
+    }
+  }
+
+  private async supersede(other: Proposal, applied: Proposal, changedUnderneath: Proposal['diff'], allowedNow: number): Promise<void> {
+    const outcome: ProposalOutcome = {
+      kind: 'stale',
+      changedUnderneath: [...changedUnderneath],
+      allowedBefore: other.allowed,
+      allowedNow,
+      supersededBy: applied.id,
+    };
+    const stale = await this.deps.store.transition(other.id, 'pending', 'stale', { decidedAt: this.deps.clock.now(), outcome });
+    if (!stale) return;
+    this.log(stale).info({ supersededBy: applied.id }, 'pending proposal superseded by an applied change; nothing written');
+    this.deps.metrics?.proposalSettled('stale');
+    this.deps.onSettled?.(stale);
+  }
+
 
   private async settle(proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome): Promise<Proposal> {
     const settled = await this.deps.store.transition(proposal.id, 'applying', state, { outcome });
