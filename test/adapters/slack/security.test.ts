@@ -27,7 +27,7 @@ describe('Slack request authenticity, injection and secrets', () => {
     })).not.toThrow();
   });
 
-  it('answers 401 to a bad signature and to a request older than 5 minutes, with no effect at all', async () => {
+  it('answers 401 to a bad signature and to a request stamped more than 5 minutes before or after now, with no effect at all', async () => {
     const h = await start();
     const callsAtStart = h.slackApi.calls.length;
     const command = commandBody({ text: 'add bigscience/bloom', user: ALICE, channelId: BOUND_CHANNEL, responseUrl: h.slackApi.responseUrl('commands') });
@@ -36,39 +36,23 @@ describe('Slack request authenticity, injection and secrets', () => {
     }));
     const now = Math.floor(Date.now() / 1000);
 
-    const badSignature = await postSigned(h.eventsUrl, SIGNING_SECRET, command, { signature: slackSignature('not-the-secret', now, command) });
-    const tampered = await postSigned(h.eventsUrl, SIGNING_SECRET, command, { signature: slackSignature(SIGNING_SECRET, now, `${command}x`) });
-    const old = await postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestamp: now - 301 });
-    const oldClick = await postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestamp: now - 6 * 60 });
+    const refused = await Promise.all([
+      postSigned(h.eventsUrl, SIGNING_SECRET, command, { signature: slackSignature('not-the-secret', now, command) }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, command, { signature: slackSignature(SIGNING_SECRET, now, `${command}x`) }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestamp: now - 301 }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestamp: now - 6 * 60 }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestamp: now + 301 }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestamp: now + 365 * 86_400 }),
+    ]);
 
-    expect([badSignature.status, tampered.status, old.status, oldClick.status]).toEqual([401, 401, 401, 401]);
-    // A genuine request afterwards is answered; by then anything the refused ones started would show.
-    const genuine = await h.command('help');
+    expect(refused.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    // A genuine request afterwards, a little ahead of this clock (still within the window), is
+    // answered; by then anything the refused ones started would show.
+    const genuine = await h.command('help', { signed: { timestamp: now + 60 } });
+    expect(genuine.status).toBe(200);
     await h.response(genuine.responseUrl);
     expect(h.slackApi.calls.slice(callsAtStart)).toEqual([]);
     expect(h.slackApi.responses.map((post) => post.path)).toEqual([new URL(genuine.responseUrl).pathname]);
-    expect(h.pinbot.clientRequests()).toEqual([]);
-  });
-
-  it('answers 401 to a request stamped more than 5 minutes in the future, with no effect at all', async () => {
-    const h = await start();
-    const callsAtStart = h.slackApi.calls.length;
-    const command = commandBody({ text: 'add bigscience/bloom', user: ALICE, channelId: BOUND_CHANNEL, responseUrl: h.slackApi.responseUrl('commands') });
-    const click = actionBody(buttonPayload({
-      actionId: 'pinbot_approve', value: 'pAnything1', user: ALICE, channelId: BOUND_CHANNEL, messageTs: '1700000001.000100', responseUrl: h.slackApi.responseUrl('actions'),
-    }));
-    const now = Math.floor(Date.now() / 1000);
-
-    const future = await postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestamp: now + 301 });
-    const farFuture = await postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestamp: now + 365 * 86_400 });
-
-    expect([future.status, farFuture.status]).toEqual([401, 401]);
-    // Within the window, a little ahead of this clock, is still Slack.
-    const ahead = await h.command('help', { signed: { timestamp: now + 60 } });
-    expect(ahead.status).toBe(200);
-    await h.response(ahead.responseUrl);
-    expect(h.slackApi.calls.slice(callsAtStart)).toEqual([]);
-    expect(h.slackApi.responses.map((post) => post.path)).toEqual([new URL(ahead.responseUrl).pathname]);
     expect(h.pinbot.clientRequests()).toEqual([]);
   });
 
