@@ -6,6 +6,7 @@ import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
+import type { Line } from '../../core/ui.ts';
 import { registerActions } from './action-handler.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { registerCommand } from './command-handler.ts';
@@ -38,6 +39,8 @@ export interface StartSlackOptions {
   readonly notifier?: Notifier;
   /** How start-up waits for a Slack it cannot reach yet (a refused token fails at once). */
   readonly retry?: Omit<RetryOptions, 'logger'>;
+  /** Said first in every card and message the app posts: the sandbox's marker (`SANDBOX_MARKER`). */
+  readonly marker?: Line;
 }
 
 export interface SlackHandle {
@@ -94,6 +97,7 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
   const deps: SlackHandlerDeps = {
     service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, turn: ackFirst.turn, groupsOf: (userId) => groupsOf(userId),
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
+    marker: options.marker,
   };
 
   const app = new App({
@@ -138,8 +142,8 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
     throw error;
   }
 
-  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
-  const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
+  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, options.marker, logger);
+  const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification, options.marker);
 
   if (socketMode) {
     // Bolt's Socket Mode receiver would listen on every interface and hide its port; ours honours `host`.
