@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError, describeMissing } from './config.ts';
+import { issueSentence, kindOf, plainIssue } from './config-problems.ts';
 import type { EndpointsBackend, ScopeConfig } from './scopes.ts';
 
 
@@ -62,9 +63,11 @@ export function parseScopes(text: string, env: Record<string, string | undefined
   } catch (error) {
     throw new ConfigError([`${where}: not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'parse error'})`]);
   }
-  const parsed = fileSchema.safeParse(raw);
+  const shape = fileShapeProblem(raw);
+  if (shape !== undefined) throw new ConfigError([`${where}: ${shape}`]);
+  const parsed = fileSchema.safeParse(raw, { error: plainIssue });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${where}: ${issue.path.join('.') || 'file'} ${issue.message}`));
+    throw new ConfigError(parsed.error.issues.map((issue) => `${where}: ${issueSentence(issue, 'file')}`));
   }
   const problems: string[] = [];
   const scopes = parsed.data.scopes.map((scope, index): ScopeConfig => {
@@ -85,7 +88,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
       problems.push(`${at} policy.proposal_ttl must be a duration from 1m to 30d, like 30m, 24h or 2d`);
     }
     const token = env[scope.token_env]?.trim() || undefined;
-    if (token === undefined) problems.push(`${at} token_env: the variable ${scope.token_env} is not set`);
+    if (token === undefined) problems.push(`${at} token_env: the variable ${describeMissing(env, scope.token_env)}`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
     const endpoints = endpointsBackend(scope, at, problems);
     if (scope.policy.approvers !== 'any' && scope.policy.approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
@@ -123,6 +126,15 @@ function tooFewApprovers(approvers: 'any' | readonly PrincipalPattern[], require
   const people = new Set(approvers.map((pattern) => `${pattern.platform}:${pattern.id}`)).size;
   if (people === 0 || people >= required) return [];
   return [`${at} policy.approvals_required is ${required} but policy.approvers names only ${people} ${people === 1 ? 'person' : 'people'} and no group or role, so nothing could ever be approved`];
+}
+
+const EXAMPLE = 'e.g. `scopes:` then `- name: research` and `token_env: HF_TOKEN_RESEARCH` below it';
+
+/** A file that holds no settings, or something other than settings, said before any rule. */
+function fileShapeProblem(raw: unknown): string | undefined {
+  if (raw === null || raw === undefined) return `the file is empty: it must list the scopes, ${EXAMPLE}`;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return `the file holds ${kindOf(raw)}, not settings: it must list the scopes, ${EXAMPLE}`;
+  return undefined;
 }
 
 /** `backend: endpoints` needs its namespace and its cap; the classic backend takes neither. */

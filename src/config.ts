@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueSentence, plainIssue } from './config-problems.ts';
 import { parseDuration } from './core/access-policy.ts';
 
 export const DEFAULT_HF_API_URL = 'https://api-inference.huggingface.co';
@@ -29,6 +30,7 @@ const envSchema = z
     DISCORD_GUILD_ID: optionalText.refine((value) => value === undefined || /^\d{15,21}$/.test(value), 'must be a numeric Discord id'),
     DISCORD_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), 'must be an http(s) URL'),
     PINBOT_CONFIG: optionalText,
+    PINBOT_SANDBOX: optionalText.refine((value) => value === undefined || value === 'on' || value === 'off', 'must be on or off'),
     PINBOT_DRIFT_INTERVAL: optionalText.refine((value) => value === undefined || value === 'off' || isDuration(value, 10_000), 'must be a duration of at least 10s, like 5m, or off'),
     PINBOT_LOAD_TIMEOUT: optionalText.refine((value) => value === undefined || isDuration(value, 1000), 'must be a duration of at least 1s, like 15m'),
     LOG_LEVEL: z
@@ -41,16 +43,46 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const problems: string[] = [];
   if (set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
-    problems.push('SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    problems.push(`${describeMissing(env, 'SLACK_SIGNING_SECRET')}: it is needed with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)`);
   }
   if (!set('SLACK_BOT_TOKEN') && (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN'))) {
-    problems.push('SLACK_BOT_TOKEN is needed to enable Slack');
+    problems.push(`${describeMissing(env, 'SLACK_BOT_TOKEN')}: it is needed to enable Slack`);
   }
   if (set('DISCORD_TOKEN') !== set('DISCORD_APPLICATION_ID')) {
     const missing = set('DISCORD_TOKEN') ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN';
-    problems.push(`${missing} is needed to enable Discord (set both DISCORD_TOKEN and DISCORD_APPLICATION_ID)`);
+    problems.push(`${describeMissing(env, missing)}: it is needed to enable Discord (set both DISCORD_TOKEN and DISCORD_APPLICATION_ID)`);
   }
+  problems.push(...sandboxProblems(env, set));
   return problems;
+}
+
+/**
+ * The sandbox stands in for Hugging Face only where nobody can take it for a real account: the
+ * console (which says SANDBOX in its first line), or a chat platform when the operator asks for it
+ * with PINBOT_SANDBOX=on. A chat platform without a token is a mistake (`-e HF_TOKEN` with the
+ * host variable unset), not a request for simulated models.
+ */
+function sandboxProblems(env: Record<string, string | undefined>, set: (name: string) => boolean): string[] {
+  const mode = env['PINBOT_SANDBOX']?.trim() || undefined;
+  // Any other value is reported by the schema; the rules below would only guess at it.
+  if (mode !== undefined && mode !== 'on' && mode !== 'off') return [];
+  const account = set('HF_TOKEN') || set('PINBOT_CONFIG');
+  if (mode === 'on') {
+    if (set('HF_TOKEN')) return ['PINBOT_SANDBOX=on serves a simulated account, but HF_TOKEN is set too: unset one of them'];
+    if (set('PINBOT_CONFIG')) return ['PINBOT_SANDBOX=on serves a simulated account, so it cannot be used with PINBOT_CONFIG: unset one of them'];
+    return [];
+  }
+  if (account) return [];
+  if (mode === 'off') return [`${describeMissing(env, 'HF_TOKEN')} and PINBOT_SANDBOX=off rules out the simulated account: set HF_TOKEN (or PINBOT_CONFIG)`];
+  const chats = [set('SLACK_BOT_TOKEN') ? 'Slack' : undefined, set('DISCORD_TOKEN') ? 'Discord' : undefined].filter((name) => name !== undefined);
+  if (chats.length === 0) return [];
+  return [`${describeMissing(env, 'HF_TOKEN')}, so ${chats.join(' and ')} would be served a simulated Hugging Face account: `
+    + 'set HF_TOKEN to the token of the account to manage, or PINBOT_SANDBOX=on to serve the sandbox on purpose'];
+}
+
+/** "X is not set" when the variable is absent, "X is empty" when it is there but blank (`-e X` with X unset on the host). */
+export function describeMissing(env: Record<string, string | undefined>, name: string): string {
+  return env[name] === undefined ? `${name} is not set` : `${name} is empty`;
 }
 
 export interface SlackConfig {
@@ -68,8 +100,13 @@ export interface DiscordConfig {
 }
 
 export interface Config {
-  /** Unset: the embedded sandbox simulator stands in for Hugging Face. */
+  /** Unset: the embedded sandbox simulator stands in for Hugging Face (see `sandbox`). */
   readonly hfToken?: string;
+  /**
+   * True when the embedded simulator stands in for Hugging Face: no token and no PINBOT_CONFIG, in
+   * the console or, with PINBOT_SANDBOX=on, on chat platforms too. Its state is kept apart.
+   */
+  readonly sandbox: boolean;
   readonly hfApiUrl: string;
   /** Base URL of the Inference Endpoints API, for scopes with `backend: endpoints`. */
   readonly hfEndpointsApiUrl: string;
@@ -102,16 +139,17 @@ export class ConfigError extends Error {
 
 /** Reads pinbot's settings from the environment; every problem is reported at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: plainIssue });
   // Problems name the variable and the rule, never the value: values may be secrets.
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)),
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issueSentence(issue, 'environment'))),
     ...crossFieldProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     ...(e.HF_TOKEN !== undefined ? { hfToken: e.HF_TOKEN } : {}),
+    sandbox: e.HF_TOKEN === undefined && e.PINBOT_CONFIG === undefined && e.PINBOT_SANDBOX !== 'off',
     hfApiUrl: e.HF_API_URL ?? DEFAULT_HF_API_URL,
     hfEndpointsApiUrl: e.HF_ENDPOINTS_API_URL ?? DEFAULT_HF_ENDPOINTS_API_URL,
     ...(e.HF_HUB_URL !== undefined ? { hfHubUrl: e.HF_HUB_URL } : {}),

@@ -1,4 +1,5 @@
 import { PlatformStartError } from './adapters/start-with-retry.ts';
+import { StoreOpenError } from './store/store-open-error.ts';
 
 /**
  * The one sentence printed when pinbot stops on an error nothing else handled. A native addon
@@ -8,6 +9,9 @@ import { PlatformStartError } from './adapters/start-with-retry.ts';
 export function fatalMessage(error: unknown): string {
   // A chat platform refused its token: a configuration error, said as one.
   if (error instanceof PlatformStartError) return `pinbot can't start: ${error.message}`;
+  if (error instanceof StoreOpenError) return `pinbot can't start: ${error.message}`;
+  const listen = listenFailure(error);
+  if (listen !== undefined) return `pinbot can't start: ${listen}`;
   const mismatch = nativeModuleMismatch(error);
   if (mismatch !== undefined) {
     return `pinbot can't start: ${mismatch.module} was built for another version of Node.js (NODE_MODULE_VERSION ${mismatch.builtFor}; `
@@ -15,6 +19,19 @@ export function fatalMessage(error: unknown): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   return `pinbot stopped on an unexpected error: ${message.replace(/\s*\n\s*/g, ' ').trim()}`;
+}
+
+/** The port PORT names cannot be listened on (Node's `listen EADDRINUSE: …`), as the operator would say it. */
+function listenFailure(error: unknown): string | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    const { code, port, syscall } = current as NodeJS.ErrnoException & { port?: unknown };
+    if (syscall !== 'listen' && code !== 'EADDRINUSE') continue;
+    const where = typeof port === 'number' ? `port ${port}` : 'the port PORT names';
+    if (code === 'EADDRINUSE') return `${where} is already in use by another program: stop it, or set PORT to a free port.`;
+    if (code === 'EACCES' || code === 'EPERM') return `${where} needs privileges this user does not have: set PORT to 1024 or above.`;
+    if (code === 'EADDRNOTAVAIL') return `${where} cannot be listened on: this machine has no such address.`;
+  }
+  return undefined;
 }
 
 interface NativeModuleMismatch {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { Notifier } from './core/notifications.ts';
 import type { RequestContext } from './core/pinning-service.ts';
 import { systemClock, type Logger } from './core/ports.ts';
+import { NO_INPUT_FOR_CONSOLE, noInputForConsole } from './adapters/console/no-terminal.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
@@ -59,6 +60,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const serving = args.commandLine === '' && (config.slack !== undefined || config.discord !== undefined);
   // One scrubber for the log sink and every chat message; buildPinbot adds each scope's token.
   const scrubber = new SecretScrubber(configSecrets(config));
+  // A container started with no platform and no terminal would open a console nobody can type in.
+  if (!serving && args.commandLine === '' && noInputForConsole(process.stdin)) {
+    process.stderr.write(`${NO_INPUT_FOR_CONSOLE}\n`);
+    return 1;
+  }
   const logger = createLogger({
     // The console owns the terminal, so its logs go to stderr and only warnings show by default.
     level: config.logLevel ?? (serving ? 'info' : 'warn'),
@@ -141,6 +147,7 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
     output: process.stdout,
     diagnostics: process.stderr,
     scrub: pinbot.scrubber.scrubText,
+    ...(pinbot.marker ? { marker: pinbot.marker } : {}),
   };
   if (args.commandLine !== '') {
     try {

@@ -13,6 +13,7 @@ import type { ModelCatalog } from './core/model-catalog.ts';
 import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
 import { configSecrets, SecretScrubber } from './secrets.ts';
+import { SANDBOX_MARKER, type Line } from './core/ui.ts';
 
 const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
 
@@ -72,6 +73,8 @@ export interface Pinbot {
   /** What the console's first line says about the account being managed. */
   readonly accountLabel: string;
   readonly sandbox: boolean;
+  /** What every card and message says first on every platform: SANDBOX in the sandbox, else nothing. */
+  readonly marker: Line | undefined;
   readonly store: PinbotStore;
   /** True when some policy names a Slack user group, so the Slack adapter must look groups up. */
   readonly usesSlackGroups: boolean;
@@ -134,10 +137,12 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   // Before anything can log or quote an upstream's text: every scope's token, whatever its variable.
   const scrubber = options.scrubber ?? new SecretScrubber();
   scrubber.add([...configSecrets(config), ...scopes.map((scope) => scope.token)]);
-  const store = await openStore(config.databaseUrl, { logger });
+  // The sandbox keeps all its state in a store of its own: nothing it proposed, applied, saw or
+  // announced can meet a real account's, even one whose scope is also named `default`.
+  const store = await openStore(config.databaseUrl, { logger, sandbox: config.sandbox });
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   try {
-    sandbox = config.configFile === undefined && config.hfToken === undefined ? await startSandbox(store, options.clock ?? systemClock) : undefined;
+    sandbox = config.sandbox ? await startSandbox(store, options.clock ?? systemClock) : undefined;
   } catch (error) {
     await store.close();
     throw error;
@@ -224,6 +229,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     scopes,
     scopeFor: scopeResolver(scopes),
     sandbox: sandbox !== undefined,
+    marker: sandbox !== undefined ? SANDBOX_MARKER : undefined,
     store,
     scrubber,
     usesSlackGroups: scopes.some((scope) =>

@@ -55,6 +55,7 @@ const SWEEP_UNTOLD_AFTER_MS = 30_000;
 export async function serve(
   pinbot: Pinbot, config: Config, logger: Logger, metrics: PrometheusMetrics, options: ServeOptions = {},
 ): Promise<Server> {
+  if (pinbot.sandbox) logger.warn({ sandbox: true }, 'PINBOT_SANDBOX=on: serving the SANDBOX, a simulated Hugging Face account; every message says so');
   for (const check of await pinbot.checkTokens()) {
     if (check.ok) logger.info({ scope: check.scope }, 'scope token works');
     else logger.error({ scope: check.scope }, check.problem ?? 'scope token check failed');
@@ -93,7 +94,7 @@ export async function serve(
     if (config.slack) {
       const { startSlack } = await import('./adapters/slack/app.ts');
       const slack = await startSlack({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: config.slack, port: config.port, logger, routes,
-        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'), secrets: pinbot.scrubber,
+        lookUpUserGroups: pinbot.usesSlackGroups, notifier, retry: retry('slack'), secrets: pinbot.scrubber, ...(pinbot.marker ? { marker: pinbot.marker } : {}),
       });
       port = slack.port;
       platforms.push({
@@ -109,7 +110,9 @@ export async function serve(
       const { startDiscord } = await import('./adapters/discord/client.ts');
       const discordConfig = config.discord;
       const discord = await startWithRetry(
-        () => startDiscord({ service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier, secrets: pinbot.scrubber }),
+        () => startDiscord({
+          service: pinbot.service, scopeFor: pinbot.scopeFor, config: discordConfig, logger, notifier, secrets: pinbot.scrubber, ...(pinbot.marker ? { marker: pinbot.marker } : {}),
+        }),
         { logger: logger.child({ platform: 'discord' }), ...retry('discord') },
       );
       platforms.push({

@@ -139,6 +139,53 @@ scopes:
     expect(parseScopes(scope('[slack:U0ALICE, slack:U0BOB]', 2), env)[0]?.policy.approvalsRequired).toBe(2);
   });
 
+  it('says an empty token variable "is empty", not "not set"', () => {
+    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_BLANK\n', { HF_TOKEN_BLANK: '  ' })).toEqual([
+      'PINBOT_CONFIG: scopes.0 (a) token_env: the variable HF_TOKEN_BLANK is empty',
+    ]);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only a comment', '# scopes come later\n'],
+    ['null', 'null\n'],
+    ['~', '~\n'],
+  ])('says a file that is %s holds no scopes, in words', (_case, text) => {
+    expect(problems(text)).toEqual([
+      'PINBOT_CONFIG: the file is empty: it must list the scopes, e.g. `scopes:` then `- name: research` and `token_env: HF_TOKEN_RESEARCH` below it',
+    ]);
+  });
+
+  it('says what was expected where the file has the wrong kind of value, never in zod\'s words', () => {
+    expect(problems('- research\n- production\n')).toEqual([
+      'PINBOT_CONFIG: the file holds a list, not settings: it must list the scopes, e.g. `scopes:` then `- name: research` and `token_env: HF_TOKEN_RESEARCH` below it',
+    ]);
+    expect(problems('scopes:\n')).toEqual(['PINBOT_CONFIG: scopes must be a list, not empty']);
+    expect(problems('scopes: 5\n')).toEqual(['PINBOT_CONFIG: scopes must be a list, not a whole number']);
+    expect(problems('scopes:\n  - null\n')).toEqual(['PINBOT_CONFIG: scopes.0 must be a mapping of settings (key: value lines), not empty']);
+    const found = problems(`
+scopes:
+  - name: a
+    discord_channels: [1100000000000000001]
+    max_warm: 1.5
+    backend: endpoints
+    namespace: acme
+    policy: { approvers: 5, approvals_required: 0, requester_can_approve: sometimes }
+`);
+    expect(found).toEqual([
+      'PINBOT_CONFIG: scopes.0.token_env is missing (it must be text)',
+      'PINBOT_CONFIG: scopes.0.discord_channels.0 must be text, not a whole number: write it in quotes',
+      'PINBOT_CONFIG: scopes.0.max_warm must be a whole number, not a decimal number',
+      'PINBOT_CONFIG: scopes.0.policy.approvers must be "any" or a list, not a whole number',
+      'PINBOT_CONFIG: scopes.0.policy.approvals_required must be at least 1',
+      'PINBOT_CONFIG: scopes.0.policy.requester_can_approve must be true or false, not text',
+    ]);
+    for (const text of ['', 'null', 'scopes: 5', 'scopes:\n  - null\n', 'scopes:\n  - {}\n', 'scopes:\n  - name: a\n    token_env: HF_TOKEN_RESEARCH\n    colour: blue\n']) {
+      const words = problems(text).join('\n');
+      expect(words).not.toMatch(/Invalid input|expected \w+, received|Unrecognized key|Too small|Too big/);
+    }
+  });
+
   it('says so plainly when the file is not YAML', () => {
     expect(problems('scopes: [')[0]).toMatch(/^PINBOT_CONFIG: not valid YAML/);
   });

@@ -44,6 +44,40 @@ describe('loadConfig', () => {
     expect(loadConfig({ HF_TOKEN: '  ', PORT: '' }).hfToken).toBeUndefined();
   });
 
+  it('serves the sandbox to the console only, unless PINBOT_SANDBOX=on asks for it on chat platforms', () => {
+    expect(loadConfig({}).sandbox).toBe(true);
+    expect(loadConfig({ HF_TOKEN: 'hf_abc' }).sandbox).toBe(false);
+    expect(loadConfig({ PINBOT_CONFIG: 'scopes.yml' }).sandbox).toBe(false);
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    const discord = { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678' };
+    // `docker run -e HF_TOKEN …` with the host variable unset, empty or blank: never a silent sandbox.
+    expect(problems({ ...slack })).toEqual([
+      'HF_TOKEN is not set, so Slack would be served a simulated Hugging Face account: set HF_TOKEN to the token of the account to manage, or PINBOT_SANDBOX=on to serve the sandbox on purpose',
+    ]);
+    expect(problems({ ...slack, ...discord, HF_TOKEN: '' })).toEqual([
+      'HF_TOKEN is empty, so Slack and Discord would be served a simulated Hugging Face account: set HF_TOKEN to the token of the account to manage, or PINBOT_SANDBOX=on to serve the sandbox on purpose',
+    ]);
+    expect(problems({ ...discord, HF_TOKEN: '   ' })[0]).toMatch(/^HF_TOKEN is empty, so Discord would be served a simulated/);
+    expect(loadConfig({ ...slack, PINBOT_SANDBOX: 'on' }).sandbox).toBe(true);
+    expect(loadConfig({ ...slack, HF_TOKEN: 'hf_abc', PINBOT_SANDBOX: 'off' }).sandbox).toBe(false);
+  });
+
+  it('reads PINBOT_SANDBOX as on or off, and refuses what contradicts it', () => {
+    expect(problems({ PINBOT_SANDBOX: 'yes' })).toEqual(['PINBOT_SANDBOX must be on or off']);
+    expect(problems({ PINBOT_SANDBOX: 'on', HF_TOKEN: 'hf_abc' })).toEqual(['PINBOT_SANDBOX=on serves a simulated account, but HF_TOKEN is set too: unset one of them']);
+    expect(problems({ PINBOT_SANDBOX: 'on', PINBOT_CONFIG: 'scopes.yml' })[0]).toMatch(/^PINBOT_SANDBOX=on serves a simulated account, so it cannot be used with PINBOT_CONFIG/);
+    expect(problems({ PINBOT_SANDBOX: 'off' })).toEqual(['HF_TOKEN is not set and PINBOT_SANDBOX=off rules out the simulated account: set HF_TOKEN (or PINBOT_CONFIG)']);
+    expect(loadConfig({ PINBOT_SANDBOX: '' }).sandbox).toBe(true);
+  });
+
+  it('says a variable that is there but blank "is empty", and one that is absent "is not set"', () => {
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: ' ', HF_TOKEN: 'hf_abc' })).toEqual([
+      'SLACK_SIGNING_SECRET is empty: it is needed with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    expect(problems({ SLACK_SIGNING_SECRET: 's', HF_TOKEN: 'hf_abc' })).toEqual(['SLACK_BOT_TOKEN is not set: it is needed to enable Slack']);
+    expect(problems({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '', HF_TOKEN: 'hf_abc' })[0]).toMatch(/^DISCORD_APPLICATION_ID is empty: it is needed to enable Discord/);
+  });
+
   it('reports every problem at once, naming variables but never their values', () => {
     const found = problems({ PORT: '99999', HF_API_URL: 'ftp://x', SLACK_APP_TOKEN: 'xoxb-wrong-kind', DISCORD_APPLICATION_ID: 'abc', LOG_LEVEL: 'chatty' });
     expect(found.map((p) => p.split(' ')[0])).toEqual(

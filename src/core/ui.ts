@@ -46,6 +46,25 @@ export const code = (value: string): Inline => ({ code: value });
 export const strong = (value: string): Inline => ({ strong: value });
 export const user = (principal: Principal): Inline => ({ user: principal });
 
+/**
+ * What every card and message says first while pinbot serves the simulated account of the
+ * sandbox, on every platform, so that nobody takes its models for a real account's.
+ */
+export const SANDBOX_MARKER: Line = [strong('SANDBOX'), text(' — simulated Hugging Face account')];
+
+/**
+ * The one way a marker goes on a message: its first line. Each adapter's renderers call this and
+ * `markCard`, so everything an adapter sends carries the marker it was started with.
+ */
+export function markMessage(message: Message, marker: Line | undefined): Message {
+  return marker === undefined ? message : { ...message, lines: [marker, ...message.lines] };
+}
+
+/** The one way a marker goes on a card: ahead of its title, the first thing every platform shows. */
+export function markCard(card: Card, marker: Line | undefined): Card {
+  return marker === undefined ? card : { ...card, title: [...marker, text(' · '), ...card.title] };
+}
+
 /** Plain text of a line, for terminals and notification fallbacks. */
 export function plainText(line: Line): string {
   return line

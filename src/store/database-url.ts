@@ -48,6 +48,22 @@ function postgresTarget(url: string, schemaOverride: string | undefined): StoreT
   return { kind: 'postgres', connectionString: parsed.toString(), schema };
 }
 
+/**
+ * Where the sandbox keeps its state, given where the real state lives: a SQLite file beside it
+ * (`./data/pinbot.sqlite` → `./data/pinbot.sandbox.sqlite`, `x.db` → `x.db.sandbox.sqlite`), or
+ * on PostgreSQL a schema of its own (`public` → `public_sandbox`). Proposals, history, snapshots,
+ * notices, load follows and locks of the simulated account are never in the same tables as a real
+ * account's, whatever their scope is named; deleting the data directory still starts it afresh.
+ */
+export function sandboxTarget(target: StoreTarget): StoreTarget {
+  if (target.kind === 'postgres') return { ...target, schema: `${target.schema.slice(0, 63 - SANDBOX_SUFFIX.length)}${SANDBOX_SUFFIX}` };
+  if (target.filename === ':memory:') return target;
+  const filename = target.filename.endsWith('.sqlite') ? `${target.filename.slice(0, -'.sqlite'.length)}.sandbox.sqlite` : `${target.filename}.sandbox.sqlite`;
+  return { kind: 'sqlite', filename };
+}
+
+const SANDBOX_SUFFIX = '_sandbox';
+
 /** Where the store is, for logs: never the password. */
 export function describeTarget(target: StoreTarget): Record<string, string> {
   if (target.kind === 'sqlite') return { kind: 'sqlite', file: target.filename };

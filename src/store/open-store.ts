@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
-import { describeTarget, parseDatabaseUrl, type StoreTarget } from './database-url.ts';
+import { describeTarget, parseDatabaseUrl, sandboxTarget, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
 import { PostgresScopeLock } from './postgres-scope-lock.ts';
@@ -15,6 +15,7 @@ import { SqlProposalStore } from './sql-proposal-store.ts';
 import { SqlSandboxAccounts, SqlSandboxEndpoints } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
+import { storeOpenError } from './store-open-error.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Everything durable pinbot keeps, behind the core's ports. */
@@ -42,6 +43,8 @@ export interface OpenStoreOptions {
   readonly clock?: Clock;
   /** PostgreSQL schema, created if missing; overrides the URL's `?schema=`. */
   readonly schema?: string;
+  /** The sandbox's own store, beside the one `DATABASE_URL` names (see `sandboxTarget`). */
+  readonly sandbox?: boolean;
   readonly lock?: {
     /** SQLite: how long a holder on another machine that crashed keeps a scope locked. Default 5 s. */
     readonly leaseMs?: number;
@@ -64,22 +67,29 @@ const INT8_OID = 20;
  * latest version before returning.
  */
 export async function openStore(databaseUrl: string | undefined, options: OpenStoreOptions = {}): Promise<PinbotStore> {
-  const target = parseDatabaseUrl(databaseUrl, options.schema);
+  const configured = parseDatabaseUrl(databaseUrl, options.schema);
+  const target = options.sandbox === true ? sandboxTarget(configured) : configured;
   const logger = (options.logger ?? silentLogger).child({ component: 'store' });
   const store = target.kind === 'sqlite' ? await openSqlite(target.filename, options, logger) : await openPostgres(target, options, logger);
-  logger.info(describeTarget(target), 'store opened');
+  logger.info({ ...describeTarget(target), ...(options.sandbox === true ? { sandbox: true } : {}) }, 'store opened');
   return store;
 }
 
 async function openSqlite(filename: string, options: OpenStoreOptions, logger: Logger): Promise<PinbotStore> {
-  if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
   // Each driver is loaded only when its database is used, which keeps start-up short.
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  const sqlite = retainForProcess(new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS }));
-  // WAL lets readers in other processes proceed while one writes.
-  // Through retained statements: `pragma()` would prepare one that is then collected (see retained-sqlite.ts).
-  retainForProcess(sqlite.prepare('PRAGMA journal_mode = WAL')).get();
-  retainForProcess(sqlite.prepare('PRAGMA synchronous = NORMAL')).run();
+  let sqlite: InstanceType<typeof BetterSqlite3>;
+  try {
+    if (filename !== ':memory:') await mkdir(dirname(resolve(filename)), { recursive: true });
+    sqlite = retainForProcess(new BetterSqlite3(filename, { timeout: SQLITE_BUSY_TIMEOUT_MS }));
+    // WAL lets readers in other processes proceed while one writes.
+    // Through retained statements: `pragma()` would prepare one that is then collected (see retained-sqlite.ts).
+    retainForProcess(sqlite.prepare('PRAGMA journal_mode = WAL')).get();
+    retainForProcess(sqlite.prepare('PRAGMA synchronous = NORMAL')).run();
+  } catch (error) {
+    // A directory it may not write (a volume owned by another user) is said with its path.
+    throw storeOpenError(filename, error) ?? error;
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: retainedDatabase(sqlite) }) });
   await migrateOrClose(db, 'sqlite', undefined, logger);
   // An in-memory database has no WAL to checkpoint.

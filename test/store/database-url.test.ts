@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SQLITE_PATH, describeTarget, parseDatabaseUrl } from '../../src/store/database-url.ts';
+import { DEFAULT_SQLITE_PATH, describeTarget, parseDatabaseUrl, sandboxTarget } from '../../src/store/database-url.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
 describe('DATABASE_URL', () => {
@@ -36,6 +36,16 @@ describe('DATABASE_URL', () => {
     expect(() => parseDatabaseUrl('mysql://db/pinbot')).toThrow(/postgres:\/\/ URL, a sqlite: URL or a file path/);
     expect(() => parseDatabaseUrl('postgres://db/pinbot?schema=a;drop')).toThrow(/schema/);
     expect(() => parseDatabaseUrl('sqlite:')).toThrow(/no file/);
+  });
+
+  it('puts the sandbox beside the configured store: a file of its own, or a schema of its own', () => {
+    expect(sandboxTarget(parseDatabaseUrl(undefined))).toEqual({ kind: 'sqlite', filename: './data/pinbot.sandbox.sqlite' });
+    expect(sandboxTarget(parseDatabaseUrl('sqlite:/var/lib/pinbot/state.db'))).toEqual({ kind: 'sqlite', filename: '/var/lib/pinbot/state.db.sandbox.sqlite' });
+    expect(sandboxTarget(parseDatabaseUrl(':memory:'))).toEqual({ kind: 'sqlite', filename: ':memory:' });
+    expect(sandboxTarget(parseDatabaseUrl('postgres://db/pinbot'))).toMatchObject({ kind: 'postgres', schema: 'public_sandbox' });
+    expect(sandboxTarget(parseDatabaseUrl('postgres://db/pinbot?schema=team_a'))).toMatchObject({ schema: 'team_a_sandbox' });
+    const long = 'a'.repeat(63);
+    expect(sandboxTarget(parseDatabaseUrl(`postgres://db/pinbot?schema=${long}`))).toMatchObject({ schema: `${'a'.repeat(55)}_sandbox` });
   });
 
   it('never puts the password in what it logs', () => {

@@ -25,7 +25,7 @@ const UNKNOWN_BUTTON = 'This button is not one pinbot understands (it may be fro
 export async function handleButton(interaction: ButtonInteraction, deps: HandlerDeps, baseLog: Logger): Promise<void> {
   const action = decodeAction(interaction.customId);
   if (action === undefined) {
-    await tellClicker(interaction, renderMessage({ visibility: 'private', lines: [[text(UNKNOWN_BUTTON)]] }), baseLog);
+    await tellClicker(interaction, renderMessage({ visibility: 'private', lines: [[text(UNKNOWN_BUTTON)]] }, deps.marker), baseLog);
     return;
   }
   const log = baseLog.child({ proposalId: action.proposalId, action: action.kind });
@@ -36,7 +36,7 @@ export async function handleButton(interaction: ButtonInteraction, deps: Handler
     case 'confirm':
       return confirmed(interaction, deps, log, deps.service.approve(action.proposalId, principal).then((result) => result.proposal));
     case 'back':
-      await attempt(log, 'update', () => interaction.update({ ...renderMessage(confirmationAnswered('back')), components: [] }));
+      await attempt(log, 'update', () => interaction.update({ ...renderMessage(confirmationAnswered('back'), deps.marker), components: [] }));
       return;
     case 'cancel':
       return decide(interaction, deps, log, deps.service.cancel(action.proposalId, principal));
@@ -69,7 +69,7 @@ async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   if (!isFinal(proposal.state)) return;
   // Through the shared notifier the message is keyed like recovery's and the sweep's: told once.
   if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
-  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal), deps.marker));
 }
 
 /**
@@ -83,7 +83,7 @@ async function askToConfirm(interaction: ButtonInteraction, deps: HandlerDeps, l
     return;
   }
   const { message, actions } = renderApproveConfirmation(checked.value);
-  await attempt(log, 'reply', () => interaction.reply({ ...renderNotification(message, actions), flags: MessageFlags.Ephemeral }));
+  await attempt(log, 'reply', () => interaction.reply({ ...renderNotification(message, actions, deps.marker), flags: MessageFlags.Ephemeral }));
 }
 
 /**
@@ -98,7 +98,7 @@ async function confirmed(interaction: ButtonInteraction, deps: HandlerDeps, log:
     result = await pending;
   }
   const answer = result.ok ? confirmationAnswered('confirmed') : describeError(result.error, DISCORD_STYLE);
-  const payload = { ...renderMessage(answer), components: [] };
+  const payload = { ...renderMessage(answer, deps.marker), components: [] };
   await attempt(log, interaction.deferred ? 'editReply' : 'update', interaction.deferred
     ? () => deps.editOriginal(interaction, payload)
     : () => interaction.update(payload));
@@ -108,21 +108,21 @@ async function confirmed(interaction: ButtonInteraction, deps: HandlerDeps, log:
     // The proposal expired while its confirmation was open: the card loses its buttons too.
     if (hasCode(result.error, 'EXPIRED')) {
       const proposal = await deps.service.getProposal(result.error.details.proposalId);
-      if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+      if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker));
     }
     return;
   }
   const proposal = result.value;
   log.info({ state: proposal.state }, 'button handled');
-  if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+  if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker));
   if (!isFinal(proposal.state)) return;
   if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
-  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal)));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal), deps.marker));
 }
 
 /** Updates the clicked card through the interaction; through the channel when its token is gone. */
 async function showCard(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, proposal: Proposal): Promise<void> {
-  const payload = renderCard(renderProposalCard(proposal, DISCORD_STYLE));
+  const payload = renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker);
   const viaToken = interaction.deferred
     ? () => deps.editOriginal(interaction, payload)
     : () => interaction.update(payload);
@@ -135,11 +135,11 @@ async function showCard(interaction: ButtonInteraction, deps: HandlerDeps, log: 
 async function refuse(interaction: ButtonInteraction, deps: HandlerDeps, log: Logger, error: unknown): Promise<void> {
   if (isPinbotError(error)) log.info(errorFields(error), 'click refused');
   else log.error(errorFields(error, deps.secrets), 'click failed');
-  await tellClicker(interaction, renderMessage(describeError(error, DISCORD_STYLE)), log);
+  await tellClicker(interaction, renderMessage(describeError(error, DISCORD_STYLE), deps.marker), log);
   // This click expired the proposal: its card loses its buttons. A decided card was redrawn by its decider.
   if (hasCode(error, 'EXPIRED')) {
     const proposal = await deps.service.getProposal(error.details.proposalId);
-    await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+    await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker));
   }
 }
 
@@ -148,7 +148,7 @@ async function redrawClickedCard(interaction: ButtonInteraction, deps: HandlerDe
   const action = decodeAction(interaction.customId);
   if (!action) return;
   const proposal = await deps.service.getProposal(action.proposalId);
-  await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+  await deps.channels.edit(proposal.messageRef ?? messageRefOf(interaction.message), renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker));
 }
 
 /**
@@ -173,7 +173,7 @@ async function propose(
   } catch (error) {
     if (isPinbotError(error)) log.info(errorFields(error), `${what} refused`);
     else log.error(errorFields(error, deps.secrets), `${what} failed`);
-    await attempt(log, 'editReply', () => deps.editOriginal(interaction, renderMessage(describeError(error, DISCORD_STYLE))));
+    await attempt(log, 'editReply', () => deps.editOriginal(interaction, renderMessage(describeError(error, DISCORD_STYLE), deps.marker)));
     if (hasCode(error, 'ALREADY_REPROPOSED')) await redrawClickedCard(interaction, deps);
   }
 }

@@ -5,6 +5,7 @@ import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
+import type { Line } from '../../core/ui.ts';
 import { createAckFirst } from '../ack-first.ts';
 import { renderProposalCard } from '../../core/replies.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
@@ -40,6 +41,8 @@ export interface StartDiscordOptions {
   readonly notifier?: Notifier;
   /** Every configured secret, scrubbed from each body sent to Discord; the bot token always is. */
   readonly secrets?: SecretScrubber;
+  /** Said first in every card and message the bot posts: the sandbox's marker (`SANDBOX_MARKER`). */
+  readonly marker?: Line;
 }
 
 export interface DiscordAdapter {
@@ -96,6 +99,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     turn: ackFirst.turn,
     secrets,
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
+    marker: options.marker,
   });
   const inFlight = new Set<Promise<void>>();
   /** Interactions not yet acknowledged, by id: their first callback is answered, or their handler ends. */
@@ -145,13 +149,13 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     client,
     refreshCard: async (proposal) => {
       if (proposal.channel.platform !== 'discord' || proposal.messageRef === undefined) return;
-      await channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE)));
+      await channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE), options.marker));
     },
     deliver: async (notification) => {
       const { channelId } = notification.channel;
       const card = parseMessageRef(notification.replyTo);
       const posted = await channels.send(channelId, {
-        ...renderNotification(notification.message, notification.actions ?? []),
+        ...renderNotification(notification.message, notification.actions ?? [], options.marker),
         ...(card?.channelId === channelId ? { reply: { messageReference: card.messageId, failIfNotExists: false } } : {}),
       });
       if (!posted) throw new Error(`discord: the notification could not be posted in channel ${channelId}`);

@@ -1,6 +1,7 @@
 import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
+import type { Line } from '../../core/ui.ts';
 import type { ChannelMessages } from './channel-messages.ts';
 import type { InteractionAnswers } from './interaction-answers.ts';
 
@@ -20,4 +21,6 @@ export interface HandlerDeps {
   readonly secrets: readonly string[];
   /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */
   readonly notifier?: Notifier;
+  /** Said first in everything the bot posts (the sandbox's marker), or nothing. */
+  readonly marker: Line | undefined;
 }

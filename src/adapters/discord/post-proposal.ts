@@ -19,19 +19,19 @@ export async function postProposal(
   deps: HandlerDeps,
   log: Logger,
 ): Promise<void> {
-  const card = renderCard(renderProposalCard(proposal, DISCORD_STYLE));
+  const card = renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker);
   const channelId = interaction.channelId ?? proposal.channel.channelId;
   const posted = await deps.channels.send(channelId, card);
   if (posted) {
     await deps.service.attachMessage(proposal.id, messageRefOf(posted));
     log.info({ proposalId: proposal.id, messageId: posted.id }, 'proposal card posted');
-    const note = renderMessage({ visibility: 'private', lines: [[text('Proposal posted for approval: '), text(posted.url)]] });
+    const note = renderMessage({ visibility: 'private', lines: [[text('Proposal posted for approval: '), text(posted.url)]] }, deps.marker);
     await attempt(log, 'editReply', () => deps.editOriginal(interaction, note));
     return;
   }
   const note = renderMessage({
     visibility: 'private',
     lines: [[text("I can't post in this channel (missing permission?), so only you can see this proposal.")]],
-  });
+  }, deps.marker);
   await attempt(log, 'editReply', () => deps.editOriginal(interaction, { ...card, ...note }));
 }

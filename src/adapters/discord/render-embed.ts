@@ -5,7 +5,7 @@ import {
 import { encodeAction } from '../../core/actions.ts';
 import type { ProposalState } from '../../core/proposal.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
-import { diffSymbol, diffText, type Card, type CardAction, type Line, type Message } from '../../core/ui.ts';
+import { diffSymbol, diffText, markCard, markMessage, type Card, type CardAction, type Line, type Message } from '../../core/ui.ts';
 import { clamp, codeSpan, escapeText, mention } from './escape.ts';
 
 /** How commands are written in Discord, for help and hints. */
@@ -72,8 +72,12 @@ export interface CardPayload {
   readonly allowedMentions: MessageMentionOptions;
 }
 
-/** A proposal card as a Discord embed with its buttons; no buttons once the proposal is settled. */
-export function renderCard(card: Card): CardPayload {
+/**
+ * A proposal card as a Discord embed with its buttons; no buttons once the proposal is settled.
+ * `marker` (the sandbox's) goes ahead of the title.
+ */
+export function renderCard(unmarked: Card, marker: Line | undefined): CardPayload {
+  const card = markCard(unmarked, marker);
   const embed = new EmbedBuilder()
     .setColor(COLORS[card.state])
     .setTitle(clamp(renderTitle(card.title), LIMITS.title))
@@ -111,8 +115,9 @@ export interface TextPayload {
   readonly allowedMentions: MessageMentionOptions;
 }
 
-/** A result, refusal or outcome as message text. */
-export function renderMessage(message: Message): TextPayload {
+/** A result, refusal or outcome as message text; `marker` is its first line. */
+export function renderMessage(unmarked: Message, marker: Line | undefined): TextPayload {
+  const message = markMessage(unmarked, marker);
   return { content: joinWithin(message.lines.map(renderLine), LIMITS.content), allowedMentions: NO_MENTIONS };
 }
 
@@ -121,6 +126,6 @@ export interface NotificationPayload extends TextPayload {
 }
 
 /** A notification as message text with its buttons (custom id = `encodeAction(kind, id)`). */
-export function renderNotification(message: Message, actions: readonly CardAction[]): NotificationPayload {
-  return { ...renderMessage(message), components: actionRows(actions) };
+export function renderNotification(message: Message, actions: readonly CardAction[], marker: Line | undefined): NotificationPayload {
+  return { ...renderMessage(message, marker), components: actionRows(actions) };
 }

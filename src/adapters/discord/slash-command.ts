@@ -28,7 +28,7 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
   const channel = channelRefOf(interaction);
   const scope = deps.scopeFor(channel);
   if (scope === undefined) {
-    await answer(renderMessage({ visibility: 'private', lines: [[text(UNBOUND_CHANNEL)]] }));
+    await answer(renderMessage({ visibility: 'private', lines: [[text(UNBOUND_CHANNEL)]] }, deps.marker));
     return;
   }
   try {
@@ -40,10 +40,10 @@ export async function handleSlashCommand(interaction: ChatInputCommandInteractio
       await postProposal(interaction, result.proposal, deps, scoped);
       return;
     }
-    await answer(renderMessage(renderResult(result, DISCORD_STYLE)));
+    await answer(renderMessage(renderResult(result, DISCORD_STYLE), deps.marker));
   } catch (error) {
     if (isPinbotError(error)) log.info(errorFields(error), 'command refused');
     else log.error(errorFields(error, deps.secrets), 'command failed');
-    await answer(renderMessage(describeError(error, DISCORD_STYLE)));
+    await answer(renderMessage(describeError(error, DISCORD_STYLE), deps.marker));
   }
 }

@@ -44,7 +44,7 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
   }
   const click = toClick(parsed.data, await deps.groupsOf(parsed.data.user.id), respond, client, deps.logger);
   if (!click) {
-    await respondWith(respond, { visibility: 'private', isError: true, lines: [[text('pinbot does not recognise that button; nothing was written.')]] }, deps.logger);
+    await respondWith(respond, { visibility: 'private', isError: true, lines: [[text('pinbot does not recognise that button; nothing was written.')]] }, deps.marker, deps.logger);
     return;
   }
   try {
@@ -55,7 +55,7 @@ async function handleClick(deps: SlackHandlerDeps, body: unknown, respond: Respo
   } catch (error) {
     if (isPinbotError(error)) click.logger.info({ code: error.code }, 'click refused');
     else click.logger.error({ error: describeFailure(error) }, 'click failed');
-    await respondWith(click.respond, describeError(error, SLACK_STYLE), click.logger);
+    await respondWith(click.respond, describeError(error, SLACK_STYLE), deps.marker, click.logger);
     // A card whose buttons this click found unable to act (it expired the proposal, or the change
     // was already proposed again) is redrawn without them. A decided card was redrawn by its decider.
     if (hasCode(error, 'EXPIRED') || hasCode(error, 'ALREADY_REPROPOSED')) await refreshCard(deps, click);
@@ -84,13 +84,13 @@ function toClick(payload: BlockActionPayload, groups: readonly string[], respond
 
 async function approve(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const result = await deps.service.approve(click.proposalId, click.principal);
-  await updateCard(click.client, click.respond, click.card, result.proposal, click.logger);
+  await updateCard(click.client, click.respond, click.card, result.proposal, deps.marker, click.logger);
   if (result.kind === 'settled') await announce(deps, click, result.proposal);
 }
 
 async function cancel(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const cancelled = await deps.service.cancel(click.proposalId, click.principal);
-  await updateCard(click.client, click.respond, click.card, cancelled, click.logger);
+  await updateCard(click.client, click.respond, click.card, cancelled, deps.marker, click.logger);
   await announce(deps, click, cancelled);
 }
 
@@ -99,22 +99,22 @@ async function restore(deps: SlackHandlerDeps, click: Click): Promise<void> {
   if (click.channelId === undefined) return;
   const channel = { platform: 'slack' as const, channelId: click.channelId };
   const proposal = await deps.service.restoreDrift(click.proposalId, { principal: click.principal, channel });
-  await postProposalCard(click.client, click.respond, deps.service, proposal, click.logger);
+  await postProposalCard(click.client, click.respond, deps.service, proposal, deps.marker, click.logger);
 }
 
 async function repropose(deps: SlackHandlerDeps, click: Click): Promise<void> {
   const original = await deps.service.getProposal(click.proposalId);
   const channel = { platform: 'slack' as const, channelId: click.channelId ?? original.channel.channelId };
   const proposal = await deps.service.repropose(click.proposalId, { principal: click.principal, channel });
-  await postProposalCard(click.client, click.respond, deps.service, proposal, click.logger);
+  await postProposalCard(click.client, click.respond, deps.service, proposal, deps.marker, click.logger);
   // The stale card's button has done its work: redraw it without.
-  if (click.card) await updateCard(click.client, click.respond, click.card, await deps.service.getProposal(click.proposalId), click.logger);
+  if (click.card) await updateCard(click.client, click.respond, click.card, await deps.service.getProposal(click.proposalId), deps.marker, click.logger);
 }
 
 async function refreshCard(deps: SlackHandlerDeps, click: Click): Promise<void> {
   try {
     const proposal = await deps.service.getProposal(click.proposalId);
-    if (isFinal(proposal.state)) await updateCard(click.client, click.respond, click.card, proposal, click.logger);
+    if (isFinal(proposal.state)) await updateCard(click.client, click.respond, click.card, proposal, deps.marker, click.logger);
   } catch (error) {
     click.logger.warn({ error: describeFailure(error) }, 'card could not be refreshed');
   }
@@ -131,7 +131,7 @@ async function announce(deps: SlackHandlerDeps, click: Click, proposal: Proposal
   }
   const channel = click.card?.channel ?? click.channelId ?? proposal.channel.channelId;
   try {
-    await postToChannel(click.client, click.respond, channel, renderMessageBlocks(renderOutcome(proposal)), click.logger);
+    await postToChannel(click.client, click.respond, channel, renderMessageBlocks(renderOutcome(proposal), deps.marker), click.logger);
   } catch (error) {
     click.logger.warn({ error: describeFailure(error) }, 'outcome could not be posted to the channel');
   }

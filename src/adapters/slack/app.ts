@@ -6,6 +6,7 @@ import type { Notification, Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
+import type { Line } from '../../core/ui.ts';
 import { registerActions } from './action-handler.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { registerCommand } from './command-handler.ts';
@@ -45,6 +46,8 @@ export interface StartSlackOptions {
   readonly httpTimeouts?: HttpTimeouts;
   /** Every configured secret, scrubbed from each body sent to Slack; the Slack tokens and signing secret always are. */
   readonly secrets?: SecretScrubber;
+  /** Said first in every card and message the app posts: the sandbox's marker (`SANDBOX_MARKER`). */
+  readonly marker?: Line;
 }
 
 /** How long the HTTP server waits for a request's headers, and for the whole request, before closing the connection. */
@@ -120,6 +123,7 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
   const deps: SlackHandlerDeps = {
     service: options.service, scopeFor: options.scopeFor, logger, track: inFlight.track, turn: ackFirst.turn, groupsOf: (userId) => groupsOf(userId),
     ...(options.notifier !== undefined ? { notifier: options.notifier } : {}),
+    marker: options.marker,
   };
 
   const boltLogger = createBoltLogger(logger, [config.botToken, config.signingSecret, config.appToken]);
@@ -162,8 +166,8 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
     throw error;
   }
 
-  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, logger);
-  const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification);
+  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, options.marker, logger);
+  const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification, options.marker);
 
   if (socketMode) {
     // Bolt's Socket Mode receiver would listen on every interface and hide its port; ours honours `host`.

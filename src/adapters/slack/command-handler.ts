@@ -20,7 +20,7 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
   const parsed = slashCommandSchema.safeParse(body);
   if (!parsed.success) {
     deps.logger.warn({ issues: parsed.error.issues.length }, 'slash command payload not understood');
-    await respondWith(respond, describeError(undefined, SLACK_STYLE), deps.logger);
+    await respondWith(respond, describeError(undefined, SLACK_STYLE), deps.marker, deps.logger);
     return;
   }
   const payload = parsed.data;
@@ -28,7 +28,7 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
   const channel = { platform: 'slack' as const, channelId: payload.channel_id };
   const scope = deps.scopeFor(channel);
   if (scope === undefined) {
-    await respondWith(respond, notBound(payload), logger);
+    await respondWith(respond, notBound(payload), deps.marker, logger);
     return;
   }
   const principal = slackPrincipal(payload.user_id, payload.user_name, await deps.groupsOf(payload.user_id));
@@ -37,14 +37,14 @@ async function handleCommand(deps: SlackHandlerDeps, body: unknown, respond: Res
     const result = await deps.service.execute(deps.service.parse(payload.text.trim(), scope), context);
     await deps.turn();
     if (result.kind === 'proposal') {
-      await postProposalCard(client, respond, deps.service, result.proposal, logger.child({ scope }));
+      await postProposalCard(client, respond, deps.service, result.proposal, deps.marker, logger.child({ scope }));
     } else {
-      await respondWith(respond, renderResult(result, SLACK_STYLE), logger);
+      await respondWith(respond, renderResult(result, SLACK_STYLE), deps.marker, logger);
     }
   } catch (error) {
     if (isPinbotError(error)) logger.info({ scope, code: error.code }, 'command refused');
     else logger.error({ scope, error: describeFailure(error) }, 'command failed');
-    await respondWith(respond, describeError(error, SLACK_STYLE), logger);
+    await respondWith(respond, describeError(error, SLACK_STYLE), deps.marker, logger);
   }
 }
 

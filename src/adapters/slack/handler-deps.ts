@@ -2,6 +2,7 @@ import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
+import type { Line } from '../../core/ui.ts';
 import type { GroupsOf } from './user-groups.ts';
 
 /** The slash command pinbot registers (manifest.yml declares the same). */
@@ -22,4 +23,6 @@ export interface SlackHandlerDeps {
   readonly groupsOf: GroupsOf;
   /** When set, a click's outcome message goes through it (once per proposal, as a reply to the card). */
   readonly notifier?: Notifier;
+  /** Said first in everything this app posts (the sandbox's marker), or nothing. */
+  readonly marker: Line | undefined;
 }

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ActionKind } from '../../core/actions.ts';
 import type { Principal } from '../../core/principal.ts';
-import { diffSymbol, diffText, plainText, type Card, type CardAction, type Inline, type Line, type Message } from '../../core/ui.ts';
+import { diffSymbol, diffText, markCard, markMessage, plainText, type Card, type CardAction, type Inline, type Line, type Message } from '../../core/ui.ts';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -165,8 +165,12 @@ function cardFallback(card: Card): string {
   return clip(escapeMrkdwn(diff === '' ? plainText(card.title) : `${plainText(card.title)}: ${diff}`), FALLBACK_TEXT_LIMIT);
 }
 
-/** A proposal card as Block Kit: title, fields, diff, notes, and its buttons (value = the proposal id). */
-export function renderCardBlocks(card: Card): SlackMessage {
+/**
+ * A proposal card as Block Kit: title, fields, diff, notes, and its buttons (value = the proposal
+ * id). `marker` (the sandbox's) goes ahead of the title.
+ */
+export function renderCardBlocks(unmarked: Card, marker: Line | undefined): SlackMessage {
+  const card = markCard(unmarked, marker);
   const head: KnownBlock[] = [section(lineMrkdwn(card.title))];
   if (card.fields.length > 0) {
     head.push({
@@ -189,16 +193,17 @@ export function renderCardBlocks(card: Card): SlackMessage {
   return { text: cardFallback(card), blocks: [...body, ...actions] };
 }
 
-/** Any other answer as Block Kit sections, with the same text as fallback. */
-export function renderMessageBlocks(message: Message): SlackMessage {
+/** Any other answer as Block Kit sections, with the same text as fallback; `marker` is its first line. */
+export function renderMessageBlocks(unmarked: Message, marker: Line | undefined): SlackMessage {
+  const message = markMessage(unmarked, marker);
   const lines = message.lines.map((line) => lineMrkdwn(line));
   const blocks = capBlocks(packSections(lines).map(section), MAX_BLOCKS);
   return { text: clip(lines.join('\n'), FALLBACK_TEXT_LIMIT), blocks };
 }
 
 /** A notification: its text as sections, then its buttons (value = the proposal or alert id). */
-export function renderNotificationBlocks(message: Message, actions: readonly CardAction[]): SlackMessage {
-  const { text, blocks } = renderMessageBlocks(message);
+export function renderNotificationBlocks(message: Message, actions: readonly CardAction[], marker: Line | undefined): SlackMessage {
+  const { text, blocks } = renderMessageBlocks(message, marker);
   if (actions.length === 0) return { text, blocks };
   const row: KnownBlock = { type: 'actions', block_id: 'pinbot_actions', elements: actions.map(button) };
   return { text, blocks: [...capBlocks(blocks, MAX_BLOCKS - 1), row] };

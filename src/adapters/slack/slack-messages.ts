@@ -4,7 +4,7 @@ import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import { renderProposalCard } from '../../core/replies.ts';
-import type { Message } from '../../core/ui.ts';
+import type { Line, Message } from '../../core/ui.ts';
 import { SLACK_STYLE } from './handler-deps.ts';
 import { renderCardBlocks, renderMessageBlocks, renderNotificationBlocks, type SlackMessage } from './render-blocks.ts';
 import { slackErrorCode } from './schema.ts';
@@ -27,9 +27,12 @@ export function parseMessageRef(value: string | undefined): MessageRef | undefin
   return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : undefined;
 }
 
-/** Sends through the request's `response_url`; a failure is logged, never thrown at the user. */
-export async function respondWith(respond: RespondFn, message: Message, logger: Logger): Promise<void> {
-  const { text, blocks } = renderMessageBlocks(message);
+/**
+ * Sends through the request's `response_url`; a failure is logged, never thrown at the user.
+ * `marker` (the sandbox's, or none) goes on everything these functions send.
+ */
+export async function respondWith(respond: RespondFn, message: Message, marker: Line | undefined, logger: Logger): Promise<void> {
+  const { text, blocks } = renderMessageBlocks(message, marker);
   try {
     await respond({
       response_type: message.visibility === 'channel' ? 'in_channel' : 'ephemeral',
@@ -65,9 +68,9 @@ export async function postToChannel(
 
 /** Posts a proposal's card and remembers where it is, so it can be edited when the proposal settles. */
 export async function postProposalCard(
-  client: webApi.WebClient, respond: RespondFn, service: PinningService, proposal: Proposal, logger: Logger,
+  client: webApi.WebClient, respond: RespondFn, service: PinningService, proposal: Proposal, marker: Line | undefined, logger: Logger,
 ): Promise<void> {
-  const ref = await postToChannel(client, respond, proposal.channel.channelId, renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE)), logger);
+  const ref = await postToChannel(client, respond, proposal.channel.channelId, renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker), logger);
   if (ref) await service.attachMessage(proposal.id, formatMessageRef(ref));
   logger.info({ proposalId: proposal.id, posted: ref !== undefined ? 'chat.postMessage' : 'response_url' }, 'proposal card posted');
 }
@@ -77,9 +80,9 @@ export async function postProposalCard(
  * `response_url` (or one Slack will not let us edit) is replaced through the click's `response_url`.
  */
 export async function updateCard(
-  client: webApi.WebClient, respond: RespondFn, ref: MessageRef | undefined, proposal: Proposal, logger: Logger,
+  client: webApi.WebClient, respond: RespondFn, ref: MessageRef | undefined, proposal: Proposal, marker: Line | undefined, logger: Logger,
 ): Promise<void> {
-  const { text, blocks } = renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE));
+  const { text, blocks } = renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker);
   if (ref) {
     try {
       await client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
@@ -96,11 +99,11 @@ export async function updateCard(
 }
 
 /** Redraws the card recorded with a Slack proposal (`messageRef`), e.g. after the expiry sweep moved it. */
-export async function redrawCard(client: webApi.WebClient, proposal: Proposal, logger: Logger): Promise<void> {
+export async function redrawCard(client: webApi.WebClient, proposal: Proposal, marker: Line | undefined, logger: Logger): Promise<void> {
   const ref = proposal.channel.platform === 'slack' ? parseMessageRef(proposal.messageRef) : undefined;
   if (!ref) return;
   try {
-    await client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE)) });
+    await client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker) });
   } catch (error) {
     logger.warn({ proposalId: proposal.id, error: describeFailure(error) }, 'card could not be refreshed');
   }
@@ -110,10 +113,10 @@ export async function redrawCard(client: webApi.WebClient, proposal: Proposal, l
  * Posts a notification with the bot token; in the thread of the card it follows up when
  * `replyTo` is a Slack message ref in the same channel. Throws when Slack refuses.
  */
-export async function deliverNotification(client: webApi.WebClient, notification: Notification): Promise<void> {
+export async function deliverNotification(client: webApi.WebClient, notification: Notification, marker: Line | undefined): Promise<void> {
   const { channelId } = notification.channel;
   const card = parseMessageRef(notification.replyTo);
-  const { text, blocks } = renderNotificationBlocks(notification.message, notification.actions ?? []);
+  const { text, blocks } = renderNotificationBlocks(notification.message, notification.actions ?? [], marker);
   await client.chat.postMessage({ channel: channelId, text, blocks, ...(card?.channel === channelId ? { thread_ts: card.ts } : {}) });
 }
 

@@ -296,8 +296,8 @@ describe('the console, as a spawned process', () => {
     const pinbot = run(['list'], { PORT: 'abc', HF_API_URL: 'not a url', DISCORD_TOKEN: 'x', LOG_LEVEL: 'loud', SLACK_BOT_TOKEN: 'xoxb-secret-value' });
     expect(await pinbot.exited()).toBe(1);
     const err = pinbot.stderr();
-    for (const name of ['PORT', 'HF_API_URL', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'SLACK_SIGNING_SECRET']) expect(err).toContain(name);
-    expect(err).toContain('5 problems');
+    for (const name of ['PORT', 'HF_API_URL', 'DISCORD_APPLICATION_ID', 'LOG_LEVEL', 'SLACK_SIGNING_SECRET', 'HF_TOKEN is not set']) expect(err).toContain(name);
+    expect(err).toContain('6 problems');
     expect(err).not.toContain('xoxb-secret-value');
     expect(err).not.toMatch(/\n\s+at /);
   });

@@ -27,7 +27,7 @@ describe('Discord markdown escaping', () => {
     expect(renderLine([{ text: 'Hugging Face: @everyone **pinned**' }, { code: 'gpt2' }, { strong: 'x' }])).toBe(
       'Hugging Face: @everyone \\*\\*pinned\\*\\*`gpt2`**x**',
     );
-    expect(renderMessage({ visibility: 'channel', lines: [[{ text: 'a' }]] }).allowedMentions).toEqual({ parse: [] });
+    expect(renderMessage({ visibility: 'channel', lines: [[{ text: 'a' }]] }, undefined).allowedMentions).toEqual({ parse: [] });
   });
 
   it('cuts long lists at whole lines, within the limit', () => {
@@ -54,7 +54,7 @@ describe('proposal card as an embed', () => {
   };
 
   it('has the fields, the diff and green Approve / grey Cancel buttons with action ids', () => {
-    const payload = renderCard(card);
+    const payload = renderCard(card, undefined);
     const embed = payload.embeds[0];
     expect(embed?.title).toBe('Proposed change');
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Requested by', 'Changes']);
@@ -64,7 +64,7 @@ describe('proposal card as an embed', () => {
   });
 
   it('has no buttons once settled', () => {
-    expect(renderCard({ ...card, state: 'applied', actions: [] }).components).toEqual([]);
+    expect(renderCard({ ...card, state: 'applied', actions: [] }, undefined).components).toEqual([]);
   });
 });
 

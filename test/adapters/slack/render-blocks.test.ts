@@ -63,7 +63,7 @@ describe('Slack rendering of the neutral UI model', () => {
       ],
     };
 
-    const { blocks, text: fallback } = renderCardBlocks(card);
+    const { blocks, text: fallback } = renderCardBlocks(card, undefined);
 
     expect(blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
     for (const section of sectionTexts(blocks)) expect(section.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
@@ -78,7 +78,7 @@ describe('Slack rendering of the neutral UI model', () => {
   });
 
   it('renders a message as sections with an escaped fallback text', () => {
-    const { blocks, text: fallback } = renderMessageBlocks({ visibility: 'private', lines: [[text('a <b> & c')], [code('x')]] });
+    const { blocks, text: fallback } = renderMessageBlocks({ visibility: 'private', lines: [[text('a <b> & c')], [code('x')]] }, undefined);
 
     expect(blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'a &lt;b&gt; &amp; c\n`x`' } }]);
     expect(fallback).toBe('a &lt;b&gt; &amp; c\n`x`');

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { parseCommand } from '../src/core/grammar.ts';
+import { Notifier } from '../src/core/notifications.ts';
+import type { RequestContext } from '../src/core/pinning-service.ts';
+import { silentLogger, systemClock } from '../src/core/ports.ts';
+import { createDriftWatcher } from '../src/follow-ups.ts';
+import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { TOKEN } from './helpers/hf-harness.ts';
+import { dropSchema, freshSchemaName, urlWithSchema } from './store/postgres-test-db.ts';
+import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
+import { testTempDir } from './helpers/temp-dir.ts';
+
+const context: RequestContext = {
+  scope: 'default',
+  principal: { platform: 'console', userId: 'alice' },
+  channel: { platform: 'console', channelId: 'terminal' },
+};
+
+describe('the sandbox and a real account on the same DATABASE_URL', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
+  });
+
+  async function realAccount(): Promise<Simulator> {
+    const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
+    cleanups.push(() => sim.close());
+    return sim;
+  }
+
+  async function build(env: Record<string, string>): Promise<Pinbot> {
+    const built = await buildPinbot(loadConfig(env), { env, logger: silentLogger });
+    let closed: Promise<void> | undefined;
+    const pinbot = { ...built, close: () => (closed ??= built.close()) };
+    cleanups.push(() => pinbot.close());
+    return pinbot;
+  }
+
+  /** A fresh store of each kind: its sandbox goes beside it, in a file or a schema of its own. */
+  const stores: Record<'sqlite' | 'postgres', () => string> = {
+    sqlite: () => join(testTempDir('pinbot-sandbox-apart-'), 'pinbot.sqlite'),
+    postgres: () => {
+      const schema = freshSchemaName();
+      cleanups.unshift(async () => {
+        await dropSchema(schema);
+        await dropSchema(`${schema}_sandbox`);
+      });
+      return urlWithSchema(schema);
+    },
+  };
+
+  it.each(['sqlite', 'postgres'] as const)('on %s, shows the real account none of the sandbox history, proposals or snapshots, so no drift is reported', async (kind) => {
+    const databaseUrl = stores[kind]();
+    const sandbox = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
+    expect(sandbox.sandbox).toBe(true);
+    const proposed = await sandbox.service.execute(parseCommand('add bigscience/bloom gpu'), context);
+    if (proposed.kind !== 'proposal') throw new Error(`expected a proposal, got ${proposed.kind}`);
+    expect((await sandbox.service.approve(proposed.proposal.id, context.principal)).proposal.state).toBe('applied');
+    const pending = await sandbox.service.execute(parseCommand('remove gpt2'), context);
+    expect(pending.kind).toBe('proposal');
+    await sandbox.close();
+
+    const sim = await realAccount();
+    const env = { HF_TOKEN: TOKEN, HF_API_URL: sim.url, DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' };
+    const real = await build(env);
+    expect(real.sandbox).toBe(false);
+    const history = await real.service.execute(parseCommand('history'), context);
+    expect(history).toMatchObject({ kind: 'history', changes: [] });
+    expect(await real.service.execute(parseCommand('pending'), context)).toMatchObject({ kind: 'pending', proposals: [] });
+    expect(await real.store.snapshots.lastSeen('default')).toBeUndefined();
+
+    // The first drift check of the real account only records what it sees: no alert, no Restore.
+    const config = loadConfig(env);
+    const notifier = new Notifier(real.store.once, silentLogger);
+    const drift = createDriftWatcher(real, config, [{ name: 'default', notify: [context.channel] }], { notifier, clock: systemClock, logger: silentLogger });
+    const delivered: unknown[] = [];
+    notifier.addChannel({ platform: 'console', deliver: async (notification) => { delivered.push(notification); } });
+    expect(await drift?.check({ name: 'default', notify: [context.channel] })).toBeUndefined();
+    expect(delivered).toEqual([]);
+    expect((await real.store.snapshots.lastSeen('default'))?.pins.map((pin) => pin.modelId)).toEqual(['gpt2']);
+    // …and nothing was written to the real account.
+    expect(sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'POST')).toEqual([]);
+  });
+
+  it('keeps the sandbox in a file of its own beside the configured one, which it still finds in the next run', async () => {
+    const dir = testTempDir('pinbot-sandbox-file-');
+    const databaseUrl = join(dir, 'pinbot.sqlite');
+    const first = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
+    const proposed = await first.service.execute(parseCommand('add bigscience/bloom gpu'), context);
+    if (proposed.kind !== 'proposal') throw new Error('expected a proposal');
+    await first.service.approve(proposed.proposal.id, context.principal);
+    await first.close();
+    expect(existsSync(join(dir, 'pinbot.sandbox.sqlite'))).toBe(true);
+
+    // The configured store holds none of it.
+    const realStore = await openStore(databaseUrl);
+    cleanups.push(() => realStore.close());
+    expect(await realStore.audit.recent('default', 10)).toEqual([]);
+
+    const again = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
+    const list = await again.service.execute(parseCommand('list'), context);
+    expect(list).toMatchObject({ kind: 'list' });
+    expect(list.kind === 'list' && list.list.pins.map((pin) => pin.modelId)).toContain('bigscience/bloom');
+    expect(await again.service.execute(parseCommand('history'), context)).toMatchObject({ kind: 'history', changes: [expect.anything()] });
+  });
+
+  it('as processes: after `add … --yes` in the sandbox, `history` with HF_TOKEN set shows no change', async () => {
+    const sim = await realAccount();
+    const databaseUrl = join(testTempDir('pinbot-sandbox-run-'), 'pinbot.sqlite');
+    const run = (args: string[], env: Record<string, string>): RunningPinbot => {
+      const pinbot = spawnPinbot(args, { DATABASE_URL: databaseUrl, ...env });
+      cleanups.push(async () => {
+        if (pinbot.process.exitCode === null) pinbot.process.kill();
+        await pinbot.exited();
+      });
+      return pinbot;
+    };
+    const add = run(['add', 'bigscience/bloom', 'gpu', '--yes'], {});
+    expect(await add.exited(), add.stdout() + add.stderr()).toBe(0);
+    expect(add.stdout()).toContain('SANDBOX');
+
+    const history = run(['history'], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
+    expect(await history.exited(), history.stderr()).toBe(0);
+    expect(history.stdout()).toContain('No changes have been applied through pinbot yet.');
+    expect(history.stdout()).not.toContain('SANDBOX');
+  }, 30_000);
+});
