@@ -45,7 +45,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
  * Serves every configured chat platform; with none, or with a command on the command line, runs
  * the console. Returns the exit code.
  */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, scrubber = new SecretScrubber()): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -58,8 +58,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const args = parseArguments(argv);
   const serving = args.commandLine === '' && (config.slack !== undefined || config.discord !== undefined);
-  // One scrubber for the log sink and every chat message; buildPinbot adds each scope's token.
-  const scrubber = new SecretScrubber(configSecrets(config));
+  // One scrubber for the log sink, every chat message and a fatal error's line; buildPinbot adds
+  // each scope's token.
+  scrubber.add(configSecrets(config));
   // A container started with no platform and no terminal would open a console nobody can type in.
   if (!serving && args.commandLine === '' && noInputForConsole(process.stdin)) {
     process.stderr.write(`${NO_INPUT_FOR_CONSOLE}\n`);
@@ -185,7 +186,8 @@ function safeUserName(): string {
 
 /** Runs pinbot as this process: its exit code, and no lingering on open handles after a fatal error. */
 export function runAsProcess(): void {
-  main(process.argv.slice(2), process.env).then(
+  const scrubber = new SecretScrubber();
+  main(process.argv.slice(2), process.env, scrubber).then(
     (code) => {
       process.exitCode = code;
       // Everything main opened is closed by now; a handle something else left open must not keep
@@ -194,7 +196,7 @@ export function runAsProcess(): void {
     },
     (error: unknown) => {
       // A fatal error may leave servers, sockets or timers open: stop now, whatever they are.
-      process.stderr.write(`${fatalMessage(error)}\n`);
+      process.stderr.write(`${scrubber.scrub(fatalMessage(error))}\n`);
       process.exit(1);
     },
   );

@@ -37,6 +37,16 @@ describe('pinbot exits promptly whatever handles are open', () => {
     expect(pinbot.stderr()).toMatch(/^pinbot can't start: better-sqlite3 was built for another version of Node\.js \(NODE_MODULE_VERSION 137; Node\.js v[\d.]+ needs \d+\)\. Run `npm rebuild better-sqlite3` with this Node\.js, then start pinbot again\.\n$/);
   });
 
+  it('scrubs every configured secret from the line of an unexpected fatal error', async () => {
+    const token = 'hf_fatalLineSecretToken0123456789';
+    const pinbot = runWithOpenHandle(['list'], { HF_TOKEN: token, HF_API_URL: 'http://127.0.0.1:9', FAKE_NATIVE_FAILURE: `loading failed near ${token}` });
+    running.push(pinbot);
+
+    expect(await pinbot.exited()).toBe(1);
+    expect(pinbot.stderr()).toContain('pinbot stopped on an unexpected error: loading failed near [redacted]');
+    expect(pinbot.stderr()).not.toContain(token);
+  });
+
   it.each([
     ['a refused command', ['frobnicate'], 1],
     ['a command that worked', ['list'], 0],

@@ -1,7 +1,8 @@
 /* global process, require, setInterval */
 // Preloaded with `node --require` in a spawned pinbot. An interval keeps the event loop busy, as a
 // server or socket left open would. With FAKE_NATIVE_MISMATCH=1, better-sqlite3's addon also fails
-// to load exactly as one built for another Node.js does (Node's own ERR_DLOPEN_FAILED text).
+// to load exactly as one built for another Node.js does (Node's own ERR_DLOPEN_FAILED text); with
+// FAKE_NATIVE_FAILURE=<text>, it fails with that text, as an unexpected error would.
 'use strict';
 
 // NODE_OPTIONS reaches worker threads too; only the main thread is pinbot's process.
@@ -21,6 +22,14 @@ if (isMainThread && process.env.FAKE_NATIVE_MISMATCH === '1') {
       error.code = 'ERR_DLOPEN_FAILED';
       throw error;
     }
+    return realDlopen.call(this, module, filename, ...rest);
+  };
+}
+
+if (isMainThread && process.env.FAKE_NATIVE_FAILURE !== undefined) {
+  const realDlopen = process.dlopen;
+  process.dlopen = function dlopen(module, filename, ...rest) {
+    if (String(filename).endsWith('better_sqlite3.node')) throw new Error(process.env.FAKE_NATIVE_FAILURE);
     return realDlopen.call(this, module, filename, ...rest);
   };
 }
