@@ -148,7 +148,6 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
     output: process.stdout,
     diagnostics: process.stderr,
     scrub: pinbot.scrubber.scrubText,
-    ...(pinbot.marker ? { marker: pinbot.marker } : {}),
   };
   if (args.commandLine !== '') {
     try {

@@ -34,8 +34,6 @@ const BLOCKS = codeBlocks(README);
 const COMMANDS = BLOCKS.flat().filter((line) => /^(npm|npx|node|docker) /.test(line));
 const ONE_SHOT = COMMANDS.filter((line) => line.startsWith('npm start -- '));
 const TRANSCRIPT = BLOCKS.find((block) => block[0]?.startsWith('pinbot console —'));
-/** The sandbox's first line of every answer, card and notice. */
-const SANDBOX_LINE = 'SANDBOX — simulated Hugging Face account';
 
 /**
  * Commands the README shows that need more than a fresh sandbox; each names where it is checked.
@@ -104,10 +102,8 @@ describe("the README's commands, on a fresh sandbox", () => {
     // The prompts share a line with the answer printed after them; the typed input is not echoed.
     // A load follow-up prints whenever the sandbox finishes loading (about 2 s after the apply), so on
     // a slow machine it may land inside the session; the README does not show it.
-    const lines = normalize(pinbot.stdout()).split('\n').map((line) => line.replace(/^(pinbot> |Apply\? \[y\/N\] )+/, ''));
-    const loaded = (line: string | undefined) => line !== undefined && /^✅ .+ is loaded\b.* after the change was applied\.$/.test(line);
-    // The follow-up's own SANDBOX line goes with it.
-    const shown = lines.filter((line, index) => line !== '' && !loaded(line) && !(line === SANDBOX_LINE && loaded(lines[index + 1])));
+    const shown = normalize(pinbot.stdout()).split('\n').map((line) => line.replace(/^(pinbot> |Apply\? \[y\/N\] )+/, ''))
+      .filter((line) => line !== '' && !/^✅ .+ is loaded\b.* after the change was applied\.$/.test(line));
     expected = expected.map(normalize);
     expect(shown).toEqual(expected);
   }, 30_000);

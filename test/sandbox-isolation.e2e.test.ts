@@ -122,11 +122,12 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     };
     const add = run(['add', 'bigscience/bloom', 'gpu', '--yes'], {});
     expect(await add.exited(), add.stdout() + add.stderr()).toBe(0);
-    expect(add.stdout()).toContain('SANDBOX');
+    expect(add.stderr()).toContain('SANDBOX');
+    expect(add.stdout()).toContain('Applied');
 
     const history = run(['history'], { HF_TOKEN: TOKEN, HF_API_URL: sim.url });
     expect(await history.exited(), history.stderr()).toBe(0);
     expect(history.stdout()).toContain('No changes have been applied through pinbot yet.');
-    expect(history.stdout()).not.toContain('SANDBOX');
+    expect(history.stdout() + history.stderr()).not.toContain('SANDBOX');
   }, 30_000);
 });

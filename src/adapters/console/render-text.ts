@@ -1,10 +1,8 @@
-import { diffSymbol, diffText, markCard, markMessage, type Card, type Line, type Message } from '../../core/ui.ts';
+import { diffSymbol, diffText, type Card, type Line, type Message } from '../../core/ui.ts';
 
 export interface TextStyle {
   /** ANSI colours, for a terminal. */
   readonly color: boolean;
-  /** Said first in every card and message (the sandbox's marker), or nothing. */
-  readonly marker?: Line;
 }
 
 const ANSI = { bold: '\u001b[1m', cyan: '\u001b[36m', green: '\u001b[32m', red: '\u001b[31m', yellow: '\u001b[33m', reset: '\u001b[0m' };
@@ -20,14 +18,12 @@ export function renderLine(line: Line, style: TextStyle): string {
     .join('');
 }
 
-export function renderMessageText(unmarked: Message, style: TextStyle): string {
-  const message = markMessage(unmarked, style.marker);
+export function renderMessageText(message: Message, style: TextStyle): string {
   const body = message.lines.map((line) => renderLine(line, style)).join('\n');
   return message.isError ? paint(body, ANSI.red, style) : body;
 }
 
-export function renderCardText(unmarked: Card, style: TextStyle): string {
-  const card = markCard(unmarked, style.marker);
+export function renderCardText(card: Card, style: TextStyle): string {
   const out: string[] = [renderLine(card.title, style)];
   for (const field of card.fields) out.push(`  ${field.label}: ${renderLine(field.value, style)}`);
   if (card.diff.length > 0) {

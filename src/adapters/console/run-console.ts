@@ -1,10 +1,8 @@
 import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
-import type { Line } from '../../core/ui.ts';
 import { consoleNotificationChannel } from './console-notices.ts';
 import { ConsoleSession } from './console-session.ts';
 import { createReadlineIo } from './readline-io.ts';
-import type { TextStyle } from './render-text.ts';
 
 export interface ConsoleOptions {
   readonly service: PinningService;
@@ -20,19 +18,13 @@ export interface ConsoleOptions {
   readonly diagnostics: NodeJS.WritableStream;
   /** Removes every configured secret from what is printed (text an upstream sent back included). */
   readonly scrub?: (text: string) => string;
-  /** Said first in every card and message besides the banner: the sandbox's marker (`SANDBOX_MARKER`). */
-  readonly marker?: Line;
-}
-
-function textStyleOf(options: ConsoleOptions): TextStyle {
-  return { color: options.output.isTTY === true, ...(options.marker !== undefined ? { marker: options.marker } : {}) };
 }
 
 /** Runs one command and returns the process exit code: 0 done, 1 refused or failed. */
 export async function runOneShot(commandLine: string, options: ConsoleOptions): Promise<number> {
   const io = createReadlineIo(options.input, options.output, options.scrub);
   try {
-    const session = new ConsoleSession({ ...options, io, textStyle: textStyleOf(options) });
+    const session = new ConsoleSession({ ...options, io, textStyle: { color: options.output.isTTY === true } });
     options.diagnostics.write(`${options.banner}\n`);
     return (await session.run(commandLine)) ? 0 : 1;
   } finally {
@@ -48,7 +40,7 @@ export interface InteractiveOptions extends ConsoleOptions {
 /** The interactive console: reads commands until `exit` or the end of input. */
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
   const io = createReadlineIo(options.input, options.output, options.scrub);
-  const textStyle = textStyleOf(options);
+  const textStyle = { color: options.output.isTTY === true };
   const session = new ConsoleSession({ ...options, io, textStyle });
   options.notifier?.addChannel(consoleNotificationChannel(io, textStyle));
   io.write(options.banner);
