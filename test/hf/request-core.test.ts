@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PinbotError } from '../../src/core/errors.ts';
 import { noMetrics, type Metrics } from '../../src/core/ports.ts';
-import { createRequestCore, type ApiRules, type RequestCall, type RequestFailure } from '../../src/hf/request-core.ts';
+import { createRequestCore, createTransport, type ApiRules, type RequestCall, type RequestFailure } from '../../src/hf/request-core.ts';
 import { json, startTinyServer, type TinyServer } from '../helpers/tiny-server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -175,5 +175,19 @@ describe('request core', () => {
     for (const res of held.splice(0)) json(res, 200, { ok: true });
     await expect(third).resolves.toEqual({ ok: true });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('aborts one exchange that outlasts requestTimeoutMs as a network failure named TimeoutError, counted in the metrics', async () => {
+    const held: ServerResponse[] = [];
+    server = await startTinyServer((_req, res) => held.push(res));
+    const metrics = recordingMetrics();
+    const transport = createTransport({ base: new URL(server.url), prefix: '', token: TOKEN, requestTimeoutMs: 100, metrics });
+    closers.push(() => transport.close());
+
+    const answer = await transport.exchange({ method: 'GET', path: '/slow', endpoint: 'slow' });
+
+    expect(answer.kind).toBe('network');
+    expect(answer.kind === 'network' && answer.error instanceof Error ? answer.error.name : undefined).toBe('TimeoutError');
+    expect(metrics.requests).toEqual(['slow GET network']);
   });
 });
