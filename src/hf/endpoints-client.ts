@@ -1,15 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
 import { PinbotError } from '../core/errors.ts';
 import {
-  noMetrics, silentLogger, type EndpointInfo, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer,
+  silentLogger, type EndpointInfo, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer,
 } from '../core/ports.ts';
 import { warmPins } from '../core/warm-endpoints.ts';
-import { parseRetryAfter } from './client.ts';
-import { toTransportError } from './errors.ts';
 import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './endpoints-schema.ts';
-import { describeIssues } from './schema.ts';
-import { backoffMs, createPool, parseBaseUrl, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
+import { createRequestCore, type ApiRules, type RequestCall } from './request-core.ts';
+import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from './transport.ts';
 
 export const DEFAULT_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';
 
@@ -34,92 +30,17 @@ export interface EndpointsClientOptions {
 
 export type EndpointsClient = PinnedModelsApi & { readonly endpoints: NonNullable<PinnedModelsApi['endpoints']>; close(): Promise<void> };
 
-const METRIC_ENDPOINT = 'endpoints';
-
-interface Call {
+interface Call extends RequestCall {
   readonly method: 'GET' | 'PUT';
-  readonly path: string;
   /** The endpoint a call is about; absent for the namespace's list. */
   readonly name?: string;
-  readonly body?: string;
 }
 
-/** The Inference Endpoints API of one namespace, as the core's port. */
-export function createEndpointsClient(options: EndpointsClientOptions): EndpointsClient {
-  const base = parseBaseUrl(options.baseUrl, 'Endpoints API base URL');
-  const host = base.host;
-  const prefix = `${base.pathname.replace(/\/+$/, '')}/endpoint/${encodeURIComponent(options.namespace)}`;
-  const { token, namespace } = options;
-  const logger = (options.logger ?? silentLogger).child({ component: 'hf-endpoints', host });
-  const metrics = options.metrics ?? noMetrics;
-  const retry = retrySettings(options.retry);
-  const pool = createPool(base.origin, options.timeouts);
-  const headers = requestHeaders(token);
-  const inFlight = new Map<string, Promise<unknown>>();
-  const redact = redactor(token, options.scrub);
-  const backoff = (attempt: number): number => backoffMs(retry, attempt);
+/** One metric label for the whole API: endpoint names are the user's and unbounded. */
+const METRIC_ENDPOINT = 'endpoints';
 
-  /** One logical call with bounded retries: the parsed 2xx body, or a PinbotError. */
-  async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.infer<S>> {
-    for (let attempt = 1; ; attempt++) {
-      const canRetry = attempt < retry.maxAttempts;
-      const started = Date.now();
-      let status: number;
-      let text: string;
-      let retryAfter: string | undefined;
-      try {
-        const response = await pool.request({
-          method: call.method,
-          path: prefix + call.path,
-          headers: call.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-          ...(call.body === undefined ? {} : { body: call.body }),
-        });
-        text = await response.body.text();
-        status = response.statusCode;
-        const header = response.headers['retry-after'];
-        retryAfter = typeof header === 'string' ? header : undefined;
-      } catch (error) {
-        metrics.hfRequest(METRIC_ENDPOINT, call.method, 'network', (Date.now() - started) / 1000);
-        const cause = toTransportError(error, redact);
-        if (!canRetry) {
-          throw fail(call, new PinbotError('HF_UNAVAILABLE', `The Inference Endpoints API could not be reached at ${host} after ${tries(attempt)} (${cause.isTimeout ? 'the request timed out' : `network error ${cause.code}`}).`, { attempts: attempt }, { cause }));
-        }
-        metrics.hfRetry(METRIC_ENDPOINT, 'network');
-        await sleep(backoff(attempt));
-        continue;
-      }
-      metrics.hfRequest(METRIC_ENDPOINT, call.method, String(status), (Date.now() - started) / 1000);
-      logger.debug({ method: call.method, path: call.path, attempt, status, ms: Date.now() - started }, 'hf endpoints request');
-      const json = parseJson(text);
-      if (status >= 200 && status < 300) {
-        const body = schema.safeParse(json);
-        if (!body.success) {
-          throw fail(call, new PinbotError('HF_BAD_RESPONSE', `The Inference Endpoints API answered HTTP ${status} with a body pinbot does not understand (${redact(describeIssues(body.error))}).`, { status, attempts: attempt }));
-        }
-        return body.data;
-      }
-      const hfMessage = messageOf(json, text, redact);
-      if (RETRYABLE_STATUS.has(status) && canRetry) {
-        let delay = backoff(attempt);
-        const waitMs = status === 429 ? parseRetryAfter(retryAfter) : undefined;
-        if (waitMs !== undefined) {
-          if (waitMs > retry.maxRetryAfterMs) throw fail(call, refusal(call, status, attempt, hfMessage, Math.ceil(waitMs / 1000)));
-          delay = waitMs;
-        }
-        metrics.hfRetry(METRIC_ENDPOINT, String(status));
-        await sleep(delay);
-        continue;
-      }
-      const waitMs = status === 429 ? parseRetryAfter(retryAfter) : undefined;
-      throw fail(call, refusal(call, status, attempt, hfMessage, waitMs === undefined ? undefined : Math.ceil(waitMs / 1000)));
-    }
-  }
-
-  function fail(call: Call, error: PinbotError): PinbotError {
-    logger.warn({ method: call.method, path: call.path, code: error.code, status: 'status' in error.details ? error.details.status : undefined }, 'hf endpoints call failed');
-    return error;
-  }
-
+/** The Endpoints API's error bodies and its own sentences for a namespace's failures. */
+function endpointsRules(host: string, namespace: string): ApiRules<Call> {
   /** The sentence for a refusal; Hugging Face's own text is quoted as it came. */
   function refusal(call: Call, status: number, attempts: number, hfMessage: string | undefined, retryAfterSeconds: number | undefined): PinbotError {
     const details = { status, attempts, ...(hfMessage !== undefined ? { hfMessage } : {}) };
@@ -141,22 +62,53 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
     return new PinbotError('HF_REJECTED', `The Inference Endpoints API refused the request (HTTP ${status}).${said}`, details);
   }
 
-  /** Concurrent identical GETs share one request while it is in flight; nothing is cached after. */
-  function singleflight<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const existing = inFlight.get(key);
-    if (existing) return existing as Promise<T>;
-    const promise = run().finally(() => inFlight.delete(key));
-    inFlight.set(key, promise);
-    return promise;
-  }
+  return {
+    messageOf(json) {
+      const envelope = endpointsErrorSchema.safeParse(json);
+      const said = envelope.success ? envelope.data['error'] ?? envelope.data['message'] : undefined;
+      return typeof said === 'string' ? said : undefined;
+    },
+    toError(failure, call) {
+      const { attempts } = failure;
+      if (failure.kind === 'network') {
+        const what = failure.cause.isTimeout ? 'the request timed out' : `network error ${failure.cause.code}`;
+        return new PinbotError('HF_UNAVAILABLE', `The Inference Endpoints API could not be reached at ${host} after ${tries(attempts)} (${what}).`, { attempts }, { cause: failure.cause });
+      }
+      if (failure.kind === 'bad-response') {
+        return new PinbotError('HF_BAD_RESPONSE', `The Inference Endpoints API answered HTTP ${failure.status} with a body pinbot does not understand (${failure.problem}).`, {
+          status: failure.status, attempts,
+        });
+      }
+      return refusal(call, failure.status, attempts, failure.hfMessage, failure.retryAfterSeconds);
+    },
+    log: { request: 'hf endpoints request', failed: 'hf endpoints call failed' },
+  };
+}
+
+/** The Inference Endpoints API of one namespace, as the core's port. */
+export function createEndpointsClient(options: EndpointsClientOptions): EndpointsClient {
+  const base = parseBaseUrl(options.baseUrl, 'Endpoints API base URL');
+  const { namespace } = options;
+  const core = createRequestCore<Call>({
+    base,
+    prefix: `${base.pathname.replace(/\/+$/, '')}/endpoint/${encodeURIComponent(namespace)}`,
+    token: options.token,
+    timeouts: options.timeouts,
+    retry: options.retry,
+    logger: (options.logger ?? silentLogger).child({ component: 'hf-endpoints', host: base.host }),
+    metrics: options.metrics,
+    scrub: options.scrub,
+    rules: endpointsRules(base.host, namespace),
+  });
+  const { send, singleflight } = core;
 
   const readEndpoint = (name: string): Promise<EndpointInfo> => {
     const path = `/${encodeURIComponent(name)}`;
-    return singleflight(`GET ${path}`, async () => toInfo(await send({ method: 'GET', path, name }, endpointSchema)));
+    return singleflight(`GET ${path}`, async () => toInfo(await send({ method: 'GET', path, name, endpoint: METRIC_ENDPOINT }, endpointSchema)));
   };
 
   const readNamespace = async (): Promise<PinnedList & { endpoints: EndpointInfo[] }> => {
-    const body = await send({ method: 'GET', path: '' }, endpointListSchema);
+    const body = await send({ method: 'GET', path: '', endpoint: METRIC_ENDPOINT }, endpointListSchema);
     const endpoints = body.items.map(toInfo);
     return { pins: warmPins(endpoints), allowed: options.maxWarm, endpoints };
   };
@@ -181,12 +133,12 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
       readEndpoint,
       async writeMinReplica(name: string, minReplica: number, current: EndpointInfo, coldTimeout?: number): Promise<EndpointInfo> {
         const body = JSON.stringify({ compute: { scaling: scalingBlock(minReplica, current, coldTimeout) } });
-        return toInfo(await send({ method: 'PUT', path: `/${encodeURIComponent(name)}`, name, body }, endpointSchema));
+        return toInfo(await send({ method: 'PUT', path: `/${encodeURIComponent(name)}`, name, body, endpoint: METRIC_ENDPOINT }, endpointSchema));
       },
     },
 
     async close(): Promise<void> {
-      await pool.close();
+      await core.close();
     },
   };
 }
@@ -223,22 +175,4 @@ function toInfo(wire: EndpointWire): EndpointInfo {
 
 function tries(attempts: number): string {
   return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function messageOf(json: unknown, text: string, redact: (text: string) => string): string | undefined {
-  const envelope = endpointsErrorSchema.safeParse(json);
-  if (envelope.success) {
-    const said = envelope.data['error'] ?? envelope.data['message'];
-    if (typeof said === 'string') return redact(said);
-  }
-  const trimmed = text.trim();
-  return trimmed.length > 0 && trimmed.length <= 300 && !trimmed.startsWith('<') && json === undefined ? redact(trimmed) : undefined;
 }

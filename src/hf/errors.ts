@@ -1,4 +1,5 @@
 import { PinbotError } from '../core/errors.ts';
+import type { RequestFailure } from './request-core.ts';
 
 /** Which API a failed call was for: the same status means different things on each. */
 export type HfEndpoint = 'pinned_models' | 'status';
@@ -7,22 +8,12 @@ interface FailureBase {
   readonly endpoint: HfEndpoint;
   /** Host of the API base URL (never userinfo), for the retired-endpoint sentence. */
   readonly host: string;
-  readonly attempts: number;
   /** The model a `/status` call asked about. */
   readonly modelId?: string;
 }
 
-/** Everything that can go wrong in one logical call, already free of the token. */
-export type HfFailure =
-  | (FailureBase & {
-      readonly kind: 'http';
-      readonly status: number;
-      /** Hugging Face's `error` text, verbatim (a list joined with "; "). */
-      readonly hfMessage?: string;
-      readonly retryAfterSeconds?: number;
-    })
-  | (FailureBase & { readonly kind: 'network'; readonly cause: HfTransportError })
-  | (FailureBase & { readonly kind: 'bad-response'; readonly status: number; readonly problem: string });
+/** Everything that can go wrong in one logical call, already free of the token, and where. */
+export type HfFailure = FailureBase & RequestFailure;
 
 /**
  * A network-level failure reduced to its code and message. undici errors can hold sockets and

@@ -1,8 +1,9 @@
 import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/model-catalog.ts';
 import { closestIds } from '../core/close-ids.ts';
-import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
+import { silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { hubModelInfoSchema, hubModelListSchema, type HubModelInfo } from './hub-schema.ts';
-import { createPool, parseBaseUrl, requestHeaders } from './transport.ts';
+import { createTransport } from './request-core.ts';
+import { parseBaseUrl } from './transport.ts';
 
 export const DEFAULT_HF_HUB_URL = 'https://huggingface.co';
 
@@ -40,27 +41,24 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const searchLimit = options.searchLimit ?? DEFAULT_SEARCH_LIMIT;
   const logger = (options.logger ?? silentLogger).child({ component: 'hub', host: base.host });
-  const metrics = options.metrics ?? noMetrics;
-  const pool = createPool(base.origin, { connectMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs });
-  const headers = requestHeaders(options.token);
+  // The request core's transport, not its loop: no retries, and a failure is an answer, not an error.
+  const transport = createTransport({
+    base, prefix, token: options.token, requestTimeoutMs: timeoutMs, metrics: options.metrics,
+    timeouts: { connectMs: timeoutMs, headersMs: timeoutMs, bodyMs: timeoutMs },
+  });
 
   async function get(path: string, endpoint: string): Promise<Answer> {
-    const started = performance.now();
-    try {
-      const response = await pool.request({ method: 'GET', path: prefix + path, headers, signal: AbortSignal.timeout(timeoutMs) });
-      const text = await response.body.text();
-      metrics.hfRequest(endpoint, 'GET', String(response.statusCode), (performance.now() - started) / 1000);
-      const errorCode = response.headers['x-error-code'];
-      const location = response.headers.location;
-      return {
-        status: response.statusCode, text,
-        ...(typeof errorCode === 'string' ? { errorCode } : {}), ...(typeof location === 'string' ? { location } : {}),
-      };
-    } catch (error) {
-      metrics.hfRequest(endpoint, 'GET', 'network', (performance.now() - started) / 1000);
-      const name = error instanceof Error ? error.name : '';
+    const answer = await transport.exchange({ method: 'GET', path, endpoint });
+    if (answer.kind === 'network') {
+      const name = answer.error instanceof Error ? answer.error.name : '';
       return { failed: name === 'TimeoutError' || name.includes('Timeout') ? 'timeout' : 'network error' };
     }
+    const errorCode = answer.headers['x-error-code'];
+    const location = answer.headers.location;
+    return {
+      status: answer.status, text: answer.text,
+      ...(typeof errorCode === 'string' ? { errorCode } : {}), ...(typeof location === 'string' ? { location } : {}),
+    };
   }
 
   async function suggestionsFor(modelId: string): Promise<string[]> {
@@ -107,7 +105,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     return get(target.pathname.slice(prefix.length) + target.search, 'hub_model');
   }
 
-  return { lookUp, close: () => pool.close() };
+  return { lookUp, close: () => transport.close() };
 }
 
 function factsOf(info: HubModelInfo): ModelFacts {
