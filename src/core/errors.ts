@@ -57,6 +57,8 @@ export interface ErrorDetails {
   LOCK_LOST: { scope: string };
   /** The Hub does not have a model the change adds, or the scope's token may not use it. */
   MODEL_NOT_AVAILABLE: { problems: HubProblem[] };
+  /** What a stored proposal saw cannot be read back, so nothing can be checked or written on it. */
+  PROPOSAL_UNREADABLE: Record<string, never>;
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -2,7 +2,7 @@ import { hasCode, isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
 import type { Clock, EndpointInfo, EndpointsApi, Logger, PinnedList, SnapshotStore } from './ports.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
-import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
+import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
 
 /** What the pinning service lends the endpoint-by-endpoint apply and its recovery to record an outcome. */
 export interface StepwiseRecordContext {
@@ -36,6 +36,7 @@ export interface StepwiseApplyContext extends StepwiseRecordContext {
 export async function applyStepwise(proposal: Proposal, context: StepwiseApplyContext): Promise<Proposal> {
   const { api, log } = context;
   const seen = seenScalings(proposal);
+  if (seen === undefined) return unreadable(proposal, context);
   let live: PinnedList & { readonly endpoints: readonly EndpointInfo[] };
   try {
     live = await api.readNamespace();
@@ -115,6 +116,12 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   });
 }
 
+/** A proposal whose view of the endpoints cannot be read back is settled failed before any request. */
+function unreadable(proposal: Proposal, context: StepwiseRecordContext): Promise<Proposal> {
+  context.log.error({}, 'stored view of the endpoints unreadable; nothing written');
+  return context.settle(proposal, 'failed', { kind: 'failed', code: 'PROPOSAL_UNREADABLE', message: UNREADABLE_PROPOSAL });
+}
+
 /**
  * Settles an endpoints proposal found `applying` at start-up (its process stopped mid-apply), from
  * the namespace as read now: each endpoint of the plan is written (it has the planned minimum
@@ -124,6 +131,7 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
  */
 export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: StepwiseRecordContext): Promise<Proposal> {
   const seen = seenScalings(proposal);
+  if (seen === undefined) return unreadable(proposal, context);
   const current = new Map((live.endpoints ?? []).map((endpoint) => [endpoint.name, endpoint]));
   const steps = plannedSteps(proposal);
   const written: ScalingStep[] = [];

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ChangeCommand, Command } from './command.ts';
 import { PinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
@@ -39,6 +40,21 @@ interface SeenState {
   readonly warmCost?: number;
 }
 
+const count = z.number().int().nonnegative();
+const minutes = z.number().nonnegative();
+/** Checked when a proposal is read back: the stale check and the writes rest on it. */
+const seenStateSchema = z.object({
+  seen: z.record(z.string(), z.object({
+    min: count,
+    max: count,
+    timeout: minutes.nullable(),
+    updatedAt: z.string(),
+    coldTimeout: minutes.optional(),
+    price: z.number().nonnegative().optional(),
+  })),
+  warmCost: z.number().nonnegative().optional(),
+});
+
 export function replicasLabel(minReplica: number): string {
   return `${minReplica} ${minReplica === 1 ? 'replica' : 'replicas'}`;
 }
@@ -57,20 +73,35 @@ export function isEndpointsProposal(proposal: Pick<Proposal, 'baseVersion'>): bo
   return proposal.baseVersion.startsWith(VERSION_PREFIX);
 }
 
-function seenState(proposal: Pick<Proposal, 'baseVersion'>): SeenState {
-  return JSON.parse(proposal.baseVersion.slice(VERSION_PREFIX.length)) as SeenState;
+/** What the proposal saw of each endpoint, validated; undefined when what was stored cannot be read as that. */
+function seenState(proposal: Pick<Proposal, 'baseVersion'>): SeenState | undefined {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(proposal.baseVersion.slice(VERSION_PREFIX.length));
+  } catch {
+    return undefined;
+  }
+  const parsed = seenStateSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
 }
 
-export function seenScalings(proposal: Pick<Proposal, 'baseVersion'>): Record<string, SeenScaling> {
-  return seenState(proposal).seen;
+/** The scaling the proposal saw of each endpoint it touches, or undefined when that cannot be read back. */
+export function seenScalings(proposal: Pick<Proposal, 'baseVersion'>): Record<string, SeenScaling> | undefined {
+  return seenState(proposal)?.seen;
 }
+
+/** The sentence of a proposal whose stored view of the endpoints cannot be read back: nothing is written on it. */
+export const UNREADABLE_PROPOSAL = 'pinbot cannot read back what this proposal saw of the endpoints (it was stored damaged, or by another version), '
+  + 'so it cannot check they are unchanged. Nothing was written; propose the change again.';
 
 /**
  * The warm cost per hour before and after the change, when the API priced every warm endpoint
  * and every endpoint the change touches; undefined otherwise, so no card shows a guess.
  */
 export function warmCostChange(proposal: Pick<Proposal, 'baseVersion' | 'diff'>): { before: number; after: number } | undefined {
-  const { seen, warmCost } = seenState(proposal);
+  const state = seenState(proposal);
+  if (state === undefined) return undefined;
+  const { seen, warmCost } = state;
   if (warmCost === undefined) return undefined;
   let after = warmCost;
   for (const line of proposal.diff) {
@@ -251,7 +282,7 @@ export function sameScaling(a: SeenScaling, b: SeenScaling): boolean {
 /** The cold timeouts a proposal saw or remembered, by endpoint, for proposals made later. */
 export function coldTimeoutsSeen(proposal: Pick<Proposal, 'baseVersion'>): Record<string, number> {
   const found: Record<string, number> = {};
-  for (const [name, scaling] of Object.entries(seenScalings(proposal))) {
+  for (const [name, scaling] of Object.entries(seenScalings(proposal) ?? {})) {
     const timeout = scaling.timeout ?? scaling.coldTimeout;
     if (timeout !== undefined && timeout !== null) found[name] = timeout;
   }

@@ -66,6 +66,22 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(text).toContain('• /pins add <endpoint> … [replicas=N] — keep endpoints warm');
   });
 
+  it('settles a proposal whose stored view of the endpoints cannot be read back as failed, with no request and no write', async () => {
+    const h = await setUp();
+    const proposal = await h.service.propose(typed('add embedder'), context);
+    const damaged = { ...proposal, id: 'damaged1', baseVersion: 'endpoints:{"seen":{"embedder":{"min":"one","max":1}}}' };
+    await h.store.create(damaged);
+    const before = calls(h).length;
+
+    const result = await h.service.approve(damaged.id, alice);
+
+    expect(result.proposal.state).toBe('failed');
+    expect(result.proposal.outcome).toMatchObject({ kind: 'failed', code: 'PROPOSAL_UNREADABLE' });
+    expect(calls(h).slice(before)).toEqual([]);
+    // Its card still renders, without a cost it cannot know.
+    expect(renderProposalCard(result.proposal, STYLE).notes.map(plainText).join('\n')).toContain('cannot read back what this proposal saw');
+  });
+
   it('add proposes with one GET, and approval reads the namespace once and PUTs each changed one', async () => {
     const h = await setUp();
     const proposal = await h.service.propose(typed('add embedder'), context);
