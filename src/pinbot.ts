@@ -143,6 +143,9 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
   try {
     sandbox = config.sandbox ? await startSandbox(store, options.clock ?? systemClock) : undefined;
+    if (!config.sandbox && await store.forgetEarlierSandbox()) {
+      logger.warn({}, 'this store held the sandbox of an earlier pinbot: its account and the drift baseline of scopes default and endpoints were dropped, so the real list is not compared with the sandbox\'s; history may still show the sandbox\'s changes');
+    }
   } catch (error) {
     await store.close();
     throw error;

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import { parseCommand } from '../src/core/grammar.ts';
 import { Notifier } from '../src/core/notifications.ts';
 import type { RequestContext } from '../src/core/pinning-service.ts';
-import { silentLogger, systemClock } from '../src/core/ports.ts';
+import { silentLogger, systemClock, type Logger } from '../src/core/ports.ts';
 import { createDriftWatcher } from '../src/follow-ups.ts';
 import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
@@ -33,8 +33,8 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     return sim;
   }
 
-  async function build(env: Record<string, string>): Promise<Pinbot> {
-    const built = await buildPinbot(loadConfig(env), { env, logger: silentLogger });
+  async function build(env: Record<string, string>, logger: Logger = silentLogger): Promise<Pinbot> {
+    const built = await buildPinbot(loadConfig(env), { env, logger });
     let closed: Promise<void> | undefined;
     const pinbot = { ...built, close: () => (closed ??= built.close()) };
     cleanups.push(() => pinbot.close());
@@ -85,6 +85,37 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     expect((await real.store.snapshots.lastSeen('default'))?.pins.map((pin) => pin.modelId)).toEqual(['gpt2']);
     // …and nothing was written to the real account.
     expect(sim.requestLog.filter((entry) => entry.source === 'client' && entry.method === 'POST')).toEqual([]);
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('on %s, drops once what the sandbox of an earlier pinbot left in the same store, so its list raises no drift alert', async (kind) => {
+    const databaseUrl = stores[kind]();
+    // What an earlier pinbot's sandbox left: its account, and its list as the drift baseline of `default`.
+    const earlier = await openStore(databaseUrl);
+    await earlier.sandboxAccounts.save('sandbox-token', { allowed: 5, pins: [{ model_id: 'bigscience/bloom', compute_type: 'gpu' }] }, 1);
+    await earlier.snapshots.recordSeen('default', { pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }], allowed: 5, at: 1 });
+    await earlier.close();
+
+    const sim = await realAccount();
+    const env = { HF_TOKEN: TOKEN, HF_API_URL: sim.url, DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' };
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (_fields, message) => { warnings.push(message); }, child: () => logger };
+    const real = await build(env, logger);
+
+    expect(warnings.filter((message) => message.includes('sandbox of an earlier pinbot'))).toHaveLength(1);
+    expect(await real.store.snapshots.lastSeen('default')).toBeUndefined();
+    expect(await real.store.sandboxAccounts.load('sandbox-token')).toBeUndefined();
+    const notifier = new Notifier(real.store.once, silentLogger);
+    const delivered: unknown[] = [];
+    notifier.addChannel({ platform: 'console', deliver: async (notification) => { delivered.push(notification); } });
+    const drift = createDriftWatcher(real, loadConfig(env), [{ name: 'default', notify: [context.channel] }], { notifier, clock: systemClock, logger: silentLogger });
+    expect(await drift?.check({ name: 'default', notify: [context.channel] })).toBeUndefined();
+    expect(delivered).toEqual([]);
+
+    // Once: the next start finds nothing to drop.
+    await real.close();
+    warnings.length = 0;
+    await build(env, logger);
+    expect(warnings.filter((message) => message.includes('sandbox of an earlier pinbot'))).toEqual([]);
   });
 
   it('keeps the sandbox in a file of its own beside the configured one, which it still finds in the next run', async () => {

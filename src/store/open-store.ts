@@ -12,6 +12,7 @@ import { SqlAuditLog } from './sql-audit-log.ts';
 import { SqlLoadFollowStore } from './sql-load-follow-store.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
+import { forgetEarlierSandbox } from './earlier-sandbox.ts';
 import { SqlSandboxAccounts, SqlSandboxEndpoints } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
@@ -32,6 +33,11 @@ export interface PinbotStore {
   readonly sandboxEndpoints: SqlSandboxEndpoints;
   /** The models being followed until they load, so a restart resumes following them. */
   readonly loads: LoadFollowStore;
+  /**
+   * Drops what a sandbox of an earlier pinbot left in this store (see `earlier-sandbox.ts`); true
+   * when there was some. Called for a real account's store, never for the sandbox's own.
+   */
+  forgetEarlierSandbox(): Promise<boolean>;
   /** Resolves when the database answers a trivial query (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -156,6 +162,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     sandboxAccounts: new SqlSandboxAccounts(db),
     sandboxEndpoints: new SqlSandboxEndpoints(db),
     loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
+    forgetEarlierSandbox: () => forgetEarlierSandbox(db),
   };
 }
 
