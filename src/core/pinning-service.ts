@@ -1,10 +1,12 @@
 import { ENDPOINT_COMMAND_WORDS, isChangeCommand, PINNED_COMMAND_WORDS, type ChangeCommand, type Command } from './command.ts';
 import { parseCommand } from './grammar.ts';
-import { hasCode, isPinbotError, PinbotError } from './errors.ts';
+import { isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
-import { buildPlan, diffLists, listVersion, sameAssignments } from './plan.ts';
-import { applyStepwise, recoverStepwise, type StepwiseRecordContext } from './stepwise-apply.ts';
+import { buildPlan, diffLists, listVersion } from './plan.ts';
+import type { ApplyContext, RecordContext } from './apply-context.ts';
+import { applyWholeList, recoverWholeList } from './list-apply.ts';
+import { applyStepwise, recoverStepwise } from './stepwise-apply.ts';
 import { coldTimeoutsSeen, isEndpointsProposal, needsColdTimeout, planWarmEndpoints, refuseForeignOptions } from './warm-endpoints.ts';
 import type { Policy } from './policy.ts';
 import { samePrincipal, type Principal } from './principal.ts';
@@ -365,99 +367,23 @@ export class PinningService {
   /** Runs under the scope's lock, with the proposal in `applying`. */
   private async apply(proposal: Proposal, held: HeldLock): Promise<Proposal> {
     const api = this.deps.apiFor(proposal.scope);
-    const log = this.log(proposal);
+    const context: ApplyContext = {
+      ...this.recording(this.log(proposal)),
+      confirmLock: () => held.confirm(),
+      release: async (released) => {
+        await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
+      },
+      leaveUnconfirmed: async (unconfirmed, message) => {
+        const outcome: ProposalOutcome = { kind: 'unconfirmed', message };
+        return (await this.deps.store.transition(unconfirmed.id, 'applying', 'applying', { outcome })) ?? { ...unconfirmed, outcome };
+      },
+    };
     if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
-      const settled = await applyStepwise(proposal, {
-        ...this.stepwiseRecording(log),
-        api: api.endpoints,
-        confirmLock: () => held.confirm(),
-        release: async (released) => {
-          await this.deps.store.transition(released.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
-        },
-      });
+      const settled = await applyStepwise(proposal, { ...context, api: api.endpoints });
       await this.supersedeTouching(settled);
       return settled;
     }
-    let live: PinnedList;
-    try {
-      live = await api.readPins();
-    } catch (error) {
-      // Nothing was written: put the proposal back so the same card can be approved again.
-      await this.deps.store.transition(proposal.id, 'applying', 'pending', { decidedBy: undefined, decidedAt: undefined });
-      log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'live list unreadable at approval; nothing written');
-      throw error;
-    }
-
-    if (listVersion(live.pins) !== proposal.baseVersion) {
-      const outcome: ProposalOutcome = {
-        kind: 'stale',
-        changedUnderneath: diffLists(proposal.base, live.pins),
-        allowedBefore: proposal.allowed,
-        allowedNow: live.allowed,
-      };
-      log.info({}, 'live list changed since the proposal; nothing written');
-      return this.settle(proposal, 'stale', outcome);
-    }
-    if (proposal.proposed.length > live.allowed && proposal.proposed.length > 0) {
-      return this.settle(proposal, 'failed', {
-        kind: 'failed',
-        code: 'QUOTA_EXCEEDED',
-        message: `The plan now allows ${live.allowed} pinned models; this change needs ${proposal.proposed.length}. Nothing was written.`,
-      });
-    }
-
-    try {
-      await held.confirm();
-      const answer = await api.writePins(proposal.proposed);
-      if (answer.pins && !sameAssignments(answer.pins, proposal.proposed)) {
-        log.error({}, 'Hugging Face reported a different list than the one written');
-        return this.settle(proposal, 'failed', {
-          kind: 'failed',
-          code: 'WRITE_NOT_CONFIRMED',
-          message: 'Hugging Face accepted the write but reported a different list. Check it with `list`.',
-        });
-      }
-      const changeId = await this.recordChange(proposal);
-      await this.deps.snapshots?.recordSeen(proposal.scope, { pins: proposal.proposed, allowed: live.allowed, at: this.deps.clock.now() });
-      log.info({ changeId }, 'pinned list written');
-      const applied = await this.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
-      await this.supersedeOthers(applied, live.allowed);
-      return applied;
-    } catch (error) {
-      const code = isPinbotError(error) ? error.code : 'UNKNOWN';
-      const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
-      if (hasCode(error, 'HF_UNAVAILABLE')) return this.unconfirmedWrite(proposal, message);
-      log.warn({ code }, 'write failed');
-      return this.settle(proposal, 'failed', { kind: 'failed', code, message });
-    }
-  }
-
-  /**
-   * A timeout, a lost connection or a 5xx after retries says nothing about whether the list was
-   * written. Look once; if the list is not visibly ours yet, leave the proposal `applying` so that
-   * reconciliation settles it from the live list later, instead of reporting a failure that may be false.
-   */
-  private async unconfirmedWrite(proposal: Proposal, reason: string): Promise<Proposal> {
-    const log = this.log(proposal);
-    try {
-      const live = await this.deps.apiFor(proposal.scope).readPins();
-      if (sameAssignments(live.pins, proposal.proposed)) {
-        const changeId = await this.recordChange(proposal);
-        await this.deps.snapshots?.recordSeen(proposal.scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });
-        log.info({ changeId }, 'write unconfirmed but visible in the live list');
-        return this.settle(proposal, 'applied', {
-          kind: 'applied', message: 'Hugging Face did not confirm the write, but the live list now matches it.', changeId,
-        });
-      }
-    } catch {
-      // Unreadable too: reconciliation will look again.
-    }
-    log.warn({}, 'write unconfirmed; left for reconciliation');
-    const outcome: ProposalOutcome = {
-      kind: 'unconfirmed',
-      message: `${reason} pinbot will check the live list and update this card.`,
-    };
-    return (await this.deps.store.transition(proposal.id, 'applying', 'applying', { outcome })) ?? { ...proposal, outcome };
+    return applyWholeList(proposal, { ...context, api, supersedeOthers: (applied, allowedNow) => this.supersedeOthers(applied, allowedNow) });
   }
 
   /**
@@ -480,29 +406,13 @@ export class PinningService {
           return;
         }
         for (const stuck of stuckHere) {
-          const log = this.log(stuck);
+          const recording = this.recording(this.log(stuck));
           if (live.endpoints !== undefined && isEndpointsProposal(stuck)) {
-            const settled = await recoverStepwise(stuck, live, this.stepwiseRecording(log));
+            const settled = await recoverStepwise(stuck, live, recording);
             await this.supersedeTouching(settled);
             recovered.push(settled);
-            continue;
-          }
-          if (sameAssignments(live.pins, stuck.proposed)) {
-            const changeId = await this.recordChange(stuck);
-            await this.deps.snapshots?.recordSeen(scope, { pins: live.pins, allowed: live.allowed, at: this.deps.clock.now() });
-            log.info({ changeId }, 'interrupted apply found written; recorded as applied');
-            recovered.push(await this.settle(stuck, 'applied', {
-              kind: 'applied',
-              message: 'The write of this change was interrupted or not confirmed, but the live list matches it, so it was applied.',
-              changeId,
-            }));
           } else {
-            log.warn({}, 'interrupted apply not found on Hugging Face; marked failed');
-            recovered.push(await this.settle(stuck, 'failed', {
-              kind: 'failed',
-              code: 'INTERRUPTED',
-              message: 'The write of this change was interrupted or not confirmed, and the live list does not match it, so it was not applied. Propose it again.',
-            }));
+            recovered.push(await recoverWholeList(stuck, live, recording));
           }
         }
       });
@@ -563,8 +473,8 @@ export class PinningService {
     return final;
   }
 
-  /** What the endpoint-by-endpoint apply and its recovery need to record and settle. */
-  private stepwiseRecording(log: Logger): StepwiseRecordContext {
+  /** What an apply and its recovery need to record and settle. */
+  private recording(log: Logger): RecordContext {
     return {
       snapshots: this.deps.snapshots,
       clock: this.deps.clock,

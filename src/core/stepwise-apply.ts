@@ -1,27 +1,13 @@
 import { hasCode, isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
-import type { Clock, EndpointInfo, EndpointsApi, Logger, PinnedList, SnapshotStore } from './ports.ts';
-import type { Proposal, ProposalOutcome } from './proposal.ts';
+import type { ApplyContext, RecordContext } from './apply-context.ts';
+import type { EndpointInfo, EndpointsApi, PinnedList } from './ports.ts';
+import type { Proposal } from './proposal.ts';
 import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
 
-/** What the pinning service lends the endpoint-by-endpoint apply and its recovery to record an outcome. */
-export interface StepwiseRecordContext {
-  readonly snapshots: SnapshotStore | undefined;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly newId: () => string;
-  /** Records an applied (or partly applied) change in the audit log, as the warm set really went; returns its id. */
-  readonly recordChange: (proposal: Proposal, before: readonly Pin[], after: readonly Pin[]) => Promise<string>;
-  readonly settle: (proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome) => Promise<Proposal>;
-}
-
 /** What the pinning service lends the endpoint-by-endpoint apply. */
-export interface StepwiseApplyContext extends StepwiseRecordContext {
+export interface StepwiseApplyContext extends ApplyContext {
   readonly api: EndpointsApi;
-  /** Puts the proposal back to `pending` when nothing was written and the live state is unreadable. */
-  readonly release: (proposal: Proposal) => Promise<void>;
-  /** Throws `LOCK_LOST` when the scope's lock is no longer held, so no PUT goes out without it. */
-  readonly confirmLock: () => Promise<void>;
 }
 
 /**
@@ -117,7 +103,7 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
 }
 
 /** A proposal whose view of the endpoints cannot be read back is settled failed before any request. */
-function unreadable(proposal: Proposal, context: StepwiseRecordContext): Promise<Proposal> {
+function unreadable(proposal: Proposal, context: RecordContext): Promise<Proposal> {
   context.log.error({}, 'stored view of the endpoints unreadable; nothing written');
   return context.settle(proposal, 'failed', { kind: 'failed', code: 'PROPOSAL_UNREADABLE', message: UNREADABLE_PROPOSAL });
 }
@@ -129,7 +115,7 @@ function unreadable(proposal: Proposal, context: StepwiseRecordContext): Promise
  * else). All written: applied. Some: partly applied, recorded and offered for restore, as a write
  * that stopped midway. None: not applied.
  */
-export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: StepwiseRecordContext): Promise<Proposal> {
+export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: RecordContext): Promise<Proposal> {
   const seen = seenScalings(proposal);
   if (seen === undefined) return unreadable(proposal, context);
   const current = new Map((live.endpoints ?? []).map((endpoint) => [endpoint.name, endpoint]));
@@ -190,7 +176,7 @@ interface PartialReport {
 }
 
 /** A change some of whose endpoints were written: recorded as it went, with a Restore for the changed ones. */
-async function settlePartly(proposal: Proposal, context: StepwiseRecordContext, report: PartialReport): Promise<Proposal> {
+async function settlePartly(proposal: Proposal, context: RecordContext, report: PartialReport): Promise<Proposal> {
   const { before, after, allowed, changed, unchanged, failed, reason, code } = report;
   const why = failed !== undefined ? `the update of ${failed} failed: ${reason}` : reason;
   const changeId = await context.recordChange(proposal, before, after);

@@ -1,0 +1,24 @@
+import type { Pin } from './pin.ts';
+import type { Clock, Logger, SnapshotStore } from './ports.ts';
+import type { Proposal, ProposalOutcome } from './proposal.ts';
+
+/** What the pinning service lends an apply, and a recovery after a crash, to record and settle its outcome. */
+export interface RecordContext {
+  readonly snapshots: SnapshotStore | undefined;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly newId: () => string;
+  /** Records an applied (or partly applied) change in the audit log, as the state really went; returns its id. */
+  readonly recordChange: (proposal: Proposal, before: readonly Pin[], after: readonly Pin[]) => Promise<string>;
+  readonly settle: (proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome) => Promise<Proposal>;
+}
+
+/** What an apply under the scope's lock needs besides recording. */
+export interface ApplyContext extends RecordContext {
+  /** Puts the proposal back to `pending` when nothing was written and the live state is unreadable. */
+  readonly release: (proposal: Proposal) => Promise<void>;
+  /** Throws `LOCK_LOST` when the scope's lock is no longer held, so no write goes out without it. */
+  readonly confirmLock: () => Promise<void>;
+  /** Leaves the proposal `applying`, saying why, for recovery to settle from the live state later. */
+  readonly leaveUnconfirmed: (proposal: Proposal, message: string) => Promise<Proposal>;
+}
