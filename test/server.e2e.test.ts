@@ -6,7 +6,7 @@ import { actionBody, buttonPayload, commandBody, postSigned } from './helpers/sl
 import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
 import { waitFor } from './helpers/wait-for.ts';
 import { trickle } from './helpers/slow-client.ts';
-import { SLACK_HTTP_TIMEOUTS } from '../src/adapters/slack/app.ts';
+import { REQUEST_BOUNDS } from '../src/http/request-bounds.ts';
 
 const BOT_TOKEN = 'xoxb-1000000001-2000000002-ServerTestBotTokenAbc';
 const SIGNING_SECRET = 'server-test-signing-secret-0a1b2c3d4e';
@@ -161,8 +161,8 @@ describe('pinbot as a server (Slack over HTTP), as a spawned process', () => {
     const { port } = new URL(base);
     const slow = trickle(Number(port), 'POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\n', `x-slow: ${'a'.repeat(1000)}\r\n\r\n`, { everyMs: 100, boundMs: 13_000 });
     const heldMs = await slow.closed;
-    expect(heldMs).toBeGreaterThanOrEqual(SLACK_HTTP_TIMEOUTS.headersMs - 100);
-    expect(heldMs).toBeLessThan(SLACK_HTTP_TIMEOUTS.headersMs + SLACK_HTTP_TIMEOUTS.checkEveryMs + 1500);
+    expect(heldMs).toBeGreaterThanOrEqual(REQUEST_BOUNDS.headersMs - 100);
+    expect(heldMs).toBeLessThan(REQUEST_BOUNDS.headersMs + REQUEST_BOUNDS.checkEveryMs + 1500);
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
   }, 30_000);
 });

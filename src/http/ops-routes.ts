@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { REQUEST_BOUNDS, serverBounds, type RequestBounds } from './request-bounds.ts';
 
 /** A plain GET route served beside the chat endpoints: health, readiness, metrics. */
 export interface OpsRoute {
@@ -72,28 +73,14 @@ export function metricsRoute(metrics: NonNullable<OpsRouteSources['metrics']>): 
   };
 }
 
-/** How long the server waits for a request's headers, and for the whole request, and how often it looks. */
-export interface RequestBounds {
-  readonly headersMs: number;
-  readonly requestMs: number;
-  readonly checkEveryMs: number;
-}
-
-/**
- * Health checks and scrapes are short GETs: a client that trickles its request is cut off after
- * 10 s, as on Slack's port, instead of holding a connection for node's 60 s (headers) or 300 s.
- */
-export const OPS_REQUEST_BOUNDS: RequestBounds = { headersMs: 10_000, requestMs: 10_000, checkEveryMs: 1_000 };
-
 /** Serves only `routes`, for when no Slack HTTP receiver owns the port (and `/metrics` on its own port). */
 export async function startOpsServer(
   routes: readonly OpsRoute[],
   port: number,
   host?: string,
-  bounds: RequestBounds = OPS_REQUEST_BOUNDS,
+  bounds: RequestBounds = REQUEST_BOUNDS,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const options = { headersTimeout: bounds.headersMs, requestTimeout: bounds.requestMs, connectionsCheckingInterval: bounds.checkEveryMs };
-  const server = createServer(options, (req, res) => {
+  const server = createServer(serverBounds(bounds), (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = req.method === 'GET' ? routes.find((candidate) => candidate.path === path) : undefined;
     if (route) return route.handler(req, res);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OPS_REQUEST_BOUNDS, startOpsServer } from '../../src/http/ops-routes.ts';
+import { startOpsServer } from '../../src/http/ops-routes.ts';
+import { REQUEST_BOUNDS } from '../../src/http/request-bounds.ts';
 import { trickle } from '../helpers/slow-client.ts';
 
 describe('the health and metrics server', () => {
@@ -9,7 +10,7 @@ describe('the health and metrics server', () => {
   });
 
   it('bounds a request as Slack\'s port does: 10 s for headers and for the whole request', () => {
-    expect(OPS_REQUEST_BOUNDS).toEqual({ headersMs: 10_000, requestMs: 10_000, checkEveryMs: 1_000 });
+    expect(REQUEST_BOUNDS).toEqual({ headersMs: 10_000, requestMs: 10_000, checkEveryMs: 1_000 });
   });
 
   it('closes a connection whose headers trickle in, within the bound, and keeps answering', async () => {

@@ -12,6 +12,7 @@ import { createBoltLogger } from './bolt-logger.ts';
 import { registerCommand } from './command-handler.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';
 import { HEALTH_ROUTE, startOpsServer, type OpsRoute } from '../../http/ops-routes.ts';
+import { REQUEST_BOUNDS, serverBounds, type RequestBounds } from '../../http/request-bounds.ts';
 import { createAckFirst } from '../ack-first.ts';
 import { createInFlight } from './in-flight.ts';
 import { guardSlackEvents } from './request-guard.ts';
@@ -42,28 +43,13 @@ export interface StartSlackOptions {
   readonly notifier?: Notifier;
   /** How start-up waits for a Slack it cannot reach yet (a refused token fails at once). */
   readonly retry?: Omit<RetryOptions, 'logger'>;
-  /** Bounds on receiving a request in HTTP mode; `SLACK_HTTP_TIMEOUTS` unless set (tests shorten them). */
-  readonly httpTimeouts?: HttpTimeouts;
+  /** Bounds on receiving a request in HTTP mode; `REQUEST_BOUNDS` unless set (tests shorten them). */
+  readonly httpTimeouts?: RequestBounds;
   /** Every configured secret, scrubbed from each body sent to Slack; the Slack tokens and signing secret always are. */
   readonly secrets?: SecretScrubber;
   /** Said first in every card and message the app posts: the sandbox's marker (`SANDBOX_MARKER`). */
   readonly marker?: Line;
 }
-
-/** How long the HTTP server waits for a request's headers, and for the whole request, before closing the connection. */
-export interface HttpTimeouts {
-  readonly headersMs: number;
-  readonly requestMs: number;
-  /** How often node checks connections against both bounds, so a connection lasts at most a bound plus this. */
-  readonly checkEveryMs: number;
-}
-
-/**
- * Slack sends each request whole and wants the answer within 3 s, so a client that trickles its
- * headers or body is not Slack: it is cut off after 10 s instead of node's defaults (60 s for
- * headers, 300 s for the request, checked every 30 s), which let one hold a connection for minutes.
- */
-export const SLACK_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 10_000, checkEveryMs: 1_000 };
 
 const EVENTS_PATH = '/slack/events';
 
@@ -193,10 +179,9 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
 
   // Handed over from the waiting server, so a port picked at random (0) stays the same.
   await waiting?.close();
-  const timeouts = options.httpTimeouts ?? SLACK_HTTP_TIMEOUTS;
   const server = (await app.start(
     { port: waiting?.port ?? options.port, ...(options.host !== undefined ? { host: options.host } : {}) },
-    { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    serverBounds(options.httpTimeouts ?? REQUEST_BOUNDS),
   )) as Server;
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     const answered = ackFirst.hold();

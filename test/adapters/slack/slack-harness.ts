@@ -1,6 +1,7 @@
 import { afterEach, expect } from 'vitest';
 import type { types } from '@slack/bolt';
-import { startSlack, type HttpTimeouts, type SlackHandle } from '../../../src/adapters/slack/app.ts';
+import { startSlack, type SlackHandle } from '../../../src/adapters/slack/app.ts';
+import type { RequestBounds } from '../../../src/http/request-bounds.ts';
 import type { ScopeResolver } from '../../../src/core/ports.ts';
 import { usePinbotHarness, type PinbotHarness, type PinbotHarnessOptions } from '../../helpers/pinbot-harness.ts';
 import { startSlackApiServer, type ResponseUrlPost, type SlackApiCall, type SlackApiServer } from '../../helpers/slack-api-server.ts';
@@ -49,7 +50,7 @@ export interface SlackHarness {
 
 export interface SlackHarnessOptions extends PinbotHarnessOptions {
   /** Shorter bounds on receiving a request, for tests that trickle one. */
-  readonly httpTimeouts?: HttpTimeouts;
+  readonly httpTimeouts?: RequestBounds;
 }
 
 /** A real Bolt app (HTTP mode) on the real core and HF simulator, talking to a fake Slack; all closed after each test. */
