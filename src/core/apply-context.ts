@@ -1,3 +1,4 @@
+import { isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
 import type { Clock, Logger, SnapshotStore } from './ports.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
@@ -21,4 +22,18 @@ export interface ApplyContext extends RecordContext {
   readonly confirmLock: () => Promise<void>;
   /** Leaves the proposal `applying`, saying why, for recovery to settle from the live state later. */
   readonly leaveUnconfirmed: (proposal: Proposal, message: string) => Promise<Proposal>;
+}
+
+/**
+ * The live state an apply reads before it writes. When it cannot be read nothing was written, so
+ * the proposal goes back to `pending` (the same card can be approved again) and the error is thrown on.
+ */
+export async function readBeforeWrite<T>(proposal: Proposal, context: ApplyContext, read: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    await context.release(proposal);
+    context.log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, `${what} unreadable at approval; nothing written`);
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@ import type { Pin } from './pin.ts';
 import { diffLists, listVersion, sameAssignments } from './plan.ts';
 import type { PinnedList, PinnedModelsApi } from './ports.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
-import type { ApplyContext, RecordContext } from './apply-context.ts';
+import { readBeforeWrite, type ApplyContext, type RecordContext } from './apply-context.ts';
 
 /** What the pinning service lends the whole-list apply, beyond recording and settling. */
 export interface ListApplyContext extends ApplyContext {
@@ -20,15 +20,7 @@ export interface ListApplyContext extends ApplyContext {
  */
 export async function applyWholeList(proposal: Proposal, context: ListApplyContext): Promise<Proposal> {
   const { api, log } = context;
-  let live: PinnedList;
-  try {
-    live = await api.readPins();
-  } catch (error) {
-    // Nothing was written: put the proposal back so the same card can be approved again.
-    await context.release(proposal);
-    log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'live list unreadable at approval; nothing written');
-    throw error;
-  }
+  const live = await readBeforeWrite(proposal, context, () => api.readPins(), 'live list');
 
   if (listVersion(live.pins) !== proposal.baseVersion) {
     const outcome: ProposalOutcome = {

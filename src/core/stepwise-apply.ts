@@ -1,7 +1,7 @@
 import { hasCode, isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
-import type { ApplyContext, RecordContext } from './apply-context.ts';
-import type { EndpointInfo, EndpointsApi, PinnedList } from './ports.ts';
+import { readBeforeWrite, type ApplyContext, type RecordContext } from './apply-context.ts';
+import type { EndpointsApi, PinnedList } from './ports.ts';
 import type { Proposal } from './proposal.ts';
 import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
 
@@ -23,14 +23,7 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   const { api, log } = context;
   const seen = seenScalings(proposal);
   if (seen === undefined) return unreadable(proposal, context);
-  let live: PinnedList & { readonly endpoints: readonly EndpointInfo[] };
-  try {
-    live = await api.readNamespace();
-  } catch (error) {
-    await context.release(proposal);
-    log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'endpoints unreadable at approval; nothing written');
-    throw error;
-  }
+  const live = await readBeforeWrite(proposal, context, () => api.readNamespace(), 'endpoints');
   const current = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint]));
 
   const changedUnderneath = Object.keys(seen).flatMap((name) => {
