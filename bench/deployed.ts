@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { startSimulator } from '../src/hf/simulator.ts';
+import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { startSlackApiServer } from '../test/helpers/slack-api-server.ts';
 import { commandBody, signedHeaders } from '../test/helpers/slack-requests.ts';
 import { spawnPinbot, type RunningPinbot } from '../test/helpers/spawn-pinbot.ts';

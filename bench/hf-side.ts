@@ -1,6 +1,6 @@
 // Worker thread: Hugging Face. The simulator is an outside service to pinbot, so it runs on its
 // own thread and does not charge its request handling to the event loop of the app under test.
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/hf/simulator.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/backends/classic/simulator.ts';
 import { serveWorker } from './worker-rpc.ts';
 
 let simulator: Simulator | undefined;

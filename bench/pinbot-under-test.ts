@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config.ts';
 import type { Logger } from '../src/core/ports.ts';
-import type { SimulatorAccount } from '../src/hf/simulator.ts';
+import type { SimulatorAccount } from '../src/backends/classic/simulator.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import type { HfSideHandlers } from './hf-side.ts';

@@ -6,7 +6,7 @@ import type { ChangeCommand } from '../src/core/command.ts';
 import { parseCommand } from '../src/core/grammar.ts';
 import { silentLogger } from '../src/core/ports.ts';
 import { loadConfig } from '../src/config.ts';
-import { startSimulator } from '../src/hf/simulator.ts';
+import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from '../test/store/postgres-test-db.ts';
 import { manyScopes } from './pinbot-under-test.ts';

@@ -2,7 +2,7 @@
 // PINBOT_CONFIG, each its own account on the simulator, and a short drift interval. Start-up, the
 // drift watcher's reads of Hugging Face over one whole interval (and how evenly they are spread in
 // it), and RSS after that interval.
-import { startSimulator } from '../src/hf/simulator.ts';
+import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { startSlackApiServer } from '../test/helpers/slack-api-server.ts';
 import { launchDeployed } from './deployed.ts';
 import { manyScopes, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET } from './pinbot-under-test.ts';

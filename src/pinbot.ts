@@ -6,8 +6,8 @@ import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type Pin
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
-import { createHfClient } from './hf/client.ts';
-import { createEndpointsClient } from './hf/endpoints-client.ts';
+import { createHfClient } from './backends/classic/client.ts';
+import { createEndpointsClient } from './backends/endpoints/client.ts';
 import { cachedCatalog } from './core/model-check.ts';
 import type { ModelCatalog } from './core/model-catalog.ts';
 import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
@@ -108,7 +108,7 @@ export interface BuildOptions {
  * `history`, `revert` and drift never act on a list the sandbox no longer holds.
  */
 async function startSandbox(store: PinbotStore, clock: Clock) {
-  const { startSandboxSimulator, SANDBOX_TOKEN } = await import('./hf/simulator.ts');
+  const { startSandboxSimulator, SANDBOX_TOKEN } = await import('./backends/classic/simulator.ts');
   const kept = await store.sandboxAccounts.load(SANDBOX_TOKEN);
   return startSandboxSimulator({
     ...(kept !== undefined ? { account: kept } : {}),
@@ -118,7 +118,7 @@ async function startSandbox(store: PinbotStore, clock: Clock) {
 
 /** The sandbox's Inference Endpoints namespace lives in the store by the same rule. */
 async function startSandboxEndpoints(store: PinbotStore, clock: Clock) {
-  const { startSandboxEndpoints: start, SANDBOX_ENDPOINTS_TOKEN } = await import('./hf/endpoints-simulator.ts');
+  const { startSandboxEndpoints: start, SANDBOX_ENDPOINTS_TOKEN } = await import('./backends/endpoints/simulator.ts');
   const kept = await store.sandboxEndpoints.load(SANDBOX_ENDPOINTS_TOKEN);
   return start({
     ...(kept !== undefined ? { scaling: kept } : {}),

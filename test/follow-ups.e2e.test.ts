@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import { silentLogger } from '../src/core/ports.ts';
-import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../src/backends/classic/simulator.ts';
 import { createPrometheusMetrics } from '../src/metrics.ts';
 import { buildPinbot } from '../src/pinbot.ts';
 import { serve, type Server } from '../src/serve.ts';

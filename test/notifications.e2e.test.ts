@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.ts';
 import { Notifier, settledNotice, type Notification } from '../src/core/notifications.ts';
 import { silentLogger } from '../src/core/ports.ts';
 import { text } from '../src/core/ui.ts';
-import { startSimulator } from '../src/hf/simulator.ts';
+import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { createPrometheusMetrics } from '../src/metrics.ts';
 import { buildPinbot } from '../src/pinbot.ts';
 import { serve } from '../src/serve.ts';

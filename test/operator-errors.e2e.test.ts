@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../src/hf/simulator.ts';
+import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { DISCORD_TOKEN } from './adapters/discord/use-discord.ts';
 import { APPLICATION_ID } from './helpers/discord-peer.ts';
 import { TOKEN } from './helpers/hf-harness.ts';

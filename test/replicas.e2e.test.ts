@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pin } from '../src/core/pin.ts';
 import { isFinal, type Proposal } from '../src/core/proposal.ts';
-import { startSimulator, type WireEntry } from '../src/hf/simulator.ts';
+import { startSimulator, type WireEntry } from '../src/backends/classic/simulator.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { TOKEN } from './helpers/hf-harness.ts';
 import { startSlackApiServer } from './helpers/slack-api-server.ts';

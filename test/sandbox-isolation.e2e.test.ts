@@ -7,7 +7,7 @@ import { Notifier } from '../src/core/notifications.ts';
 import type { RequestContext } from '../src/core/pinning-service.ts';
 import { silentLogger, systemClock, type Logger } from '../src/core/ports.ts';
 import { createDriftWatcher } from '../src/follow-ups.ts';
-import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../src/backends/classic/simulator.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { TOKEN } from './helpers/hf-harness.ts';

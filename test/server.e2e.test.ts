@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../src/backends/classic/simulator.ts';
 import { TOKEN } from './helpers/hf-harness.ts';
 import { startSlackApiServer, type SlackApiServer } from './helpers/slack-api-server.ts';
 import { actionBody, buttonPayload, commandBody, postSigned } from './helpers/slack-requests.ts';

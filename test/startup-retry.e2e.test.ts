@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../src/backends/classic/simulator.ts';
 import { APPLICATION_ID, startDiscordPeer } from './helpers/discord-peer.ts';
 import { TOKEN } from './helpers/hf-harness.ts';
 import { startSlackApiServer } from './helpers/slack-api-server.ts';

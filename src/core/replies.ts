@@ -8,7 +8,7 @@ import type { Proposal } from './proposal.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from './pinning-service.ts';
 import {
   endpointChangesText, endpointHelpLines, endpointListLines, partialWriteLines, partialWriteSummary, warmCostField, wordingOf,
-} from './endpoint-replies.ts';
+} from '../backends/endpoints/words.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
 /** How commands are written on the platform: `/pins ` in chat, nothing in the console. */

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { PinbotError } from '../core/errors.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { toTransportError, type HfTransportError } from './errors.ts';
-import { describeIssues } from './schema.ts';
+import { describeIssues } from '../backends/classic/schema.ts';
 import { backoffMs, createPool, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 
 /** One HTTP exchange a client asks for; `path` follows the client's prefix and is what logs show. */

@@ -1,5 +1,5 @@
 import type { Proposal } from '../../src/core/proposal.ts';
-import { startSimulator } from '../../src/hf/simulator.ts';
+import { startSimulator } from '../../src/backends/classic/simulator.ts';
 import { TOKEN } from '../helpers/hf-harness.ts';
 import type { BackendFixture, BackendWorld, WorldSetup } from './backend-contract.ts';
 

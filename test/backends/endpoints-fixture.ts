@@ -1,5 +1,5 @@
 import type { DiffLine, Proposal } from '../../src/core/proposal.ts';
-import { startEndpointsSimulator, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
+import { startEndpointsSimulator, type SimulatedEndpoint } from '../../src/backends/endpoints/simulator.ts';
 import { TOKEN } from '../helpers/hf-harness.ts';
 import type { BackendFixture, BackendWorld, WorldSetup } from './backend-contract.ts';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../../src/backends/classic/simulator.ts';
 import { startSlackApiServer, type SlackApiServer } from '../helpers/slack-api-server.ts';
 import { commandBody, postSigned } from '../helpers/slack-requests.ts';
 import { spawnPinbot, type RunningPinbot } from '../helpers/spawn-pinbot.ts';

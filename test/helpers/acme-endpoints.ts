@@ -1,4 +1,4 @@
-import { startEndpointsSimulator, type EndpointsSimulator } from '../../src/hf/endpoints-simulator.ts';
+import { startEndpointsSimulator, type EndpointsSimulator } from '../../src/backends/endpoints/simulator.ts';
 import { TOKEN } from './hf-harness.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/hf/simulator.ts';
+import type { Simulator } from '../../src/backends/classic/simulator.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import { startSimulator } from '../../src/hf/simulator.ts';
+import { startSimulator } from '../../src/backends/classic/simulator.ts';
 import { TOKEN } from './hf-harness.ts';
 import { RESTART_STORES } from './restart-cases.ts';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.ts';

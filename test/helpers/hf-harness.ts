@@ -1,8 +1,8 @@
 import { afterEach, expect } from 'vitest';
 import { isPinbotError, type PinbotError } from '../../src/core/errors.ts';
 import type { Logger } from '../../src/core/ports.ts';
-import { createHfClient, type HfClient, type HfClientOptions } from '../../src/hf/client.ts';
-import { startSimulator, type RequestLogEntry, type Simulator, type SimulatorOptions } from '../../src/hf/simulator.ts';
+import { createHfClient, type HfClient, type HfClientOptions } from '../../src/backends/classic/client.ts';
+import { startSimulator, type RequestLogEntry, type Simulator, type SimulatorOptions } from '../../src/backends/classic/simulator.ts';
 
 /** Looks like a real token so a leak would be easy to spot; never sent anywhere but the simulator. */
 export const TOKEN = 'hf_PinbotTestTokenAbCdEfGhIjKlMnOpQrStUv';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/hf/simulator.ts';
+import { startSimulator, type Simulator } from '../../src/backends/classic/simulator.ts';
 import { TOKEN } from './hf-harness.ts';
 import { startSlackApiServer, type SlackApiServer } from './slack-api-server.ts';
 import { cardUpdates, listWrites, startSlackProcess, threadReplies } from './slack-process.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Simulator } from '../../src/hf/simulator.ts';
+import type { Simulator } from '../../src/backends/classic/simulator.ts';
 import { TOKEN } from './hf-harness.ts';
 import type { SlackApiCall, SlackApiServer } from './slack-api-server.ts';
 import { actionBody, buttonPayload, commandBody, postSigned, type SlackUser } from './slack-requests.ts';

@@ -7,7 +7,7 @@ import { parseCommand } from '../../src/core/grammar.ts';
 import type { RequestContext } from '../../src/core/pinning-service.ts';
 import { renderProposalCard } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
-import type { SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
+import type { SimulatedEndpoint } from '../../src/backends/endpoints/simulator.ts';
 import { openStore, type PinbotStore } from '../../src/store/open-store.ts';
 import { TOKEN, usePinbotHarness, type PinbotHarness } from '../helpers/pinbot-harness.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from './postgres-test-db.ts';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import type { EndpointsSimulator } from '../../../src/backends/endpoints/simulator.ts';
 import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { spawnPinbot, type RunningPinbot } from '../../helpers/spawn-pinbot.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import { startSimulator } from '../../../src/hf/simulator.ts';
+import { startSimulator } from '../../../src/backends/classic/simulator.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createPrometheusMetrics } from '../../../src/metrics.ts';
 import { buildPinbot } from '../../../src/pinbot.ts';

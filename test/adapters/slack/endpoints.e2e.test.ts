@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/core/ports.ts';
-import type { EndpointsSimulator } from '../../../src/hf/endpoints-simulator.ts';
+import type { EndpointsSimulator } from '../../../src/backends/endpoints/simulator.ts';
 import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { createPrometheusMetrics } from '../../../src/metrics.ts';
 import { buildPinbot } from '../../../src/pinbot.ts';

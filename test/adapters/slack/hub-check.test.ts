@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../src/hf/simulator.ts';
+import { startSimulator } from '../../../src/backends/classic/simulator.ts';
 import { blocksOf, mrkdwnOf, useSlackHarness } from './slack-harness.ts';
 
 /** The URL of a Hub that was there and is gone: connections are refused. */

@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
+import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/simulator-http.ts';
 
 /**
  * A working fake of the Inference Endpoints API (docs/inference-endpoints.md): a real HTTP server

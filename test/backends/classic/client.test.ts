@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PinbotError } from '../../src/core/errors.ts';
-import { encodeModelPath, parseRetryAfter } from '../../src/hf/client.ts';
-import { clientRequests, rejection, TOKEN, useHfHarness } from '../helpers/hf-harness.ts';
-import { json, startTinyServer } from '../helpers/tiny-server.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import { PinbotError } from '../../../src/core/errors.ts';
+import { encodeModelPath, parseRetryAfter } from '../../../src/backends/classic/client.ts';
+import { clientRequests, rejection, TOKEN, useHfHarness } from '../../helpers/hf-harness.ts';
+import { json, startTinyServer } from '../../helpers/tiny-server.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const harness = useHfHarness();
 

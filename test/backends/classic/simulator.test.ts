@@ -1,8 +1,8 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { repoIdProblem, SANDBOX_PINS, SANDBOX_TOKEN, startSandboxSimulator, type Simulator } from '../../src/hf/simulator.ts';
-import { clientRequests, TOKEN, useHfHarness } from '../helpers/hf-harness.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import { repoIdProblem, SANDBOX_PINS, SANDBOX_TOKEN, startSandboxSimulator, type Simulator } from '../../../src/backends/classic/simulator.ts';
+import { clientRequests, TOKEN, useHfHarness } from '../../helpers/hf-harness.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const harness = useHfHarness();
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -1,11 +1,11 @@
-import { PinbotError } from '../core/errors.ts';
+import { PinbotError } from '../../core/errors.ts';
 import {
   silentLogger, type EndpointInfo, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer,
-} from '../core/ports.ts';
-import { warmPins } from '../core/warm-endpoints.ts';
-import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './endpoints-schema.ts';
-import { createRequestCore, type ApiRules, type RequestCall } from './request-core.ts';
-import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from './transport.ts';
+} from '../../core/ports.ts';
+import { warmPins } from './plan.ts';
+import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './schema.ts';
+import { createRequestCore, type ApiRules, type RequestCall } from '../../hf/request-core.ts';
+import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from '../../hf/transport.ts';
 
 export const DEFAULT_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';
 

@@ -1,7 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from './simulator-http.ts';
-import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from './simulator-hub.ts';
+import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/simulator-http.ts';
+import { HUB_CATALOGUE, hubAnswer, isHubPath, type HubModel } from '../../hf/simulator-hub.ts';
 
 /**
  * A working fake of the classic Inference API pinning endpoints (notes/hf-api.md): a real HTTP

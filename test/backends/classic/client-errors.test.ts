@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { PinbotError } from '../../src/core/errors.ts';
-import type { Pin } from '../../src/core/pin.ts';
-import type { HfClientOptions } from '../../src/hf/client.ts';
-import { startSimulator } from '../../src/hf/simulator.ts';
-import { captureLogger, clientRequests, rejection, TOKEN, useHfHarness } from '../helpers/hf-harness.ts';
-import { json, startTinyServer } from '../helpers/tiny-server.ts';
+import type { PinbotError } from '../../../src/core/errors.ts';
+import type { Pin } from '../../../src/core/pin.ts';
+import type { HfClientOptions } from '../../../src/backends/classic/client.ts';
+import { startSimulator } from '../../../src/backends/classic/simulator.ts';
+import { captureLogger, clientRequests, rejection, TOKEN, useHfHarness } from '../../helpers/hf-harness.ts';
+import { json, startTinyServer } from '../../helpers/tiny-server.ts';
 
 const harness = useHfHarness();
 const GPT2: Pin = { modelId: 'gpt2', computeType: 'cpu' };

@@ -1,9 +1,9 @@
-import { PinbotError } from '../core/errors.ts';
-import { pinToWire, type Pin } from '../core/pin.ts';
-import { silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../core/ports.ts';
-import { toPinbotError, type HfEndpoint } from './errors.ts';
-import { createRequestCore, type ApiRules, type RequestCall } from './request-core.ts';
-import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from './transport.ts';
+import { PinbotError } from '../../core/errors.ts';
+import { pinToWire, type Pin } from '../../core/pin.ts';
+import { silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../../core/ports.ts';
+import { toPinbotError, type HfEndpoint } from '../../hf/errors.ts';
+import { createRequestCore, type ApiRules, type RequestCall } from '../../hf/request-core.ts';
+import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from '../../hf/transport.ts';
 import {
   errorEnvelopeSchema,
   errorText,
@@ -13,7 +13,7 @@ import {
   type PinnedModelEntry,
 } from './schema.ts';
 
-export { parseRetryAfter } from './request-core.ts';
+export { parseRetryAfter } from '../../hf/request-core.ts';
 
 export interface HfClientOptions {
   /** e.g. `https://api-inference.huggingface.co`; a path prefix is kept. */

@@ -1,9 +1,9 @@
-import { hasCode, isPinbotError } from './errors.ts';
-import type { Pin } from './pin.ts';
-import { readBeforeWrite, type ApplyContext, type RecordContext } from './apply-context.ts';
-import type { EndpointsApi, PinnedList } from './ports.ts';
-import type { Proposal } from './proposal.ts';
-import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './warm-endpoints.ts';
+import { hasCode, isPinbotError } from '../../core/errors.ts';
+import type { Pin } from '../../core/pin.ts';
+import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
+import type { EndpointsApi, PinnedList } from '../../core/ports.ts';
+import type { Proposal } from '../../core/proposal.ts';
+import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './plan.ts';
 
 /** What the pinning service lends the endpoint-by-endpoint apply. */
 export interface StepwiseApplyContext extends ApplyContext {

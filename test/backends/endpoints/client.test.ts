@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEndpointsClient, type EndpointsClient } from '../../src/hf/endpoints-client.ts';
-import { SANDBOX_ENDPOINTS_TOKEN, startEndpointsSimulator, startSandboxEndpoints, type EndpointScaling, type EndpointsSimulator, type EndpointsSimulatorOptions, type SimulatedEndpoint } from '../../src/hf/endpoints-simulator.ts';
-import { rejection, TOKEN } from '../helpers/hf-harness.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import { createEndpointsClient, type EndpointsClient } from '../../../src/backends/endpoints/client.ts';
+import { SANDBOX_ENDPOINTS_TOKEN, startEndpointsSimulator, startSandboxEndpoints, type EndpointScaling, type EndpointsSimulator, type EndpointsSimulatorOptions, type SimulatedEndpoint } from '../../../src/backends/endpoints/simulator.ts';
+import { rejection, TOKEN } from '../../helpers/hf-harness.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const ENDPOINTS: SimulatedEndpoint[] = [
   { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },

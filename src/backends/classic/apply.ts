@@ -1,9 +1,9 @@
-import { hasCode, isPinbotError } from './errors.ts';
-import type { Pin } from './pin.ts';
-import { diffLists, listVersion, sameAssignments } from './plan.ts';
-import type { PinnedList, PinnedModelsApi } from './ports.ts';
-import type { Proposal, ProposalOutcome } from './proposal.ts';
-import { readBeforeWrite, type ApplyContext, type RecordContext } from './apply-context.ts';
+import { hasCode, isPinbotError } from '../../core/errors.ts';
+import type { Pin } from '../../core/pin.ts';
+import { diffLists, listVersion, sameAssignments } from '../../core/plan.ts';
+import type { PinnedList, PinnedModelsApi } from '../../core/ports.ts';
+import type { Proposal, ProposalOutcome } from '../../core/proposal.ts';
+import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
 
 /** What the pinning service lends the whole-list apply, beyond recording and settling. */
 export interface ListApplyContext extends ApplyContext {

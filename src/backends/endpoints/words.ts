@@ -1,10 +1,10 @@
-import { ENDPOINT_COMMAND_WORDS, ENDPOINTS_USAGE } from './command.ts';
-import type { Pin } from './pin.ts';
-import { diffLists } from './plan.ts';
-import type { EndpointInfo, PinnedList } from './ports.ts';
-import type { DiffLine, PartialWrite, Proposal } from './proposal.ts';
-import { code, strong, text, type Inline, type Line } from './ui.ts';
-import { isEndpointsProposal, warmCostChange } from './warm-endpoints.ts';
+import { ENDPOINT_COMMAND_WORDS, ENDPOINTS_USAGE } from '../../core/command.ts';
+import type { Pin } from '../../core/pin.ts';
+import { diffLists } from '../../core/plan.ts';
+import type { EndpointInfo, PinnedList } from '../../core/ports.ts';
+import type { DiffLine, PartialWrite, Proposal } from '../../core/proposal.ts';
+import { code, strong, text, type Inline, type Line } from '../../core/ui.ts';
+import { isEndpointsProposal, warmCostChange } from './plan.ts';
 
 /** The card's cost field on an endpoints proposal, when the prices are known. */
 export function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {

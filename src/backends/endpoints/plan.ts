@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { ChangeCommand, Command } from './command.ts';
-import { PinbotError } from './errors.ts';
-import type { Pin } from './pin.ts';
-import { diffLists, type Plan } from './plan.ts';
-import type { EndpointInfo, PinnedList } from './ports.ts';
-import type { DiffLine, Proposal } from './proposal.ts';
+import type { ChangeCommand, Command } from '../../core/command.ts';
+import { PinbotError } from '../../core/errors.ts';
+import type { Pin } from '../../core/pin.ts';
+import { diffLists, type Plan } from '../../core/plan.ts';
+import type { EndpointInfo, PinnedList } from '../../core/ports.ts';
+import type { DiffLine, Proposal } from '../../core/proposal.ts';
 
 /**
  * Inference Endpoints seen through the pinning workflow: a scope's "pinned list" is its warm

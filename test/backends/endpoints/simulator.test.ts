@@ -1,8 +1,8 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EndpointsSimulator } from '../../src/hf/endpoints-simulator.ts';
-import { startAcmeEndpoints } from '../helpers/acme-endpoints.ts';
-import { TOKEN } from '../helpers/hf-harness.ts';
+import type { EndpointsSimulator } from '../../../src/backends/endpoints/simulator.ts';
+import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
+import { TOKEN } from '../../helpers/hf-harness.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
