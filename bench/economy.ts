@@ -1,6 +1,5 @@
 // Request economy against the simulators: how many Hugging Face requests each operation costs.
 import type { ChangeCommand } from '../src/core/command.ts';
-import { parseCommand } from '../src/core/grammar.ts';
 import { cachedCatalog } from '../src/core/model-check.ts';
 import { PinningService, type PinningServiceDeps, type RequestContext } from '../src/core/pinning-service.ts';
 import { openPolicy } from '../src/core/policy.ts';
@@ -15,6 +14,9 @@ import { MemoryProposalStore } from '../src/store/memory-proposal-store.ts';
 import { MemoryScopeLock } from '../src/store/memory-scope-lock.ts';
 import { HF_TOKEN } from './pinbot-under-test.ts';
 import { exactly, type Figure, type PartResult } from './results.ts';
+import { classicBackend } from '../src/backends/classic/backend.ts';
+import { endpointsBackend } from '../src/backends/endpoints/backend.ts';
+import type { ScopeBackend } from '../src/core/backend.ts';
 
 const context: RequestContext = {
   scope: 'default',
@@ -28,10 +30,10 @@ interface Logged {
 }
 
 /** The service as main.ts builds it, on in-memory stores; `extra` adds the Hub check. */
-function serviceOn(api: PinningServiceDeps['apiFor'], extra: Partial<PinningServiceDeps> = {}): PinningService {
+function serviceOn(backend: ScopeBackend, extra: Partial<PinningServiceDeps> = {}): PinningService {
   let id = 0;
   return new PinningService({
-    apiFor: api, store: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock(),
+    backendFor: () => backend, store: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock(),
     policy: openPolicy, clock: systemClock, logger: silentLogger, newId: () => `b${++id}`, proposalTtlMs: 60_000, ...extra,
   });
 }
@@ -44,7 +46,7 @@ async function counting(simulator: Logged, work: () => Promise<unknown>): Promis
   return (method, hub = false) => log.filter((entry) => entry.method === method && entry.path.startsWith('/api/models') === hub).length;
 }
 
-const propose = (service: PinningService, text: string) => service.propose(parseCommand(text) as ChangeCommand, context);
+const propose = (service: PinningService, text: string) => service.propose(service.parse(text, context.scope) as ChangeCommand, context);
 const hundredLists = (service: PinningService) => Promise.all(Array.from({ length: 100 }, () => service.execute({ verb: 'list' }, context)));
 
 export async function classicEconomy(): Promise<Figure[]> {
@@ -52,14 +54,14 @@ export async function classicEconomy(): Promise<Figure[]> {
   const client = createHfClient({ baseUrl: simulator.url, token: HF_TOKEN });
   const hub = createHubClient({ baseUrl: simulator.url, token: HF_TOKEN });
   try {
-    const service = serviceOn(() => client);
+    const service = serviceOn(classicBackend(client));
     const list = await counting(simulator, () => service.execute({ verb: 'list' }, context));
     let proposalId = '';
     const proposed = await counting(simulator, async () => ({ id: proposalId } = await propose(service, 'add bert-base-uncased')));
     const approved = await counting(simulator, () => service.approve(proposalId, context.principal));
     const hundred = await counting(simulator, () => hundredLists(service));
     const catalog = cachedCatalog(hub, { clock: systemClock, ttlMs: 60_000 });
-    const checked = serviceOn(() => client, { catalogFor: () => catalog });
+    const checked = serviceOn(classicBackend(client), { catalogFor: () => catalog });
     const checkedFirst = await counting(simulator, () => propose(checked, 'add bigscience/bloom openai/whisper-small'));
     const checkedAgain = await counting(simulator, () => propose(checked, 'add bigscience/bloom openai/whisper-small'));
     return [
@@ -90,7 +92,7 @@ export async function endpointsEconomy(): Promise<Figure[]> {
     accounts: { [HF_TOKEN]: { namespace: 'bench', endpoints: [{ name: 'warm-one', repository: 'org/warm-one', minReplica: 1, maxReplica: 2 }, cold('cold-one'), cold('cold-two'), cold('cold-three')] } },
   });
   const client = createEndpointsClient({ baseUrl: simulator.url, token: HF_TOKEN, namespace: 'bench', maxWarm: 10 });
-  const service = serviceOn(() => client);
+  const service = serviceOn(endpointsBackend(client, 'bench'));
   const proposeThenApprove = async (text: string) => {
     let proposalId = '';
     const proposed = await counting(simulator, async () => ({ id: proposalId } = await propose(service, text)));

@@ -11,6 +11,7 @@ import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from '../test/store/postgres-test-db.ts';
 import { manyScopes } from './pinbot-under-test.ts';
 import type { PartResult } from './results.ts';
+import { PINNED_COMMAND_WORDS } from '../src/backends/classic/words.ts';
 
 const SCOPE_COUNTS = [1, 20];
 const CHANGES_PER_SCOPE = 15;
@@ -32,7 +33,7 @@ async function approvalsThrough(scopeCount: number): Promise<{ perSecond: number
     await Promise.all(Array.from({ length: scopeCount }, async (_, i) => {
       for (let n = 0; n < CHANGES_PER_SCOPE; n++) {
         const [proposer, other] = n % 2 === 0 ? [a, b] : [b, a];
-        const proposal = await proposer.service.propose(parseCommand(`add bench/m-${n}`) as ChangeCommand, {
+        const proposal = await proposer.service.propose(parseCommand(`add bench/m-${n}`, PINNED_COMMAND_WORDS) as ChangeCommand, {
           scope: `scope-${i}`, principal: { platform: 'slack', userId: 'U0ALICE' }, channel: { platform: 'slack', channelId: 'C0BENCH' },
         });
         const clicks = await Promise.allSettled([

@@ -14,7 +14,7 @@ export interface FollowUpDeps {
 /** Follows the models an applied change pins until they load; the follows are kept in the store. */
 export function createLoadTracker(pinbot: Pinbot, config: Config, deps: FollowUpDeps, initialDelayMs?: number): LoadTracker {
   return new LoadTracker({
-    apiFor: (scope) => pinbot.apiFor(scope), ...deps, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
+    backendFor: (scope) => pinbot.backendFor(scope), ...deps, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
     ...(initialDelayMs !== undefined ? { initialDelayMs } : {}),
   });
 }
@@ -24,7 +24,7 @@ export function createDriftWatcher(pinbot: Pinbot, config: Config, scopes: reado
   if (config.driftIntervalMs === undefined) return undefined;
   return new DriftWatcher({
     scopes,
-    apiFor: (scope) => pinbot.apiFor(scope),
+    backendFor: (scope) => pinbot.backendFor(scope),
     snapshots: pinbot.store.snapshots,
     audit: pinbot.store.audit,
     lock: pinbot.store.lock,

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/access-policy.ts';
 import { isPinbotError } from './core/errors.ts';
 import { PinningService } from './core/pinning-service.ts';
-import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type PinnedModelsApi, type ScopeResolver } from './core/ports.ts';
+import type { ScopeBackend } from './core/backend.ts';
+import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type ScopeResolver } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
+import { classicBackend } from './backends/classic/backend.ts';
 import { createHfClient } from './backends/classic/client.ts';
+import { endpointsBackend } from './backends/endpoints/backend.ts';
 import { createEndpointsClient } from './backends/endpoints/client.ts';
 import { cachedCatalog } from './core/model-check.ts';
 import type { ModelCatalog } from './core/model-catalog.ts';
@@ -86,8 +89,8 @@ export interface Pinbot {
   storeReady(): Promise<boolean>;
   /** Calls `listener` with every proposal that reaches a final state in this process. */
   onSettled(listener: (proposal: Proposal) => void): void;
-  /** One HF client per scope, for the parts that follow loads and watch for drift. */
-  apiFor(scope: string): PinnedModelsApi;
+  /** Each scope's backend, for the parts that follow loads and watch for drift. */
+  backendFor(scope: string): ScopeBackend;
   close(): Promise<void>;
 }
 
@@ -161,11 +164,11 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   }
   if (sandboxEndpoints) scopes.push(sandboxEndpointsScope(sandboxEndpoints));
 
-  const clients = new Map<string, PinnedModelsApi & { close(): Promise<void> }>();
+  const backends = new Map<string, ScopeBackend>();
   for (const scope of scopes) {
     if (scope.endpoints) {
       const ownSandbox = sandboxEndpoints && scope.name === SANDBOX_ENDPOINTS_SCOPE ? sandboxEndpoints : undefined;
-      clients.set(scope.name, createEndpointsClient({
+      backends.set(scope.name, endpointsBackend(createEndpointsClient({
         baseUrl: ownSandbox ? ownSandbox.simulator.url : config.hfEndpointsApiUrl,
         token: ownSandbox ? ownSandbox.token : (scope.token ?? ''),
         namespace: scope.endpoints.namespace,
@@ -173,16 +176,16 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
         logger: logger.child({ scope: scope.name }),
         metrics,
         scrub: scrubber.scrubText,
-      }));
+      }), scope.endpoints.namespace));
       continue;
     }
-    clients.set(scope.name, createHfClient({
+    backends.set(scope.name, classicBackend(createHfClient({
       baseUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
       token: sandbox ? sandbox.token : (scope.token ?? ''),
       logger: logger.child({ scope: scope.name }),
       metrics,
       scrub: scrubber.scrubText,
-    }));
+    })));
   }
   // The sandbox's simulator serves the Hub model API too, so the sandbox checks models offline.
   const hubUrl = config.hfHubUrl ?? (sandbox ? sandbox.simulator.url : DEFAULT_HF_HUB_URL);
@@ -200,15 +203,15 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
       catalogs.set(scope.name, cachedCatalog(hub, { clock: systemClock, ttlMs: HUB_CACHE_MS }));
     }
   }
-  const apiFor = (scope: string): PinnedModelsApi => {
-    const client = clients.get(scope);
-    if (!client) throw new Error(`no scope named ${scope}`);
-    return client;
+  const backendFor = (scope: string): ScopeBackend => {
+    const backend = backends.get(scope);
+    if (!backend) throw new Error(`no scope named ${scope}`);
+    return backend;
   };
 
   const settledListeners: ((proposal: Proposal) => void)[] = [];
   const service = new PinningService({
-    apiFor,
+    backendFor,
     store: store.proposals,
     audit: store.audit,
     lock: store.lock,
@@ -243,21 +246,20 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     checkTokens: () =>
       Promise.all(scopes.map(async (scope): Promise<TokenCheck> => {
         try {
-          await apiFor(scope.name).readPins();
+          await backendFor(scope.name).read();
           return { scope: scope.name, ok: true };
         } catch (error) {
           const reason = isPinbotError(error) ? error.message : 'an unexpected error';
-          const what = scope.endpoints ? `the endpoints of ${scope.endpoints.namespace}` : 'the pinned list';
-          return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read ${what}. ${reason}` };
+          return { scope: scope.name, ok: false, problem: `Scope ${scope.name}: the token in ${scope.tokenEnv} could not read ${backendFor(scope.name).target}. ${reason}` };
         }
       })),
     storeReady: () => store.ping().then(() => true, () => false),
     onSettled: (listener) => {
       settledListeners.push(listener);
     },
-    apiFor,
+    backendFor,
     close: async () => {
-      for (const client of clients.values()) await client.close();
+      for (const backend of backends.values()) await backend.close?.();
       for (const hub of hubClients.values()) await hub.close();
       await store.close();
       await sandbox?.simulator.close();

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { WatchedScope } from './core/drift-watcher.ts';
 import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
+import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
 import type { Proposal } from './core/proposal.ts';
 import { createOpsRoutes, metricsRoute, startOpsServer } from './http/ops-routes.ts';
@@ -137,7 +138,7 @@ export async function serve(
   const announceSettled = async (proposals: readonly Proposal[]) => {
     for (const proposal of proposals) {
       for (const platform of platforms) await platform.refreshCard(proposal).catch(() => undefined);
-      await notifier.send(settledNotice(proposal));
+      await notifier.send(settledNotice(proposal, { wordsOf }));
     }
   };
   /**
@@ -146,7 +147,7 @@ export async function serve(
    */
   const announceUntold = async (proposals: readonly Proposal[]) => {
     for (const proposal of proposals) {
-      if (!(await notifier.send(settledNotice(proposal)))) continue;
+      if (!(await notifier.send(settledNotice(proposal, { wordsOf })))) continue;
       logger.info({ scope: proposal.scope, proposalId: proposal.id, state: proposal.state }, 'settled proposal told after a restart');
       for (const platform of platforms) await platform.refreshCard(proposal).catch(() => undefined);
     }

@@ -19,7 +19,7 @@ function importsOf(file: string): string[] {
 }
 
 const FORBIDDEN_IN_CORE = [/^@slack\//, /^discord\.js$/, /^@discordjs\//, /^undici$/, /^pg$/, /^better-sqlite3$/, /^kysely$/, /^pino$/, /^ws$/, /^express$/];
-const OUTER_LAYERS = [/\/adapters\//, /\/hf\//, /\/store\//, /\/config(\.ts)?$/, /\/main(\.ts)?$/, /\/logger(\.ts)?$/];
+const OUTER_LAYERS = [/\/adapters\//, /\/backends\//, /\/hf\//, /\/store\//, /\/config(\.ts)?$/, /\/main(\.ts)?$/, /\/logger(\.ts)?$/];
 
 describe('import direction', () => {
   const coreFiles = sourceFiles(join(SRC, 'core'));
@@ -43,6 +43,19 @@ describe('import direction', () => {
     expect(specs.filter((s) => FORBIDDEN_IN_CORE.some((r) => r.test(s)) || OUTER_LAYERS.some((r) => r.test(s)))).toHaveLength(2);
   });
 
+  it('keeps each backend to its own folder: no backend imports another', () => {
+    const backends = readdirSync(join(SRC, 'backends')).filter((name) => statSync(join(SRC, 'backends', name)).isDirectory());
+    expect(backends).toEqual(expect.arrayContaining(['classic', 'endpoints']));
+    const violations = backends.flatMap((backend) =>
+      sourceFiles(join(SRC, 'backends', backend)).flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => backends.some((other) => other !== backend && (spec.includes(`/backends/${other}/`) || spec.startsWith(`../${other}/`))))
+          .map((spec) => `${relative(SRC, file)} imports ${spec}`),
+      ),
+    );
+    expect(violations).toEqual([]);
+  });
+
   it('keeps adapters from importing each other', () => {
     // Each directory is an adapter; files beside them (ack-first.ts) are shared by all of them.
     const adapters = readdirSync(join(SRC, 'adapters')).filter((name) => statSync(join(SRC, 'adapters', name)).isDirectory());
@@ -55,5 +68,32 @@ describe('import direction', () => {
       ),
     );
     expect(violations).toEqual([]);
+  });
+});
+
+/**
+ * What only a backend may speak of: Inference Endpoints and their replicas, the classic API's
+ * route, each backend's config keys and kinds. The core reaches them through the `Backend` port.
+ */
+const BACKEND_NAMES = /\bendpoints?\b|\breplicas?\b|pinned_models|\bmax_warm\b|\bclassic\b|\bminReplica\b/i;
+
+function backendNamesIn(text: string): string[] {
+  return text.split('\n').flatMap((line, index) => {
+    const match = BACKEND_NAMES.exec(line);
+    return match ? [`${index + 1}: ${match[0]}`] : [];
+  });
+}
+
+describe('the core names no backend', () => {
+  it('finds no backend, endpoint, replica, pinned-models route or backend kind in any file under src/core, code or comment', () => {
+    const violations = sourceFiles(join(SRC, 'core')).flatMap((file) => backendNamesIn(readFileSync(file, 'utf8')).map((hit) => `${relative(SRC, file)}:${hit}`));
+    expect(violations).toEqual([]);
+  });
+
+  it('would see one if it were there', () => {
+    expect(backendNamesIn("// keeps the endpoint warm\nconst kind = 'classic';\nfetch('/usage/pinned_models');\nconst n = { replicas: 2 };")).toEqual([
+      '1: endpoint', "2: classic", '3: pinned_models', '4: replicas',
+    ]);
+    expect(backendNamesIn('const proposal = plan.proposed; // the pinned list')).toEqual([]);
   });
 });

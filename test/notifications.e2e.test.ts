@@ -17,6 +17,7 @@ import { commandBody, postSigned } from './helpers/slack-requests.ts';
 import { waitFor } from './helpers/wait-for.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from './store/postgres-test-db.ts';
 import { testTempDir } from './helpers/temp-dir.ts';
+import { CHAT_STYLE } from './helpers/reply-style.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -90,7 +91,7 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     const expired = await pinbot.service.getProposal(proposalId);
     expect(expired.state).toBe('expired');
     // Whoever else would announce it (a click, another replica) finds it told.
-    expect(await server.notifier.send(settledNotice(expired))).toBe(false);
+    expect(await server.notifier.send(settledNotice(expired, CHAT_STYLE))).toBe(false);
     expect(threadReplies(slack, ts)).toHaveLength(1);
   });
 

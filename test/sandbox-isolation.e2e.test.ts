@@ -14,6 +14,7 @@ import { TOKEN } from './helpers/hf-harness.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from './store/postgres-test-db.ts';
 import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
 import { testTempDir } from './helpers/temp-dir.ts';
+import { PINNED_COMMAND_WORDS } from '../src/backends/classic/words.ts';
 
 const context: RequestContext = {
   scope: 'default',
@@ -58,10 +59,10 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     const databaseUrl = stores[kind]();
     const sandbox = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
     expect(sandbox.sandbox).toBe(true);
-    const proposed = await sandbox.service.execute(parseCommand('add bigscience/bloom gpu'), context);
+    const proposed = await sandbox.service.execute(parseCommand('add bigscience/bloom gpu', PINNED_COMMAND_WORDS), context);
     if (proposed.kind !== 'proposal') throw new Error(`expected a proposal, got ${proposed.kind}`);
     expect((await sandbox.service.approve(proposed.proposal.id, context.principal)).proposal.state).toBe('applied');
-    const pending = await sandbox.service.execute(parseCommand('remove gpt2'), context);
+    const pending = await sandbox.service.execute(parseCommand('remove gpt2', PINNED_COMMAND_WORDS), context);
     expect(pending.kind).toBe('proposal');
     await sandbox.close();
 
@@ -69,9 +70,9 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     const env = { HF_TOKEN: TOKEN, HF_API_URL: sim.url, DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' };
     const real = await build(env);
     expect(real.sandbox).toBe(false);
-    const history = await real.service.execute(parseCommand('history'), context);
+    const history = await real.service.execute(parseCommand('history', PINNED_COMMAND_WORDS), context);
     expect(history).toMatchObject({ kind: 'history', changes: [] });
-    expect(await real.service.execute(parseCommand('pending'), context)).toMatchObject({ kind: 'pending', proposals: [] });
+    expect(await real.service.execute(parseCommand('pending', PINNED_COMMAND_WORDS), context)).toMatchObject({ kind: 'pending', proposals: [] });
     expect(await real.store.snapshots.lastSeen('default')).toBeUndefined();
 
     // The first drift check of the real account only records what it sees: no alert, no Restore.
@@ -122,7 +123,7 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     const dir = testTempDir('pinbot-sandbox-file-');
     const databaseUrl = join(dir, 'pinbot.sqlite');
     const first = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
-    const proposed = await first.service.execute(parseCommand('add bigscience/bloom gpu'), context);
+    const proposed = await first.service.execute(parseCommand('add bigscience/bloom gpu', PINNED_COMMAND_WORDS), context);
     if (proposed.kind !== 'proposal') throw new Error('expected a proposal');
     await first.service.approve(proposed.proposal.id, context.principal);
     await first.close();
@@ -134,10 +135,10 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     expect(await realStore.audit.recent('default', 10)).toEqual([]);
 
     const again = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
-    const list = await again.service.execute(parseCommand('list'), context);
+    const list = await again.service.execute(parseCommand('list', PINNED_COMMAND_WORDS), context);
     expect(list).toMatchObject({ kind: 'list' });
     expect(list.kind === 'list' && list.list.pins.map((pin) => pin.modelId)).toContain('bigscience/bloom');
-    expect(await again.service.execute(parseCommand('history'), context)).toMatchObject({ kind: 'history', changes: [expect.anything()] });
+    expect(await again.service.execute(parseCommand('history', PINNED_COMMAND_WORDS), context)).toMatchObject({ kind: 'history', changes: [expect.anything()] });
   });
 
   it('as processes: after `add … --yes` in the sandbox, `history` with HF_TOKEN set shows no change', async () => {

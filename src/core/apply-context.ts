@@ -2,6 +2,7 @@ import { isPinbotError } from './errors.ts';
 import type { Pin } from './pin.ts';
 import type { Clock, Logger, SnapshotStore } from './ports.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
+import type { Supersession } from './backend.ts';
 
 /** What the pinning service lends an apply, and a recovery after a crash, to record and settle its outcome. */
 export interface RecordContext {
@@ -12,6 +13,12 @@ export interface RecordContext {
   /** Records an applied (or partly applied) change in the audit log, as the state really went; returns its id. */
   readonly recordChange: (proposal: Proposal, before: readonly Pin[], after: readonly Pin[]) => Promise<string>;
   readonly settle: (proposal: Proposal, state: 'applied' | 'failed' | 'stale', outcome: ProposalOutcome) => Promise<Proposal>;
+  /**
+   * Settles stale, at once, each pending proposal of the scope that `changedUnder` says the
+   * settled one changed the ground under (it could only ever go stale at approval), so its
+   * Approve button goes now instead of waiting for a click that could not write.
+   */
+  readonly supersede: (settled: Proposal, changedUnder: (pending: Proposal) => Supersession | undefined) => Promise<void>;
 }
 
 /** What an apply under the scope's lock needs besides recording. */

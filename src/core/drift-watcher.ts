@@ -1,7 +1,8 @@
 import { isPinbotError } from './errors.ts';
 import type { Notifier } from './notifications.ts';
-import { diffLists, listVersion } from './plan.ts';
-import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, PinnedModelsApi, ScopeLock, ScopeSnapshot, SnapshotStore } from './ports.ts';
+import type { BackendWords, ScopeBackend } from './backend.ts';
+import { diffLists } from './plan.ts';
+import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, ScopeLock, ScopeSnapshot, SnapshotStore } from './ports.ts';
 import { diffLine, strong, text, type CardAction, type Line } from './ui.ts';
 
 export interface WatchedScope {
@@ -12,7 +13,7 @@ export interface WatchedScope {
 
 export interface DriftWatcherOptions {
   readonly scopes: readonly WatchedScope[];
-  readonly apiFor: (scope: string) => PinnedModelsApi;
+  readonly backendFor: (scope: string) => ScopeBackend;
   readonly snapshots: SnapshotStore;
   readonly audit: AuditLog;
   readonly lock: ScopeLock;
@@ -27,7 +28,7 @@ export interface DriftWatcherOptions {
 /**
  * How long until scope `index` of `count` is next read. Each scope has its own place in every
  * interval, `(index + ½) / count` of the way in, on the wall clock: the reads of many scopes come
- * evenly spread rather than in a burst, every replica picks the same moment for a scope (so the
+ * evenly spread rather than in a burst, every pinbot process picks the same moment for a scope (so the
  * once-claim leaves the read to one of them), and each read falls well inside its interval.
  */
 export function driftPollDelay(now: number, intervalMs: number, index: number, count: number): number {
@@ -40,7 +41,7 @@ export function driftPollDelay(now: number, intervalMs: number, index: number, c
 /**
  * Reads each scope's live list on an interval and compares it with the list pinbot last applied or
  * saw. A difference made elsewhere gets an alert with the diff and a Restore button; a changed
- * quota is announced too. Only one replica reads a scope per interval.
+ * quota is announced too. Only one pinbot process reads a scope per interval.
  */
 export class DriftWatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -63,7 +64,7 @@ export class DriftWatcher {
 
   /**
    * Checks one scope now. Returns the alert when the list or quota changed outside pinbot, and
-   * `undefined` when nothing changed, another replica has this interval, or the list is unreadable.
+   * `undefined` when nothing changed, another pinbot process has this interval, or the list is unreadable.
    */
   async check(scope: WatchedScope): Promise<DriftAlert | undefined> {
     const { clock, intervalMs } = this.options;
@@ -77,11 +78,11 @@ export class DriftWatcher {
 
   private async compare(scope: string): Promise<DriftAlert | undefined> {
     const { snapshots, clock } = this.options;
-    const api = this.options.apiFor(scope);
-    const what = api.endpoints !== undefined ? 'warm endpoints' : 'pinned list';
+    const backend = this.options.backendFor(scope);
+    const what = backend.words.drift.read;
     let current: ScopeSnapshot;
     try {
-      const live = await api.readPins();
+      const live = await backend.read();
       current = { pins: live.pins, allowed: live.allowed, at: clock.now() };
     } catch (error) {
       this.options.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, `drift check could not read the ${what}`);
@@ -90,7 +91,7 @@ export class DriftWatcher {
     const previous = await snapshots.lastSeen(scope);
     await snapshots.recordSeen(scope, current);
     if (!previous) return undefined;
-    if (listVersion(previous.pins) === listVersion(current.pins) && previous.allowed === current.allowed) return undefined;
+    if (backend.version(previous.pins) === backend.version(current.pins) && previous.allowed === current.allowed) return undefined;
     const alert: DriftAlert = { id: this.options.newId(), scope, previous, current, detectedAt: current.at };
     await snapshots.saveAlert(alert);
     this.options.logger.warn({ scope, alertId: alert.id }, `${what} changed outside pinbot`);
@@ -102,17 +103,17 @@ export class DriftWatcher {
     const channels = [...scope.notify, ...(lastChange ? [lastChange.channel] : [])].filter(
       (channel, index, all) => all.findIndex((c) => c.platform === channel.platform && c.channelId === channel.channelId) === index,
     );
-    const pinsChanged = listVersion(alert.previous.pins) !== listVersion(alert.current.pins);
-    const endpoints = this.options.apiFor(scope.name).endpoints !== undefined;
+    const backend = this.options.backendFor(scope.name);
+    const pinsChanged = backend.version(alert.previous.pins) !== backend.version(alert.current.pins);
     const actions: CardAction[] = pinsChanged
-      ? [{ kind: 'restore', proposalId: alert.id, label: endpoints ? 'Restore the endpoints as they were' : 'Restore the previous list', style: 'primary' }]
+      ? [{ kind: 'restore', proposalId: alert.id, label: backend.words.drift.restoreLabel, style: 'primary' }]
       : [];
     for (const channel of channels) {
       await this.options.notifier.send({
         key: `drift:${alert.id}:${channel.platform}:${channel.channelId}`,
         scope: scope.name,
         channel,
-        message: { visibility: 'channel', isError: true, lines: driftLines(alert, endpoints) },
+        message: { visibility: 'channel', isError: true, lines: driftLines(alert, backend.words, pinsChanged) },
         actions,
         copyToScopeChannels: false,
       });
@@ -139,16 +140,15 @@ export class DriftWatcher {
   }
 }
 
-export function driftLines(alert: DriftAlert, endpoints = false): Line[] {
-  const what = endpoints ? 'warm Inference Endpoints' : 'pinned models';
-  const lines: Line[] = [[strong(`⚠️ The ${what} of scope ${alert.scope} were changed outside pinbot.`)]];
+/** The alert's message; `restorable` when the entries changed (not only the cap), so Restore is offered. */
+export function driftLines(alert: DriftAlert, words: BackendWords, restorable: boolean): Line[] {
+  const lines: Line[] = [[strong(`⚠️ The ${words.drift.what} of scope ${alert.scope} were changed outside pinbot.`)]];
   for (const line of diffLists(alert.previous.pins, alert.current.pins)) lines.push(diffLine(line));
   if (alert.previous.allowed !== alert.current.allowed) {
     lines.push([text(`Slots allowed by the plan: ${alert.previous.allowed} → ${alert.current.allowed}.`)]);
   }
-  if (listVersion(alert.previous.pins) !== listVersion(alert.current.pins)) {
-    const previous = endpoints ? 'the endpoints as they were' : 'the previous list';
-    lines.push([text(`Restore proposes ${previous} for approval; nothing is written until someone approves it.`)]);
+  if (restorable) {
+    lines.push([text(`Restore proposes ${words.drift.previous} for approval; nothing is written until someone approves it.`)]);
   }
   return lines;
 }

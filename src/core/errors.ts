@@ -11,8 +11,8 @@ export interface ErrorDetails {
   INVALID_COMPUTE_TYPE: { value: string };
   DUPLICATE_MODEL: { modelId: string };
   NOT_PINNED: { modelIds: string[]; current: Pin[] };
-  /** `endpoints`: said of the warm Inference Endpoints rather than a pinned list. */
-  NO_CHANGE: { current: Pin[]; endpoints?: boolean };
+  /** `said`: the backend's words for it, when they are not the pinned list's. */
+  NO_CHANGE: { current: Pin[]; said?: NoChangeWords };
   QUOTA_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
   PROPOSAL_NOT_FOUND: { proposalId: string };
   /** Someone already approved, cancelled, or it failed; `by` is who acted, when known. */
@@ -34,8 +34,6 @@ export interface ErrorDetails {
   /** Hugging Face refused the list as over the plan's quota. */
   HF_QUOTA: HfErrorDetails;
   HF_UNKNOWN_MODEL: HfErrorDetails & { modelId?: string };
-  /** The classic Inference API host answered 404/410: the endpoint is retired. */
-  HF_ENDPOINT_RETIRED: HfErrorDetails;
   HF_RATE_LIMITED: HfErrorDetails & { retryAfterSeconds?: number };
   /** Network errors, timeouts or 5xx answers, after the bounded retries. */
   HF_UNAVAILABLE: HfErrorDetails;
@@ -43,16 +41,6 @@ export interface ErrorDetails {
   HF_BAD_RESPONSE: HfErrorDetails;
   /** Any other refusal from Hugging Face. */
   HF_REJECTED: HfErrorDetails;
-  /** Inference Endpoints scopes: a name that is neither an endpoint nor the repository of one. */
-  UNKNOWN_ENDPOINT: { name: string; known: string[] };
-  /** Inference Endpoints scopes: a repository served by several endpoints. */
-  AMBIGUOUS_REPOSITORY: { repository: string; endpoints: string[] };
-  REPLICAS_OUT_OF_RANGE: { name: string; requested: number; max: number };
-  /** Inference Endpoints scopes: the change would keep more endpoints warm than `max_warm`. */
-  MAX_WARM_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
-  NOT_WARM: { names: string[]; current: Pin[] };
-  /** The Endpoints API does not know this endpoint (HTTP 404). */
-  HF_UNKNOWN_ENDPOINT: HfErrorDetails & { name?: string };
   /** The scope's lock was no longer held when the write was due, so nothing was written. */
   LOCK_LOST: { scope: string };
   /** The Hub does not have a model the change adds, or the scope's token may not use it. */
@@ -71,7 +59,18 @@ export interface HfErrorDetails {
   attempts?: number;
 }
 
+/**
+ * Each backend adds the codes of its own refusals to `ErrorDetails` from its folder (a module
+ * augmentation), so the core knows every code's details without naming any backend.
+ */
 export type ErrorCode = keyof ErrorDetails;
+
+/** How a backend words "nothing to change" and the entries it has now. */
+export interface NoChangeWords {
+  readonly noChange: string;
+  readonly label: string;
+  readonly nothing: string;
+}
 
 export class PinbotError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = 'PinbotError';

@@ -1,6 +1,4 @@
-import {
-  ENDPOINT_COMPUTE_REFUSAL, PINNED_COMMAND_WORDS, RESTORE_USAGE, VERBS, type Command, type CommandWords, type RequestedPin, type RestoreCommand, type Verb,
-} from './command.ts';
+import { RESTORE_USAGE, VERBS, type Command, type CommandWords, type RequestedPin, type RestoreCommand, type ScaleOption, type Verb } from './command.ts';
 import { idDistance } from './close-ids.ts';
 import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
@@ -21,9 +19,8 @@ const MODEL_ID_UNKNOWN_REASON = 'is not a Hugging Face repo id';
 /** What can be a mistyped compute type after ':'; anything else (a URL, an emoji code) makes the whole word a bad id. */
 const SUFFIX_WORD = /^[A-Za-z0-9]*$/;
 const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const REPLICAS_OPTION = /^replicas=/i;
-/** More than any endpoint's `maxReplica` allows in practice; the endpoint's own maximum is checked later. */
-const MAX_REPLICAS = 100;
+/** `key=value`: an option of add and set, never a repo id (which has no `=`). */
+const OPTION = /^([A-Za-z_]+)=(.*)$/s;
 /** Unicode White_Space: tabs, newlines, NBSP, ideographic space… but not U+FEFF or zero-width characters, which stay inside a word and make it invalid. */
 const WHITESPACE = /\p{White_Space}+/u;
 /** Control, format and separator characters are shown as U+XXXX in messages. */
@@ -78,9 +75,9 @@ interface ModelArgs {
 /**
  * The one parser for every platform: turns what a person typed into a `Command`,
  * or throws a `PinbotError` whose message says what to type instead, in the words of the scope
- * it is typed in (`words`: a pinned list by default, or warm endpoints).
+ * it is typed in (`words`: its backend's).
  */
-export function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_WORDS): Command {
+export function parseCommand(text: string, words: CommandWords): Command {
   if (text.length > MAX_COMMAND_LENGTH) {
     const kept = text.slice(0, TOO_LONG_INPUT_KEPT);
     throw new PinbotError(
@@ -107,12 +104,12 @@ export function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_
       return { verb: 'help' };
     case 'add':
     case 'set': {
-      const { replicas, rest } = takeReplicas(word, args, input, words);
+      const { scale, rest } = takeScale(word, args, input, words);
       const { models, trailing } = parseModelArgs(word, rest, input, words);
       if (models.length === 0) throw missingModels(word, input, words);
       const computeType = trailing ?? DEFAULT_COMPUTE_TYPE;
       const pins: RequestedPin[] = models.map((model) => ({ modelId: model.modelId, computeType: model.computeType ?? computeType }));
-      return replicas === undefined ? { verb: word, pins } : { verb: word, pins, replicas };
+      return scale === undefined ? { verb: word, pins } : { verb: word, pins, scale };
     }
     case 'remove': {
       // A compute type on remove changes nothing (one entry per model), so a valid one is ignored.
@@ -121,7 +118,7 @@ export function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_
       return { verb: 'remove', modelIds: models.map((model) => model.modelId) };
     }
     case 'compute':
-      if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+      if (words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
       return parseCompute(args, input, words);
     case 'status':
       return parseStatus(args, input, words);
@@ -148,19 +145,31 @@ export function parseRestore(text: string): RestoreCommand | undefined {
 }
 
 /**
- * `replicas=N` on add and set: how many replicas Inference Endpoints keep warm. Only its form is
- * checked here; whether the scope has endpoints, and each endpoint's maximum, are the core's to judge.
+ * The scale option (`key=N`) on add and set, where the scope's backend has one: only its form is
+ * checked here, each entry's own bounds by the backend. An option another backend has is refused
+ * with that backend's sentence; any other `key=` is left to read as a (bad) name.
  */
-function takeReplicas(verb: Verb, args: readonly string[], input: string, words: CommandWords): { replicas?: number; rest: readonly string[] } {
-  const options = args.filter((word) => REPLICAS_OPTION.test(unwrap(word)));
-  if (options.length === 0) return { rest: args };
-  if (options.length > 1) throw invalidCommand(`\`replicas=\` is given ${options.length} times; give it once. Usage: ${words.usage[verb]}${words.computeTypes ? ' replicas=N' : ''}`, input);
-  const value = unwrap(options[0] ?? '').slice('replicas='.length);
-  const replicas = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(replicas >= 1 && replicas <= MAX_REPLICAS)) {
-    throw invalidCommand(`\`replicas=${show(value)}\` is not a number of replicas: use a whole number from 1 to ${MAX_REPLICAS}, as in \`replicas=2\`.`, input);
+function takeScale(verb: Verb, args: readonly string[], input: string, words: CommandWords): { scale?: number; rest: readonly string[] } {
+  for (const word of args) {
+    const key = OPTION.exec(unwrap(word))?.[1]?.toLowerCase();
+    const refusal = key !== undefined ? words.foreignOptions?.[key] : undefined;
+    if (refusal !== undefined) throw invalidCommand(refusal, input);
   }
-  return { replicas, rest: args.filter((word) => !REPLICAS_OPTION.test(unwrap(word))) };
+  const option = words.scaleOption;
+  if (option === undefined) return { rest: args };
+  const isOption = (word: string): boolean => OPTION.exec(unwrap(word))?.[1]?.toLowerCase() === option.key;
+  const given = args.filter(isOption);
+  if (given.length === 0) return { rest: args };
+  if (given.length > 1) throw invalidCommand(`\`${option.key}=\` is given ${given.length} times; give it once. Usage: ${words.usage[verb]}`, input);
+  return { scale: scaleValue(OPTION.exec(unwrap(given[0] ?? ''))?.[2] ?? '', option, input), rest: args.filter((word) => !isOption(word)) };
+}
+
+function scaleValue(value: string, option: ScaleOption, input: string): number {
+  const scale = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(scale >= 1 && scale <= option.max)) {
+    throw invalidCommand(`\`${option.key}=${show(value)}\` is not a number of ${option.noun}: use a whole number from 1 to ${option.max}, as in \`${option.key}=2\`.`, input);
+  }
+  return scale;
 }
 
 function isVerb(word: string): word is Verb {
@@ -188,7 +197,7 @@ function parseStatus(args: readonly string[], input: string, words: CommandWords
   if (arg === undefined) return { verb: 'status' };
   if (extra.length > 0) throw invalidCommand(`\`status\` takes at most one ${words.thing}. Usage: ${words.usage.status}`, input);
   if (bareComputeType(arg) !== undefined) {
-    if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+    if (words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
     throw invalidCommand(
       `\`${show(arg)}\` is a compute type, not a model; for a model with that name write \`${show(unwrap(arg))}:cpu\`. Usage: ${words.usage.status}`,
       input,
@@ -220,13 +229,13 @@ function parseModelArgs(verb: Verb, args: readonly string[], input: string, word
   const last = args[args.length - 1];
   const trailing = last === undefined ? undefined : bareComputeType(last);
   const named = trailing === undefined ? args : args.slice(0, -1);
-  if (trailing !== undefined && !words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+  if (trailing !== undefined && words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
   const seen = new Set<string>();
   const models: ModelArg[] = [];
   for (const word of named) {
     const stray = bareComputeType(word);
     if (stray !== undefined) {
-      if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+      if (words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
       throw invalidCommand(
         `\`${show(word)}\` can only come last, where it applies to every model without its own \`:cpu\` or \`:gpu\`; for a model with that name write \`${show(unwrap(word))}:${stray}\`. Usage: ${words.usage[verb]}`,
         input,
@@ -256,7 +265,7 @@ function parseModelArg(word: string, words: CommandWords, input: string): ModelA
     throw invalidModelId(suffix === undefined || isComputeType(suffix.toLowerCase()) ? modelId : token, words);
   }
   if (suffix === undefined) return { modelId };
-  if (!words.computeTypes) throw invalidCommand(ENDPOINT_COMPUTE_REFUSAL, input);
+  if (words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
   const computeType = suffix.toLowerCase();
   if (!isComputeType(computeType)) {
     const shownSuffix = suffix === '' ? `\`${show(token)}\` has nothing after ':'` : `\`${show(suffix)}\` is not a compute type`;

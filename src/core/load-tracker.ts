@@ -1,12 +1,13 @@
 import { isPinbotError } from './errors.ts';
 import type { Notifier } from './notifications.ts';
-import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus, PinnedModelsApi } from './ports.ts';
+import type { ScopeBackend } from './backend.ts';
+import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus } from './ports.ts';
 import type { Proposal } from './proposal.ts';
 import { describeCompute } from './replies.ts';
 import { code, text, type Line } from './ui.ts';
 
 export interface LoadTrackerOptions {
-  readonly apiFor: (scope: string) => PinnedModelsApi;
+  readonly backendFor: (scope: string) => ScopeBackend;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -144,16 +145,11 @@ export class LoadTracker {
       if (!(await this.wait(delay))) return undefined;
       const afterMs = clock.now() - started;
       try {
-        const status = await this.options.apiFor(scope).modelStatus(modelId);
-        lastState = status.state;
-        if (status.loaded || status.state === 'Loaded') return { kind: 'loaded', status, afterMs };
-        if (status.state === 'TooBig') return { kind: 'failed', reason: 'Hugging Face says it is too big to load (TooBig)', afterMs };
-        // An Inference Endpoint that failed to start or to take its new scaling.
-        if (status.state === 'failed' || status.state === 'updateFailed') return { kind: 'failed', reason: `the endpoint is in state ${status.state}`, afterMs };
+        const state = await this.options.backendFor(scope).loadState(modelId);
+        if (state.kind === 'ready') return { kind: 'loaded', status: state.status, afterMs };
+        if (state.kind === 'failed') return { kind: 'failed', reason: state.reason, afterMs };
+        lastState = state.state;
       } catch (error) {
-        if (isPinbotError(error) && (error.is('HF_UNKNOWN_MODEL') || error.is('HF_UNKNOWN_ENDPOINT') || error.is('HF_BAD_TOKEN'))) {
-          return { kind: 'failed', reason: error.message, afterMs };
-        }
         this.options.logger.debug({ scope, modelId, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'status check failed; will ask again');
       }
       if (clock.now() - started + delay >= this.timeoutMs) return { kind: 'still-loading', state: lastState, afterMs: clock.now() - started };

@@ -1,11 +1,11 @@
 import type { CardAction, Message } from './ui.ts';
 import type { ChannelRef, Logger, OnceLedger, Platform } from './ports.ts';
 import type { Proposal } from './proposal.ts';
-import { renderOutcome } from './replies.ts';
+import { renderOutcome, type ReplyStyle } from './replies.ts';
 
 /** Something pinbot tells a channel on its own: a result after a restart, a model loaded, a drift alert. */
 export interface Notification {
-  /** Sent once per key, across restarts and replicas: `settled:<proposal>`, `loaded:<proposal>:<model>`, … */
+  /** Sent once per key, across restarts and pinbot processes: `settled:<proposal>`, `loaded:<proposal>:<model>`, … */
   readonly key: string;
   readonly scope: string;
   readonly channel: ChannelRef;
@@ -28,7 +28,7 @@ export interface NotificationChannel {
 
 /**
  * Sends each notification at most once: the key is claimed in the shared store first, so neither a
- * restart nor a second replica repeats it.
+ * restart nor a second pinbot process repeats it.
  */
 export class Notifier {
   private readonly channels = new Map<Platform, NotificationChannel>();
@@ -81,14 +81,14 @@ export class Notifier {
 /**
  * The one channel message about how a proposal ended, as a reply to its card. Keyed by the
  * proposal alone, so whoever settled it (a click, start-up recovery, the expiry sweep, another
- * replica) it is told once.
+ * pinbot process) it is told once.
  */
-export function settledNotice(proposal: Proposal): Notification {
+export function settledNotice(proposal: Proposal, style: Pick<ReplyStyle, 'wordsOf'>): Notification {
   return {
     key: `settled:${proposal.id}`,
     scope: proposal.scope,
     channel: proposal.channel,
     ...(proposal.messageRef !== undefined ? { replyTo: proposal.messageRef } : {}),
-    message: renderOutcome(proposal),
+    message: renderOutcome(proposal, style),
   };
 }

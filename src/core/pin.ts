@@ -4,30 +4,23 @@ export type ComputeType = (typeof KNOWN_COMPUTE_TYPES)[number];
 
 export const DEFAULT_COMPUTE_TYPE: ComputeType = 'cpu';
 
-/** One pinned model. */
+/**
+ * One entry a scope keeps ready: a pinned model, say. Its backend decides what the
+ * fields hold.
+ */
 export interface Pin {
+  /** The entry's name, such as a model id. */
   readonly modelId: string;
-  /** `cpu` or `gpu` for anything pinbot writes; whatever the API said for entries it read. */
+  /** Its setting as shown: a compute type (`cpu`, or whatever the API said), a number of instances. */
   readonly computeType: string;
   /**
-   * The entry exactly as the API returned it. An entry a change does not name is written back
-   * as this object, so unknown compute types and extra fields survive the round trip.
+   * The backend's own record of the entry: for a pinned model the entry exactly as the API
+   * returned it (written back as is, so unknown fields survive the round trip); for other
+   * backends their typed settings, which they validate when they read them.
    */
   readonly wire?: Readonly<Record<string, unknown>>;
 }
 
 export function isComputeType(value: string): value is ComputeType {
   return (KNOWN_COMPUTE_TYPES as readonly string[]).includes(value);
-}
-
-/** The JSON object sent to Hugging Face for this pin. */
-export function pinToWire(pin: Pin): Record<string, unknown> {
-  if (pin.wire && pin.wire['model_id'] === pin.modelId && pin.wire['compute_type'] === pin.computeType) {
-    return { ...pin.wire };
-  }
-  return { ...pin.wire, model_id: pin.modelId, compute_type: pin.computeType };
-}
-
-export function withComputeType(pin: Pin, computeType: ComputeType): Pin {
-  return { modelId: pin.modelId, computeType, ...(pin.wire ? { wire: { ...pin.wire, compute_type: computeType } } : {}) };
 }

@@ -1,24 +1,21 @@
-import { ENDPOINT_COMMAND_WORDS, isChangeCommand, PINNED_COMMAND_WORDS, type ChangeCommand, type Command } from './command.ts';
+import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
 import { parseCommand } from './grammar.ts';
 import { isPinbotError, PinbotError } from './errors.ts';
 import type { HubCheck, ModelCatalog } from './model-catalog.ts';
 import { checkModels } from './model-check.ts';
-import { buildPlan, diffLists, listVersion } from './plan.ts';
 import type { ApplyContext, RecordContext } from './apply-context.ts';
-import { applyWholeList, recoverWholeList } from '../backends/classic/apply.ts';
-import { applyStepwise, recoverStepwise } from '../backends/endpoints/apply.ts';
-import { coldTimeoutsSeen, isEndpointsProposal, needsColdTimeout, planWarmEndpoints, refuseForeignOptions } from '../backends/endpoints/plan.ts';
+import type { LiveState, ScopeBackend, SeenByProposal, Supersession } from './backend.ts';
 import type { Policy } from './policy.ts';
 import { samePrincipal, type Principal } from './principal.ts';
 import type { Proposal, ProposalOutcome } from './proposal.ts';
 import type {
-  AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, PinnedList, PinnedModelsApi, ProposalStore, ScopeLock,
-  SnapshotStore,
+  AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, ProposalStore, ScopeLock, SnapshotStore,
 } from './ports.ts';
+import type { Line } from './ui.ts';
 
 export interface PinningServiceDeps {
-  /** The Inference API bound to a scope's token. */
-  readonly apiFor: (scope: string) => PinnedModelsApi;
+  /** Each scope's backend, bound to its token. */
+  readonly backendFor: (scope: string) => ScopeBackend;
   readonly store: ProposalStore;
   readonly audit: AuditLog;
   readonly lock: ScopeLock;
@@ -62,15 +59,15 @@ export type StatusEntry =
  */
 export type HistoryEntry = ChangeRecord & { readonly revertOf?: string; readonly partial?: true };
 
+/** `backend`: the scope's backend (its registry name), whose words the answer is given in. */
 export type CommandResult =
-  | { readonly kind: 'list'; readonly scope: string; readonly list: PinnedList }
+  /** `lines`: the live state as the backend shows it. */
+  | { readonly kind: 'list'; readonly scope: string; readonly list: LiveState; readonly lines: readonly Line[] }
   | { readonly kind: 'proposal'; readonly proposal: Proposal }
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
-  /** `endpoints`: the scope keeps Inference Endpoints warm, so each change names its endpoints. */
-  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[]; readonly endpoints?: boolean }
-  /** `endpoints`: the scope keeps Inference Endpoints warm, so help describes the commands there. */
-  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly endpoints?: boolean };
+  | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[]; readonly backend: string }
+  | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly backend: string };
 
 export type ApproveResult =
   /** The proposal reached a final state: applied, stale or failed. */
@@ -83,20 +80,9 @@ export type ApproveResult =
    */
   | { readonly kind: 'unconfirmed'; readonly proposal: Proposal };
 
-/**
- * The model repositories a change brings in: the models it adds or moves on a pinned list, or the
- * repositories of the endpoints it makes warm.
- */
-function modelsToCheck(diff: Proposal['diff'], live: PinnedList): string[] {
-  const brought = diff.filter((line) => line.kind !== 'removed');
-  if (live.endpoints === undefined) return brought.map((line) => line.modelId);
-  const repositoryOf = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint.repository]));
-  return [...new Set(brought.filter((line) => line.kind === 'added').flatMap((line) => repositoryOf.get(line.modelId) ?? []))];
-}
-
 const HISTORY_LIMIT = 10;
-/** How many recent changes are searched for the timeout an endpoint had before pinbot made it warm. */
-const COLD_TIMEOUT_LOOKBACK = 50;
+/** How many recent changes' proposals a plan may look back on for what the live state no longer shows. */
+const EARLIER_LOOKBACK = 50;
 
 function alreadyReproposed(proposalId: string, reproposed: { readonly proposalId: string; readonly by: Principal }): PinbotError {
   return new PinbotError(
@@ -143,30 +129,30 @@ export class PinningService {
   }
 
   /**
-   * Parses what a person typed in a scope's channel: a refusal speaks of that scope's own things
-   * (models and `:gpu`, or endpoints and `replicas=N`), with its usage.
+   * Parses what a person typed in a scope's channel: a refusal speaks of that scope's own things,
+   * in its backend's words, with its usage.
    */
   parse(text: string, scope: string): Command {
-    return parseCommand(text, this.deps.apiFor(scope).endpoints ? ENDPOINT_COMMAND_WORDS : PINNED_COMMAND_WORDS);
+    return parseCommand(text, this.deps.backendFor(scope).words.command);
   }
 
   private async run(command: Command, context: RequestContext): Promise<CommandResult> {
     if (isChangeCommand(command)) return { kind: 'proposal', proposal: await this.propose(command, context) };
     const { scope } = context;
     switch (command.verb) {
-      case 'list':
-        return { kind: 'list', scope, list: await this.deps.apiFor(scope).readPins() };
+      case 'list': {
+        const backend = this.deps.backendFor(scope);
+        const live = await backend.read();
+        return { kind: 'list', scope, list: live, lines: backend.describe(scope, live) };
+      }
       case 'status':
         return { kind: 'status', scope, entries: await this.status(scope, command.modelId) };
       case 'pending':
         return { kind: 'pending', scope, proposals: await this.deps.store.listByState(scope, 'pending') };
       case 'history':
-        return { kind: 'history', scope, changes: await this.history(scope), ...(this.deps.apiFor(scope).endpoints ? { endpoints: true } : {}) };
+        return { kind: 'history', scope, changes: await this.history(scope), backend: this.deps.backendFor(scope).kind };
       case 'help':
-        return {
-          kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [],
-          ...(this.deps.apiFor(scope).endpoints ? { endpoints: true } : {}),
-        };
+        return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [], backend: this.deps.backendFor(scope).kind };
     }
   }
 
@@ -177,16 +163,14 @@ export class PinningService {
     const revertTo = command.verb === 'revert'
       ? (await this.changeToRevert(context.scope, command.changeId)).before
       : command.verb === 'restore' ? (await this.alertToRestore(context.scope, command.alertId)).previous.pins : undefined;
-    const api = this.deps.apiFor(context.scope);
-    refuseForeignOptions(command, api.endpoints !== undefined);
-    const live = await api.readPins();
-    let plan = live.endpoints !== undefined ? planWarmEndpoints(command, live, revertTo) : buildPlan(command, live, revertTo);
-    if (live.endpoints !== undefined && needsColdTimeout(plan, live)) {
-      // A warm endpoint has no timeout of its own: find the one it had before pinbot warmed it.
-      plan = planWarmEndpoints(command, live, revertTo, await this.rememberedColdTimeouts(context.scope));
-    }
+    const backend = this.deps.backendFor(context.scope);
+    const live = await backend.read();
+    const plan = await backend.plan({
+      command, live, ...(revertTo !== undefined ? { restoreTo: revertTo } : {}),
+      earlierSeen: () => this.earlierSeen(context.scope, backend.kind),
+    });
     // After the plan's own refusals, so a change refused anyway costs no Hub request.
-    const hubChecks = await this.checkOnHub(context.scope, modelsToCheck(plan.diff, live));
+    const hubChecks = await this.checkOnHub(context.scope, backend.modelsToCheck(plan, live));
     const now = this.deps.clock.now();
     const proposal: Proposal = {
       id: this.deps.newId(),
@@ -195,8 +179,10 @@ export class PinningService {
       command,
       requester: context.principal,
       channel: context.channel,
+      backend: backend.kind,
       base: plan.base,
       baseVersion: plan.baseVersion,
+      ...(plan.seen !== undefined ? { seen: plan.seen } : {}),
       proposed: plan.proposed,
       diff: plan.diff,
       allowed: plan.allowed,
@@ -211,15 +197,14 @@ export class PinningService {
     return proposal;
   }
 
-  /** The scale-to-zero timeouts recent endpoints proposals saw, newest first, by endpoint. */
-  private async rememberedColdTimeouts(scope: string): Promise<Record<string, number>> {
-    const remembered: Record<string, number> = {};
-    for (const change of await this.deps.audit.recent(scope, COLD_TIMEOUT_LOOKBACK)) {
+  /** What the proposals behind the scope's recent changes saw, newest first, those of this backend only. */
+  private async earlierSeen(scope: string, backend: string): Promise<SeenByProposal[]> {
+    const earlier: SeenByProposal[] = [];
+    for (const change of await this.deps.audit.recent(scope, EARLIER_LOOKBACK)) {
       const made = await this.deps.store.get(change.proposalId);
-      if (!made || !isEndpointsProposal(made)) continue;
-      for (const [name, timeout] of Object.entries(coldTimeoutsSeen(made))) remembered[name] ??= timeout;
+      if (made?.backend === backend && made.seen !== undefined) earlier.push({ proposalId: made.id, seen: made.seen });
     }
-    return remembered;
+    return earlier;
   }
 
   /** Each model the change adds or moves, as the Hub sees it with the scope's token. */
@@ -366,7 +351,8 @@ export class PinningService {
 
   /** Runs under the scope's lock, with the proposal in `applying`. */
   private async apply(proposal: Proposal, held: HeldLock): Promise<Proposal> {
-    const api = this.deps.apiFor(proposal.scope);
+    const backend = this.deps.backendFor(proposal.scope);
+    if (proposal.backend !== backend.kind) return this.settleForeign(proposal, backend.kind);
     const context: ApplyContext = {
       ...this.recording(this.log(proposal)),
       confirmLock: () => held.confirm(),
@@ -378,12 +364,20 @@ export class PinningService {
         return (await this.deps.store.transition(unconfirmed.id, 'applying', 'applying', { outcome })) ?? { ...unconfirmed, outcome };
       },
     };
-    if (api.endpoints !== undefined && isEndpointsProposal(proposal)) {
-      const settled = await applyStepwise(proposal, { ...context, api: api.endpoints });
-      await this.supersedeTouching(settled);
-      return settled;
-    }
-    return applyWholeList(proposal, { ...context, api, supersedeOthers: (applied, allowedNow) => this.supersedeOthers(applied, allowedNow) });
+    return backend.apply(proposal, context);
+  }
+
+  /**
+   * A proposal made while the scope had another backend (its configuration changed since) cannot
+   * be checked against what this one reads: it is settled failed, nothing written.
+   */
+  private settleForeign(proposal: Proposal, now: string): Promise<Proposal> {
+    this.log(proposal).warn({ madeBy: proposal.backend, now }, 'proposal made for another backend; nothing written');
+    return this.settle(proposal, 'failed', {
+      kind: 'failed',
+      code: 'BACKEND_CHANGED',
+      message: `This change was proposed when the scope used the ${proposal.backend} backend; it now uses ${now}, so it cannot be checked. Nothing was written; propose it again.`,
+    });
   }
 
   /**
@@ -398,57 +392,34 @@ export class PinningService {
       await this.deps.lock.withLock(scope, async () => {
         const stuckHere = await this.deps.store.listByState(scope, 'applying');
         if (stuckHere.length === 0) return;
-        let live: PinnedList;
+        const backend = this.deps.backendFor(scope);
+        let live: LiveState;
         try {
-          live = await this.deps.apiFor(scope).readPins();
+          live = await backend.read();
         } catch (error) {
           this.deps.logger.warn({ scope, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'cannot reconcile yet: live list unreadable');
           return;
         }
         for (const stuck of stuckHere) {
-          const recording = this.recording(this.log(stuck));
-          if (live.endpoints !== undefined && isEndpointsProposal(stuck)) {
-            const settled = await recoverStepwise(stuck, live, recording);
-            await this.supersedeTouching(settled);
-            recovered.push(settled);
-          } else {
-            recovered.push(await recoverWholeList(stuck, live, recording));
-          }
+          recovered.push(stuck.backend === backend.kind
+            ? await backend.recover(stuck, live, this.recording(this.log(stuck)))
+            : await this.settleForeign(stuck, backend.kind));
         }
       });
     }
     return recovered;
   }
 
-  /**
-   * Pending proposals of the scope made on the list this apply replaced can only ever be stale:
-   * they are settled as such now, still under the lock, so their Approve buttons go at once
-   * instead of waiting for a click that could not write.
-   */
-  private async supersedeOthers(applied: Proposal, allowedNow: number): Promise<void> {
-    const version = listVersion(applied.proposed);
-    for (const other of await this.deps.store.listByState(applied.scope, 'pending')) {
-      if (other.baseVersion === version) continue;
-      await this.supersede(other, applied, diffLists(other.base, applied.proposed), allowedNow);
-    }
-  }
-
-  /**
-   * Entries written one at a time are checked one at a time at approval: a pending proposal that
-   * touches an entry this apply changed can only ever be stale, and is settled so at once; one on
-   * other entries still applies, and stays.
-   */
-  private async supersedeTouching(settled: Proposal): Promise<void> {
-    const outcome = settled.outcome;
-    const changed = outcome?.kind === 'applied' ? settled.diff : outcome?.kind === 'failed' ? outcome.partial?.changed ?? [] : [];
-    if (changed.length === 0) return;
+  /** Settles stale each pending proposal of the scope the settled one changed the ground under. */
+  private async supersedePending(settled: Proposal, changedUnder: (pending: Proposal) => Supersession | undefined): Promise<void> {
     for (const other of await this.deps.store.listByState(settled.scope, 'pending')) {
-      const underneath = changed.filter((line) => other.diff.some((mine) => mine.modelId === line.modelId));
-      if (underneath.length > 0) await this.supersede(other, settled, underneath, other.allowed);
+      if (other.id === settled.id) continue;
+      const underneath = changedUnder(other);
+      if (underneath !== undefined) await this.supersede(other, settled, underneath);
     }
   }
 
-  private async supersede(other: Proposal, applied: Proposal, changedUnderneath: Proposal['diff'], allowedNow: number): Promise<void> {
+  private async supersede(other: Proposal, applied: Proposal, { changedUnderneath, allowedNow }: Supersession): Promise<void> {
     const outcome: ProposalOutcome = {
       kind: 'stale',
       changedUnderneath: [...changedUnderneath],
@@ -482,6 +453,7 @@ export class PinningService {
       newId: this.deps.newId,
       recordChange: (applied, before, after) => this.recordChange(applied, after, before),
       settle: (settling, state, outcome) => this.settle(settling, state, outcome),
+      supersede: (settled, changedUnder) => this.supersedePending(settled, changedUnder),
     };
   }
 
@@ -518,21 +490,18 @@ export class PinningService {
   }
 
   private async status(scope: string, modelId: string | undefined): Promise<StatusEntry[]> {
-    const api = this.deps.apiFor(scope);
-    // On a pinned list, a model asked about by name is looked up only when pinned: the classic API
-    // answers any public model as `Loadable`, which would read as if the scope held it.
-    if (modelId !== undefined && api.endpoints === undefined) {
-      const { pins } = await api.readPins();
-      if (!pins.some((pin) => pin.modelId === modelId)) {
-        const onHub = await this.hubKnows(scope, modelId);
-        return [{ modelId, notPinned: true, ...(onHub !== undefined ? { onHub } : {}) }];
-      }
+    const backend = this.deps.backendFor(scope);
+    const live = await backend.read();
+    // Asked by name about an entry the scope does not hold: its backend's answer would read as if it did.
+    if (modelId !== undefined && !backend.holds(modelId, live)) {
+      const onHub = await this.hubKnows(scope, modelId);
+      return [{ modelId, notPinned: true, ...(onHub !== undefined ? { onHub } : {}) }];
     }
-    const ids = modelId !== undefined ? [modelId] : (await api.readPins()).pins.map((pin) => pin.modelId);
+    const ids = modelId !== undefined ? [modelId] : live.pins.map((pin) => pin.modelId);
     return Promise.all(
       ids.map(async (id): Promise<StatusEntry> => {
         try {
-          return { modelId: id, status: await api.modelStatus(id) };
+          return { modelId: id, status: await backend.status(id) };
         } catch (error) {
           if (isPinbotError(error)) return { modelId: id, error };
           throw error;

@@ -2,63 +2,6 @@ import type { Pin } from './pin.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal, ProposalState } from './proposal.ts';
 
-/** The live pinned list of one scope, as Hugging Face reports it. */
-export interface PinnedList {
-  readonly pins: readonly Pin[];
-  readonly allowed: number;
-  /**
-   * Inference Endpoints scopes only: every endpoint of the namespace, warm or cold. `pins` are
-   * then the warm ones (see warm-endpoints.ts) and `allowed` is the scope's `max_warm`.
-   */
-  readonly endpoints?: readonly EndpointInfo[];
-}
-
-/** One Inference Endpoint as pinbot reads it. */
-export interface EndpointInfo {
-  readonly name: string;
-  /** The model repository it serves. */
-  readonly repository: string;
-  readonly minReplica: number;
-  readonly maxReplica: number;
-  /** Minutes idle before it scales to zero when `minReplica` is 0; undefined when unset. */
-  readonly scaleToZeroTimeout?: number;
-  /** `status.state`: `running`, `initializing`, `scaledToZero`, … kept as sent. */
-  readonly state: string;
-  /**
-   * `status.updatedAt`. Whether it moves when an endpoint merely starts or scales to zero is not
-   * documented, so nothing decides on it; it is shown, never compared.
-   */
-  readonly updatedAt: string;
-  /** Accelerator, instance type and size, e.g. `gpu nvidia-a10g x1`. */
-  readonly instance: string;
-  /** The instance's price per hour in USD, when the API gives it. */
-  readonly pricePerHour?: number;
-}
-
-/** What a backend that writes one entry at a time (Inference Endpoints) adds to the port. */
-export interface EndpointsApi {
-  /**
-   * The whole namespace, read now (one GET of the list): never shared with a read already in
-   * flight, so what an apply sees under the lock was read under it.
-   */
-  readNamespace(): Promise<PinnedList & { readonly endpoints: readonly EndpointInfo[] }>;
-  /** One endpoint, read on its own; `HF_UNKNOWN_ENDPOINT` when it no longer exists. */
-  readEndpoint(name: string): Promise<EndpointInfo>;
-  /**
-   * Sets its `minReplica` (one PUT) with a scaling block valid by the rule that `minReplica` is 0
-   * while scale-to-zero is on: a warm one has its timeout turned off; a cold one keeps its own
-   * timeout, else gets `coldTimeout` (the one it had before it was made warm), else a default.
-   */
-  writeMinReplica(name: string, minReplica: number, current: EndpointInfo, coldTimeout?: number): Promise<EndpointInfo>;
-}
-
-export interface WriteAnswer {
-  /** Hugging Face's `ok` text, e.g. "Pinned 2 models, please wait while we load them." */
-  readonly message: string;
-  /** The list echoed back, when the API echoes it. */
-  readonly pins?: readonly Pin[];
-}
-
 export interface ModelStatus {
   readonly modelId: string;
   readonly loaded: boolean;
@@ -67,15 +10,6 @@ export interface ModelStatus {
   /** A string (`cpu`) or an object (`{ gpu: { gpu: 'a100', count: 8 } }`): opaque to pinbot. */
   readonly computeType?: unknown;
   readonly framework?: string;
-}
-
-/** The Inference API as the core needs it, bound to one scope's token. */
-export interface PinnedModelsApi {
-  readPins(): Promise<PinnedList>;
-  writePins(pins: readonly Pin[]): Promise<WriteAnswer>;
-  modelStatus(modelId: string): Promise<ModelStatus>;
-  /** Present when the scope's backend is Inference Endpoints: writes go endpoint by endpoint. */
-  readonly endpoints?: EndpointsApi;
 }
 
 export interface ProposalStore {
@@ -120,7 +54,7 @@ export interface AuditLog {
 }
 
 /**
- * Serialises read-compare-write per scope, across every replica sharing the store. A lock held
+ * Serialises read-compare-write per scope, across every pinbot process sharing the store. A lock held
  * by a process that died is released.
  */
 export interface ScopeLock {
@@ -165,7 +99,7 @@ export interface SnapshotStore {
 
 /**
  * Remembers keys that were claimed, so an effect keyed by them happens once across restarts and
- * replicas: platform interaction ids, notifications per (scope, event).
+ * processes: platform interaction ids, notifications per (scope, event).
  */
 export interface OnceLedger {
   /** True for the first caller with this key, false for every later one. */
@@ -198,8 +132,8 @@ export interface Metrics {
   commandHandled(verb: string, outcome: 'ok' | 'refused' | 'error'): void;
   proposalSettled(state: ProposalState): void;
   applySeconds(seconds: number): void;
-  hfRequest(endpoint: string, method: string, status: string, seconds: number): void;
-  hfRetry(endpoint: string, reason: string): void;
+  hfRequest(route: string, method: string, status: string, seconds: number): void;
+  hfRetry(route: string, reason: string): void;
 }
 
 export const noMetrics: Metrics = {

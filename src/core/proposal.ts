@@ -62,9 +62,16 @@ export interface Proposal {
   readonly command: ChangeCommand;
   readonly requester: Principal;
   readonly channel: ChannelRef;
-  /** The live list when the proposal was made, and its version hash. */
+  /** The backend that planned it (its registry name): the one that may apply it, and whose words its card uses. */
+  readonly backend: string;
+  /** The live entries when the proposal was made, and their version. */
   readonly base: readonly Pin[];
   readonly baseVersion: string;
+  /**
+   * What the backend kept of the live state it planned on, beyond `base` (the settings of each
+   * entry it touches, say); only that backend reads it back, and validates it when it does.
+   */
+  readonly seen?: unknown;
   /** The full list that approval writes. */
   readonly proposed: readonly Pin[];
   readonly diff: readonly DiffLine[];

@@ -1,48 +1,36 @@
-import { USAGE, VERBS } from './command.ts';
 import { isPinbotError, type PinbotError } from './errors.ts';
 import { hubCheckLines, hubProblemLines } from './hub-lines.ts';
+import type { BackendWords, CardWording, WordsOf } from './backend.ts';
 import type { Pin } from './pin.ts';
-import type { PinnedList } from './ports.ts';
 import type { Principal } from './principal.ts';
 import type { Proposal } from './proposal.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from './pinning-service.ts';
-import {
-  endpointChangesText, endpointHelpLines, endpointListLines, partialWriteLines, partialWriteSummary, warmCostField, wordingOf,
-} from '../backends/endpoints/words.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
 
-/** How commands are written on the platform: `/pins ` in chat, nothing in the console. */
+/** How a platform writes things: commands (`/pins ` in chat, nothing in the console), and each backend's words. */
 export interface ReplyStyle {
   readonly commandPrefix: string;
+  /** The words of a backend by its name, as a proposal or an answer carries it. */
+  readonly wordsOf: WordsOf;
 }
 
 /** The answer to a command that is not a proposal (proposals get a card). */
 export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }>, style: ReplyStyle): Message {
   switch (result.kind) {
     case 'list':
-      return { visibility: 'private', lines: result.list.endpoints ? endpointListLines(result.scope, result.list) : listLines(result.scope, result.list) };
+      return { visibility: 'private', lines: result.lines };
     case 'status':
       return { visibility: 'private', lines: statusLines(result.entries, style) };
     case 'pending':
       return { visibility: 'private', lines: pendingLines(result.proposals) };
     case 'history':
-      return { visibility: 'private', lines: historyLines(result.changes, style, result.endpoints === true) };
+      return { visibility: 'private', lines: historyLines(result.changes, style, style.wordsOf(result.backend)) };
     case 'help':
       return {
         visibility: 'private',
-        lines: [...(result.endpoints ? endpointHelpLines(result.scope, style) : helpLines(result.scope, style)), ...result.rights.map((sentence): Line => [text(sentence)])],
+        lines: [...helpLines(result.scope, style, style.wordsOf(result.backend)), ...result.rights.map((sentence): Line => [text(sentence)])],
       };
   }
-}
-
-export function listLines(scope: string, list: PinnedList): Line[] {
-  const heading: Line = [strong(`Pinned models (${scope})`), text(` — ${list.pins.length} of ${list.allowed} slots used`)];
-  if (list.pins.length === 0) return [heading, [text('Nothing is pinned.')]];
-  return [heading, ...list.pins.map(pinLine)];
-}
-
-function pinLine(pin: Pin): Line {
-  return [text('• '), code(pin.modelId), text(` — ${pin.computeType}`)];
 }
 
 function statusLines(entries: readonly StatusEntry[], style: ReplyStyle): Line[] {
@@ -94,25 +82,27 @@ function pendingLines(proposals: readonly Proposal[]): Line[] {
   ];
 }
 
-function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle, endpoints: boolean): Line[] {
+function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle, words: BackendWords): Line[] {
   if (changes.length === 0) return [[text('No changes have been applied through pinbot yet.')]];
   return [
     [strong('Recent changes'), text(` (undo one with `), code(`${style.commandPrefix}revert <change-id>`), text(')')],
     ...changes.map((change): Line => [
       text('• '), code(change.id), text(` ${formatTime(change.appliedAt)} — approved by `), user(change.approver),
-      ...(endpoints
-        ? [text(': '), ...endpointChangesText(change.before, change.after)]
-        : [text(`: ${change.before.length} → ${change.after.length} models`)]),
+      text(': '), ...words.historyChange(change.before, change.after),
       ...(change.partial ? [text(' — partly applied: the change stopped midway, so only these were written')] : []),
       ...(change.revertOf !== undefined ? [text(' — revert of '), code(change.revertOf)] : []),
     ]),
   ];
 }
 
-function helpLines(scope: string, style: ReplyStyle): Line[] {
+function helpLines(scope: string, style: ReplyStyle, words: BackendWords): Line[] {
+  const { usage, verbs } = words.command;
   return [
-    [strong('pinbot'), text(` manages the Hugging Face pinned models of scope ${scope}. Changes are proposed, shown as a diff, and written only after someone approves.`)],
-    ...VERBS.map((verb): Line => [text('• '), code(`${style.commandPrefix}${USAGE[verb].split(' — ')[0] ?? verb}`), text(` — ${USAGE[verb].split(' — ')[1] ?? ''}`)]),
+    [strong('pinbot'), text(` ${words.helpIntro(scope)}`)],
+    ...verbs.map((verb): Line => {
+      const [form = verb, meaning = ''] = usage[verb].split(' — ');
+      return [text('• '), code(`${style.commandPrefix}${form}`), text(` — ${meaning}`)];
+    }),
   ];
 }
 
@@ -122,13 +112,14 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
   const partial = proposal.outcome?.kind === 'failed' ? proposal.outcome.partial : undefined;
   // A write that stopped midway is counted as it really left the list, not as proposed.
   const after = partial ? partial.after.length : proposal.proposed.length;
-  const words = wordingOf(proposal);
+  const backendWords = style.wordsOf(proposal.backend);
+  const words = backendWords.card;
   const fields: { label: string; value: Line }[] = [
     { label: 'Requested by', value: [user(proposal.requester)] },
     { label: words.countLabel, value: [text(words.count(before, after, proposal.allowed))] },
   ];
-  const cost = warmCostField(proposal);
-  if (cost) fields.push(cost);
+  const extra = backendWords.extraField?.(proposal);
+  if (extra) fields.push(extra);
   const notes: Line[] = [];
   let title: Line;
   let actions: CardAction[] = [];
@@ -142,9 +133,9 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       }
       notes.push(...hubCheckLines(proposal.hubChecks ?? []));
       notes.push([text('⚠️ '), text(words.warning)]);
-      notes.push(proposedListLine(proposal));
+      notes.push(proposedListLine(proposal, words));
       actions = [
-        { kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary', confirm: approveConfirmation(proposal) },
+        { kind: 'approve', proposalId: proposal.id, label: 'Approve', style: 'primary', confirm: approveConfirmation(proposal, style) },
         { kind: 'cancel', proposalId: proposal.id, label: 'Cancel', style: 'secondary' },
       ];
       break;
@@ -156,7 +147,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
     case 'applied':
       title = [strong('✅ Applied')];
       notes.push(decidedLine('Approved by', proposal.decidedBy));
-      notes.push(proposedListLine(proposal));
+      notes.push(proposedListLine(proposal, words));
       if (proposal.outcome?.kind === 'applied') {
         notes.push([text(`Hugging Face: ${proposal.outcome.message}`)]);
         notes.push([text('Change '), code(proposal.outcome.changeId), text(' — undo with '), code(`${style.commandPrefix}revert ${proposal.outcome.changeId}`)]);
@@ -182,10 +173,11 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
       title = [strong(partial ? '⚠️ Partly applied' : '❌ Not applied')];
       notes.push(decidedLine('Approved by', proposal.decidedBy));
       if (proposal.outcome?.kind === 'failed') {
-        if (partial) notes.push(...partialWriteLines(partial, proposal.outcome.restoreAlertId !== undefined, style));
+        const partialWords = backendWords.partialWrite;
+        if (partial && partialWords) notes.push(...partialWords.cardLines(partial, proposal.outcome.restoreAlertId !== undefined, style));
         else notes.push([text(proposal.outcome.message)]);
         if (proposal.outcome.restoreAlertId !== undefined) {
-          actions = [{ kind: 'restore', proposalId: proposal.outcome.restoreAlertId, label: 'Restore the changed endpoints', style: 'primary' }];
+          actions = [{ kind: 'restore', proposalId: proposal.outcome.restoreAlertId, label: partialWords?.restoreLabel ?? 'Restore', style: 'primary' }];
         }
       }
       break;
@@ -203,8 +195,8 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
 }
 
 /** What Approve asks before anything is written, on every platform: Slack's dialog, Discord's private step. */
-export function approveConfirmation(proposal: Proposal): NonNullable<CardAction['confirm']> {
-  const words = wordingOf(proposal);
+export function approveConfirmation(proposal: Proposal, style: ReplyStyle): NonNullable<CardAction['confirm']> {
+  const words = style.wordsOf(proposal.backend).card;
   return {
     title: words.confirmTitle,
     text: words.confirmText(proposal),
@@ -214,10 +206,10 @@ export function approveConfirmation(proposal: Proposal): NonNullable<CardAction[
 }
 
 /** The confirmation as a private message with its own two buttons, for platforms without a dialog. */
-export function renderApproveConfirmation(proposal: Proposal): { readonly message: Message; readonly actions: readonly CardAction[] } {
-  const confirm = approveConfirmation(proposal);
+export function renderApproveConfirmation(proposal: Proposal, style: ReplyStyle): { readonly message: Message; readonly actions: readonly CardAction[] } {
+  const confirm = approveConfirmation(proposal, style);
   return {
-    message: { visibility: 'private', lines: [[strong(confirm.title)], [text(confirm.text)], proposedListLine(proposal)] },
+    message: { visibility: 'private', lines: [[strong(confirm.title)], [text(confirm.text)], proposedListLine(proposal, style.wordsOf(proposal.backend).card)] },
     actions: [
       { kind: 'confirm', proposalId: proposal.id, label: confirm.confirm, style: 'primary' },
       { kind: 'back', proposalId: proposal.id, label: confirm.deny, style: 'secondary' },
@@ -236,23 +228,24 @@ export function confirmationAnswered(answer: 'confirmed' | 'back'): Message {
 }
 
 /** The one message posted to the channel when a proposal reaches its final state. */
-export function renderOutcome(proposal: Proposal): Message {
+export function renderOutcome(proposal: Proposal, style: Pick<ReplyStyle, 'wordsOf'>): Message {
+  const words = style.wordsOf(proposal.backend);
   const diffSummary = proposal.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ');
   switch (proposal.outcome?.kind) {
     case 'applied':
       return {
         visibility: 'channel',
         lines: [
-          [text(wordingOf(proposal).appliedSummary), text(diffSummary), text('), approved by '), ...approvedBy(proposal), text('.')],
+          [text(words.card.appliedSummary), text(diffSummary), text('), approved by '), ...approvedBy(proposal), text('.')],
           [text(`Hugging Face: ${proposal.outcome.message}`)],
         ],
       };
     case 'stale':
-      return { visibility: 'channel', isError: true, lines: [[text(wordingOf(proposal).staleSummary)]] };
+      return { visibility: 'channel', isError: true, lines: [[text(words.card.staleSummary)]] };
     case 'failed':
-      if (proposal.outcome.partial) {
+      if (proposal.outcome.partial && words.partialWrite) {
         const { partial, restoreAlertId } = proposal.outcome;
-        return { visibility: 'channel', isError: true, lines: partialWriteSummary(partial, approvedBy(proposal), restoreAlertId !== undefined) };
+        return { visibility: 'channel', isError: true, lines: words.partialWrite.summary(partial, approvedBy(proposal), restoreAlertId !== undefined) };
       }
       return { visibility: 'channel', isError: true, lines: [[text(`❌ The change (${diffSummary}) was not applied: `), text(proposal.outcome.message)]] };
     case 'cancelled':
@@ -288,8 +281,9 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
   }
   if (error.is('MODEL_NOT_AVAILABLE')) return hubProblemLines(error.details.problems);
   if (error.is('NO_CHANGE')) {
-    if (error.details.endpoints === true) return [[text('Nothing to change: the warm endpoints already look like that.')], currentLine(error.details.current, 'Warm now: ', 'none')];
-    return [[text('Nothing to change: the pinned list already looks like that.')], currentLine(error.details.current)];
+    const { said } = error.details;
+    if (said === undefined) return [[text(error.message)]];
+    return [[text(said.noChange)], currentLine(error.details.current, said.label, said.nothing)];
   }
   if (error.is('NOT_PINNED')) return [[text(error.message)], currentLine(error.details.current)];
   if (error.is('INVALID_COMMAND')) {
@@ -299,9 +293,7 @@ function errorLines(error: PinbotError, style: ReplyStyle): Line[] {
     const { state, by } = error.details;
     return [[text(`This proposal was already ${state}`), ...(by ? [text(' by '), user(by)] : []), text('. Nothing more was written.')]];
   }
-  if (error.is('HF_BAD_TOKEN') || error.is('HF_NO_PINNING_PLAN') || error.is('HF_QUOTA') || error.is('HF_UNKNOWN_MODEL')
-    || error.is('HF_ENDPOINT_RETIRED') || error.is('HF_RATE_LIMITED') || error.is('HF_UNAVAILABLE') || error.is('HF_BAD_RESPONSE')
-    || error.is('HF_REJECTED')) {
+  if (error.code.startsWith('HF_')) {
     // The client's sentence already quotes Hugging Face's own text.
     return [[text(error.message), text(' Nothing was written.')]];
   }
@@ -318,9 +310,8 @@ function currentLine(current: readonly Pin[], label = 'Pinned now: ', nothing = 
   return parts;
 }
 
-function proposedListLine(proposal: Proposal): Line {
+function proposedListLine(proposal: Proposal, words: CardWording): Line {
   const { proposed } = proposal;
-  const words = wordingOf(proposal);
   if (proposed.length === 0) return [strong(words.newList(0).replace(' (0)', '')), text(words.emptyList)];
   const parts: Line[number][] = [strong(words.newList(proposed.length))];
   proposed.forEach((pin, index) => {

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { PinbotError } from '../core/errors.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
-import { toTransportError, type HfTransportError } from './errors.ts';
+import { toTransportError, type HfTransportError } from './transport-error.ts';
 import { describeIssues } from '../backends/classic/schema.ts';
 import { backoffMs, createPool, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 

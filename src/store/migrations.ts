@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreKind } from './schema.ts';
 
 /**
@@ -133,7 +133,97 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0007_proposal_backend_and_seen': {
+      async up(db: Kysely<unknown>) {
+        // Which backend planned a proposal, and what it kept of the state it saw, get columns of
+        // their own; before, an endpoints proposal carried the latter in `base_version` after the
+        // prefix `endpoints:`, and its warm entries only as labels ("2 replicas").
+        await db.schema.alterTable('proposals').addColumn('backend', 'text', (c) => c.notNull().defaultTo('classic')).execute();
+        await db.schema.alterTable('proposals').addColumn('seen', 'text').execute();
+        await moveEndpointsProposals(db);
+        await typeStoredWarmEntries(db);
+      },
+    },
   };
+}
+
+const ENDPOINTS_PREFIX = 'endpoints:';
+/** How versions before 0007 labelled a warm endpoint's minimum replicas. */
+const REPLICAS_LABEL = /^(\d+) replicas?$/;
+
+interface StoredEntry {
+  readonly modelId: string;
+  readonly computeType: string;
+  readonly wire?: Record<string, unknown>;
+}
+
+/** A stored list with each labelled warm entry given its typed `{ minReplica }`; undefined when nothing changes. */
+function typedEntries(json: string): string | undefined {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(entries)) return undefined;
+  let changed = false;
+  const typed = (entries as StoredEntry[]).map((entry) => {
+    const label = REPLICAS_LABEL.exec(typeof entry.computeType === 'string' ? entry.computeType : '');
+    if (label === null || entry.wire !== undefined) return entry;
+    changed = true;
+    return { ...entry, wire: { minReplica: Number(label[1]) } };
+  });
+  return changed ? JSON.stringify(typed) : undefined;
+}
+
+async function moveEndpointsProposals(db: Kysely<unknown>): Promise<void> {
+  const { rows } = await sql<{ id: string; base_version: string; base: string; proposed: string }>`
+    select id, base_version, base, proposed from proposals where base_version like ${`${ENDPOINTS_PREFIX}%`}`.execute(db);
+  for (const row of rows) {
+    const seen = row.base_version.slice(ENDPOINTS_PREFIX.length);
+    await sql`update proposals set backend = 'endpoints', seen = ${seen}, base = ${typedEntries(row.base) ?? row.base},
+      proposed = ${typedEntries(row.proposed) ?? row.proposed} where id = ${row.id}`.execute(db);
+  }
+}
+
+/**
+ * Warm entries kept by history, drift alerts and snapshots get their typed replicas too, so that
+ * `revert` and Restore read them as every new entry is read. Only labels of that exact form are
+ * typed: the classic list's compute types never look like them.
+ */
+async function typeStoredWarmEntries(db: Kysely<unknown>): Promise<void> {
+  const changes = await sql<{ id: string; before: string; after: string }>`select id, ${sql.ref('before')}, ${sql.ref('after')} from changes`.execute(db);
+  for (const row of changes.rows) {
+    const before = typedEntries(row.before);
+    const after = typedEntries(row.after);
+    if (before === undefined && after === undefined) continue;
+    await sql`update changes set ${sql.ref('before')} = ${before ?? row.before}, ${sql.ref('after')} = ${after ?? row.after} where id = ${row.id}`.execute(db);
+  }
+  const alerts = await sql<{ id: string; previous: string; current: string }>`select id, previous, ${sql.ref('current')} from drift_alerts`.execute(db);
+  for (const row of alerts.rows) {
+    const previous = typedSnapshot(row.previous);
+    const current = typedSnapshot(row.current);
+    if (previous === undefined && current === undefined) continue;
+    await sql`update drift_alerts set previous = ${previous ?? row.previous}, ${sql.ref('current')} = ${current ?? row.current} where id = ${row.id}`.execute(db);
+  }
+  const snapshots = await sql<{ scope: string; pins: string }>`select scope, pins from scope_snapshots`.execute(db);
+  for (const row of snapshots.rows) {
+    const pins = typedEntries(row.pins);
+    if (pins !== undefined) await sql`update scope_snapshots set pins = ${pins} where scope = ${row.scope}`.execute(db);
+  }
+}
+
+/** A stored snapshot (`{ pins, allowed, at }`) with its warm entries typed; undefined when nothing changes. */
+function typedSnapshot(json: string): string | undefined {
+  let snapshot: unknown;
+  try {
+    snapshot = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (snapshot === null || typeof snapshot !== 'object' || !('pins' in snapshot)) return undefined;
+  const pins = typedEntries(JSON.stringify(snapshot.pins));
+  return pins === undefined ? undefined : JSON.stringify({ ...snapshot, pins: JSON.parse(pins) as unknown });
 }
 
 export function migrationProvider(kind: StoreKind): MigrationProvider {

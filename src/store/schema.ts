@@ -23,6 +23,10 @@ export interface ProposalRow {
   message_ref: string | null;
   /** What the Hub said about the models the change adds; null when they were not checked. */
   hub_checks?: string | null;
+  /** The backend that planned it (its registry name). */
+  backend: string;
+  /** JSON of what the backend kept of the state it planned on; null when it kept nothing. */
+  seen: string | null;
 }
 
 export interface ChangeRow {

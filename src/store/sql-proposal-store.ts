@@ -112,6 +112,8 @@ function toRow(p: Proposal): ProposalRow {
     outcome: p.outcome ? JSON.stringify(p.outcome) : null,
     message_ref: p.messageRef ?? null,
     hub_checks: p.hubChecks ? JSON.stringify(p.hubChecks) : null,
+    backend: p.backend,
+    seen: p.seen !== undefined ? JSON.stringify(p.seen) : null,
   };
 }
 
@@ -125,6 +127,14 @@ function patchColumns(patch: ProposalPatch): Updateable<ProposalRow> {
   return columns;
 }
 
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function fromRow(row: ProposalRow): Proposal {
   return {
     id: row.id,
@@ -133,8 +143,11 @@ function fromRow(row: ProposalRow): Proposal {
     command: parseJson<ChangeCommand>(row.command),
     requester: parseJson<Principal>(row.requester),
     channel: parseJson<ChannelRef>(row.channel),
+    backend: row.backend,
     base: parseJson<Pin[]>(row.base),
     baseVersion: row.base_version,
+    // Left unparsed when it is not JSON: the backend that reads it refuses what it cannot validate.
+    ...(row.seen !== null ? { seen: jsonOrText(row.seen) } : {}),
     proposed: parseJson<Pin[]>(row.proposed),
     diff: parseJson<DiffLine[]>(row.diff),
     allowed: Number(row.allowed),

@@ -15,6 +15,7 @@ import { rejection, TOKEN } from '../helpers/hf-harness.ts';
 import { manualClock } from '../helpers/pinbot-harness.ts';
 import { recordingChannel } from '../helpers/recording-channel.ts';
 import { testTempDir } from '../helpers/temp-dir.ts';
+import { CHAT_STYLE } from '../helpers/reply-style.ts';
 
 /** The live state a case starts from: entries named from the fixture's `names`, and the cap. */
 export interface WorldSetup {
@@ -186,7 +187,7 @@ export function describeBackendContract(fixture: BackendFixture, storeKind: stri
         if (loser?.outcome?.kind === 'failed') expect(loser.outcome.message).toMatch(/^[A-Z].*\.$/);
         if (loser?.outcome?.kind === 'stale') expect(loser.outcome.changedUnderneath.length).toBeGreaterThan(0);
         // What the channel is told of it: an error, in sentences.
-        const told = loser ? renderOutcome(loser) : undefined;
+        const told = loser ? renderOutcome(loser, CHAT_STYLE) : undefined;
         expect(told?.isError).toBe(true);
         expect(told?.lines.map(plainText).join(' ')).toMatch(/\.$/);
         // The loser's click is told in a sentence, whether it settled the proposal or found it settled.

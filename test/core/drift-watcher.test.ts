@@ -24,7 +24,7 @@ describe('DriftWatcher', () => {
     notifier.addChannel(channel);
     let ids = 0;
     const watcherOn = (intervalMs = INTERVAL, watchClock: Clock = clock) => new DriftWatcher({
-      scopes: [scope], apiFor: () => h.client, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once, notifier,
+      scopes: [scope], backendFor: () => h.backend, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once, notifier,
       clock: watchClock, logger: h.logger, newId: () => `alert${++ids}`, intervalMs,
     });
     return { h, clock, channel, watcher: watcherOn(), watcherOn };

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ENDPOINT_COMMAND_WORDS, USAGE, VERBS, type Command } from '../../src/core/command.ts';
+import { VERBS, type Command, type CommandWords } from '../../src/core/command.ts';
 import { type ErrorCode, isPinbotError, PinbotError } from '../../src/core/errors.ts';
-import { MAX_COMMAND_LENGTH, parseCommand, parseRestore, suggestVerb } from '../../src/core/grammar.ts';
+import { MAX_COMMAND_LENGTH, parseCommand as parseWith, parseRestore, suggestVerb } from '../../src/core/grammar.ts';
+import { PINNED_COMMAND_WORDS, USAGE } from '../../src/backends/classic/words.ts';
+import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
+
+/** The parser as a pinned-list scope runs it, unless other words are given. */
+function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_WORDS): Command {
+  return parseWith(text, words);
+}
 import { isValidModelId, MODEL_ID_REASONS } from '../../src/core/model-id.ts';
 
 /** Runs the parser on text that must be refused and returns the error it threw. */
@@ -686,7 +693,7 @@ describe('on an Inference Endpoints scope (its own words)', () => {
   });
 
   it('parses endpoints and replicas as before', () => {
-    expect(parseCommand('add embedder replicas=2', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], replicas: 2 });
+    expect(parseCommand('add embedder replicas=2', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], scale: 2 });
     expect(parseCommand('remove a b', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'remove', modelIds: ['a', 'b'] });
   });
 

@@ -6,13 +6,15 @@ import type { RequestContext } from '../../src/core/pinning-service.ts';
 import { renderProposalCard } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
 import { usePinbotHarness } from '../helpers/pinbot-harness.ts';
+import { CONSOLE_STYLE } from '../helpers/reply-style.ts';
+import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
 const context: RequestContext = {
   scope: 'default',
   principal: { platform: 'console', userId: 'alice' },
   channel: { platform: 'console', channelId: 'terminal' },
 };
-const change = (text: string) => parseCommand(text) as ChangeCommand;
+const change = (text: string) => parseCommand(text, PINNED_COMMAND_WORDS) as ChangeCommand;
 const pinnedListGets = (paths: readonly { method: string; path: string }[]) => paths.filter((r) => r.method === 'GET' && r.path === '/usage/pinned_models');
 
 describe('the Hub check in propose: what it costs and what it records', () => {
@@ -53,7 +55,7 @@ describe('the Hub check in propose: what it costs and what it records', () => {
     const proposal = await h.service.propose(change('add sandbox-org/private-classifier'), context);
 
     const stored = await h.service.getProposal(proposal.id);
-    const lines = renderProposalCard(stored, { commandPrefix: '' }).notes.map(plainText);
+    const lines = renderProposalCard(stored, CONSOLE_STYLE).notes.map(plainText);
     expect(lines).toContain('Hub: sandbox-org/private-classifier — text-classification · transformers · not gated · private · updated 2026-10-02');
   });
 

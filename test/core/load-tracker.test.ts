@@ -22,7 +22,7 @@ describe('LoadTracker', () => {
     const channel = recordingChannel();
     const notifier = new Notifier(new MemoryOnceLedger(), h.logger);
     notifier.addChannel(channel);
-    const tracker = new LoadTracker({ apiFor: () => h.client, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 10, maxDelayMs: 40, timeoutMs });
+    const tracker = new LoadTracker({ backendFor: () => h.backend, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 10, maxDelayMs: 40, timeoutMs });
     return { h, channel, tracker };
   }
 

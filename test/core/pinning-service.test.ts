@@ -7,6 +7,8 @@ import type { ChangeCommand } from '../../src/core/command.ts';
 import type { RequestContext } from '../../src/core/pinning-service.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { manualClock, TOKEN, usePinbotHarness } from '../helpers/pinbot-harness.ts';
+import { CHAT_STYLE } from '../helpers/reply-style.ts';
+import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
 const alice: RequestContext = {
   scope: 'default',
@@ -16,7 +18,7 @@ const alice: RequestContext = {
 const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
 
 function change(text: string): ChangeCommand {
-  const command = parseCommand(text);
+  const command = parseCommand(text, PINNED_COMMAND_WORDS);
   if (command.verb === 'list' || command.verb === 'status' || command.verb === 'pending' || command.verb === 'history' || command.verb === 'help') {
     throw new Error(`${text} is not a change`);
   }
@@ -231,7 +233,7 @@ describe('PinningService against the simulator', () => {
 
     const stale = await h.service.getProposal(proposal.id);
     expect(stale.outcome).toMatchObject({ kind: 'stale', reproposed: { proposalId: again.id, by: bob } });
-    expect(renderProposalCard(stale, { commandPrefix: '/pins ' }).actions).toEqual([]);
+    expect(renderProposalCard(stale, CHAT_STYLE).actions).toEqual([]);
     const late = await h.service.repropose(proposal.id, { principal: alice.principal, channel: alice.channel }).catch((error: unknown) => error);
     expect(late).toBeInstanceOf(PinbotError);
     expect((late as PinbotError).code).toBe('ALREADY_REPROPOSED');

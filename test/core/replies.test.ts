@@ -4,14 +4,20 @@ import type { Proposal } from '../../src/core/proposal.ts';
 import { parseCommand } from '../../src/core/grammar.ts';
 import { describeCompute, describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
 import { plainText } from '../../src/core/ui.ts';
+import { PINNED_WORDS } from '../../src/backends/classic/words.ts';
+import { ENDPOINTS_WORDS } from '../../src/backends/endpoints/words.ts';
+import { CHAT_STYLE } from '../helpers/reply-style.ts';
+import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
-const style = { commandPrefix: '/pins ' };
+const style = CHAT_STYLE;
+const PINNED_NO_CHANGE = { noChange: PINNED_WORDS.noChange, ...PINNED_WORDS.current };
+const ENDPOINTS_NO_CHANGE = { noChange: ENDPOINTS_WORDS.noChange, ...ENDPOINTS_WORDS.current };
 const alice = { platform: 'slack' as const, userId: 'UALICE', displayName: 'alice' };
 const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
 
 const pending: Proposal = {
   id: 'p1', scope: 'default', state: 'pending', command: { verb: 'add', pins: [{ modelId: 'b', computeType: 'gpu' }] },
-  requester: alice, channel: { platform: 'slack', channelId: 'C1' },
+  requester: alice, channel: { platform: 'slack', channelId: 'C1' }, backend: 'classic',
   base: [{ modelId: 'a', computeType: 'cpu' }], baseVersion: 'v', proposed: [{ modelId: 'a', computeType: 'cpu' }, { modelId: 'b', computeType: 'gpu' }],
   diff: [{ kind: 'added', modelId: 'b', computeType: 'gpu' }], allowed: 5, createdAt: 0, expiresAt: Date.UTC(2026, 10, 28, 9, 30), approvals: [], approvalsRequired: 1,
 };
@@ -61,7 +67,7 @@ describe('renderProposalCard', () => {
 
 describe('renderOutcome', () => {
   it('tells the channel what was applied and by whom', () => {
-    const message = renderOutcome({ ...pending, state: 'applied', decidedBy: bob, outcome: { kind: 'applied', message: 'Pinned 2 models', changeId: 'c1' } });
+    const message = renderOutcome({ ...pending, state: 'applied', decidedBy: bob, outcome: { kind: 'applied', message: 'Pinned 2 models', changeId: 'c1' } }, style);
     expect(message.visibility).toBe('channel');
     expect(message.lines.map(plainText).join('\n')).toBe('✅ Pinned models updated (+ b (gpu)), approved by bob.\nHugging Face: Pinned 2 models');
   });
@@ -70,11 +76,11 @@ describe('renderOutcome', () => {
 describe('describeError', () => {
   it('says "nothing to change" of the warm endpoints on an endpoints scope, and of the pinned list otherwise', () => {
     const current = [{ modelId: 'llama-chat', computeType: '1 replica' }];
-    const endpoints = describeError(new PinbotError('NO_CHANGE', 'x', { current, endpoints: true }), style).lines.map(plainText);
+    const endpoints = describeError(new PinbotError('NO_CHANGE', 'x', { current, said: ENDPOINTS_NO_CHANGE }), style).lines.map(plainText);
     expect(endpoints).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: llama-chat (1 replica)']);
-    const none = describeError(new PinbotError('NO_CHANGE', 'x', { current: [], endpoints: true }), style).lines.map(plainText);
+    const none = describeError(new PinbotError('NO_CHANGE', 'x', { current: [], said: ENDPOINTS_NO_CHANGE }), style).lines.map(plainText);
     expect(none).toEqual(['Nothing to change: the warm endpoints already look like that.', 'Warm now: none.']);
-    const pinned = describeError(new PinbotError('NO_CHANGE', 'x', { current: [{ modelId: 'a', computeType: 'cpu' }] }), style).lines.map(plainText);
+    const pinned = describeError(new PinbotError('NO_CHANGE', 'x', { current: [{ modelId: 'a', computeType: 'cpu' }], said: PINNED_NO_CHANGE }), style).lines.map(plainText);
     expect(pinned).toEqual(['Nothing to change: the pinned list already looks like that.', 'Pinned now: a (cpu)']);
   });
 
@@ -93,7 +99,7 @@ describe('describeError', () => {
   ])('points to help exactly once for %s', (_case, input) => {
     let error: unknown;
     try {
-      parseCommand(input);
+      parseCommand(input, PINNED_COMMAND_WORDS);
     } catch (caught) {
       error = caught;
     }
@@ -140,7 +146,7 @@ describe('renderResult: status and history', () => {
       id: 'c2', scope: 'default', proposalId: 'p2', before: [], after: [], requester: alice, approver: bob,
       channel: { platform: 'slack' as const, channelId: 'C1' }, proposedAt: 0, appliedAt: Date.UTC(2026, 10, 28, 9, 30),
     };
-    expect(lines({ kind: 'history', scope: 'default', changes: [{ ...change, revertOf: 'c1' }, { ...change, id: 'c1' }] }).slice(1)).toEqual([
+    expect(lines({ kind: 'history', scope: 'default', changes: [{ ...change, revertOf: 'c1' }, { ...change, id: 'c1' }], backend: 'classic' }).slice(1)).toEqual([
       '• c2 2026-11-28 09:30 UTC — approved by bob: 0 → 0 models — revert of c1',
       '• c1 2026-11-28 09:30 UTC — approved by bob: 0 → 0 models',
     ]);

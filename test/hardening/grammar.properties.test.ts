@@ -4,6 +4,7 @@ import { VERBS } from '../../src/core/command.ts';
 import { PinbotError } from '../../src/core/errors.ts';
 import { MAX_COMMAND_LENGTH, parseCommand } from '../../src/core/grammar.ts';
 import { isValidModelId } from '../../src/core/model-id.ts';
+import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
 // Extends test/core/grammar.test.ts: there the strings are ASCII-ish, graphemes or command-like;
 // here every word is drawn from the characters chat clients and copy-paste actually produce.
@@ -34,7 +35,7 @@ const hostileCommand = fc
 /** Parses; returns the command or the PinbotError; anything else thrown fails the property. */
 function outcome(text: string) {
   try {
-    return { command: parseCommand(text) };
+    return { command: parseCommand(text, PINNED_COMMAND_WORDS) };
   } catch (error) {
     if (!(error instanceof PinbotError)) throw error;
     return { error };

@@ -4,7 +4,9 @@ import { parseCommand } from '../../src/core/grammar.ts';
 import type { ChangeCommand } from '../../src/core/command.ts';
 import { openPolicy } from '../../src/core/policy.ts';
 import { PinningService, type RequestContext } from '../../src/core/pinning-service.ts';
-import { systemClock, type PinnedModelsApi } from '../../src/core/ports.ts';
+import { systemClock } from '../../src/core/ports.ts';
+import type { PinnedModelsApi } from '../../src/backends/classic/api.ts';
+import { classicBackend } from '../../src/backends/classic/backend.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/backends/classic/client.ts';
 import { startSimulator, type Simulator, type WireEntry } from '../../src/backends/classic/simulator.ts';
@@ -13,6 +15,7 @@ import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
 import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
 import { captureLogger, rejection, TOKEN } from '../helpers/hf-harness.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
 /** Small timeouts and few tries, so every fault ends within a test's time. */
 const ATTEMPTS = 3;
@@ -77,11 +80,12 @@ async function world() {
       return client.writePins(pins);
     },
   };
+  const backend = classicBackend(api);
   const logger = captureLogger();
   const store = new MemoryProposalStore();
   let n = 0;
   const service = new PinningService({
-    apiFor: () => api, store, audit: new MemoryAuditLog(), lock: new MemoryScopeLock(), policy: openPolicy, clock: systemClock,
+    backendFor: () => backend, store, audit: new MemoryAuditLog(), lock: new MemoryScopeLock(), policy: openPolicy, clock: systemClock,
     logger, newId: () => `pf${++n}`, proposalTtlMs: 60_000,
   });
   const healthy = () => {
@@ -97,7 +101,7 @@ async function world() {
     armBeforeWrite: (fault: Fault) => {
       beforeWrite = () => fault(simulator);
     },
-    propose: () => service.propose(parseCommand('add bigscience/bloom:gpu') as ChangeCommand, context),
+    propose: () => service.propose(parseCommand('add bigscience/bloom:gpu', PINNED_COMMAND_WORDS) as ChangeCommand, context),
     /** Nothing in the logs carries the token. */
     expectNoSecretLogged: () => expect(JSON.stringify(logger.lines)).not.toContain(TOKEN),
   };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChangeCommand, RequestedPin } from '../../src/core/command.ts';
 import { PinbotError } from '../../src/core/errors.ts';
 import type { Pin } from '../../src/core/pin.ts';
-import { buildPlan, listVersion } from '../../src/core/plan.ts';
+import { buildPlan, listVersion } from '../../src/backends/classic/plan.ts';
 
 // Extends the invariants in test/core/plan.test.ts (untouched entries kept, quota, exact diff) with
 // what it does not cover: version stability, `set` keeping entries as read, refusing over quota

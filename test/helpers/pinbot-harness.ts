@@ -1,10 +1,13 @@
 import { afterEach } from 'vitest';
 import { openPolicy, type Policy } from '../../src/core/policy.ts';
 import { PinningService } from '../../src/core/pinning-service.ts';
-import { systemClock, type AuditLog, type Clock, type Logger, type PinnedModelsApi, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
+import { systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/proposal.ts';
 import { createHfClient } from '../../src/backends/classic/client.ts';
-import { createEndpointsClient } from '../../src/backends/endpoints/client.ts';
+import { createEndpointsClient, type EndpointsClient } from '../../src/backends/endpoints/client.ts';
+import { classicBackend } from '../../src/backends/classic/backend.ts';
+import { endpointsBackend } from '../../src/backends/endpoints/backend.ts';
+import type { ScopeBackend } from '../../src/core/backend.ts';
 import { startEndpointsSimulator, type EndpointsSimulator, type SimulatedEndpoint } from '../../src/backends/endpoints/simulator.ts';
 import { cachedCatalog } from '../../src/core/model-check.ts';
 import { createHubClient } from '../../src/hf/hub-client.ts';
@@ -59,8 +62,10 @@ export interface PinbotHarness {
   readonly simulator: Simulator;
   readonly store: ProposalStore;
   readonly storage: HarnessStorage & { readonly snapshots: SnapshotStore };
-  /** The HF client the service uses, for other parts built on the same graph. */
-  readonly client: PinnedModelsApi;
+  /** The scope's backend the service uses, for other parts built on the same graph. */
+  readonly backend: ScopeBackend;
+  /** The Endpoints client under it, when the scope is an endpoints one. */
+  readonly endpointsClient?: EndpointsClient;
   /** Another service on the same simulator and client, as a restarted process would build it. */
   serviceWith(storage: HarnessStorage): PinningService;
   readonly logger: Logger;
@@ -100,7 +105,8 @@ export function usePinbotHarness() {
     });
     closers.push(() => client.close());
     let endpointsSimulator: EndpointsSimulator | undefined;
-    let api: PinnedModelsApi = client;
+    let endpointsClient: EndpointsClient | undefined;
+    let backend: ScopeBackend = classicBackend(client);
     if (options.endpoints) {
       const namespace = options.endpoints.namespace ?? 'acme';
       const sim = await startEndpointsSimulator({
@@ -110,13 +116,14 @@ export function usePinbotHarness() {
         accounts: { [TOKEN]: { namespace, endpoints: options.endpoints.endpoints } },
       });
       closers.push(() => sim.close());
-      const endpointsClient = createEndpointsClient({
+      const endpoints = createEndpointsClient({
         baseUrl: sim.url, token: TOKEN, namespace, maxWarm: options.endpoints.maxWarm,
         retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
       });
-      closers.push(() => endpointsClient.close());
+      closers.push(() => endpoints.close());
       endpointsSimulator = sim;
-      api = endpointsClient;
+      endpointsClient = endpoints;
+      backend = endpointsBackend(endpoints, namespace);
     }
     const logger = captureLogger();
     const hub = options.hub && createHubClient({ baseUrl: options.hub.url ?? simulator.url, token: TOKEN, timeoutMs: options.hub.timeoutMs ?? 1000, logger });
@@ -126,7 +133,7 @@ export function usePinbotHarness() {
     const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
     const serviceWith = ({ proposals, audit, lock, snapshots }: HarnessStorage) => new PinningService({
-      apiFor: () => api,
+      backendFor: () => backend,
       store: proposals,
       audit,
       lock,
@@ -147,7 +154,8 @@ export function usePinbotHarness() {
       simulator,
       store: storage.proposals,
       storage,
-      client: api,
+      backend,
+      ...(endpointsClient ? { endpointsClient } : {}),
       serviceWith,
       logger,
       logLines: logger.lines,

@@ -11,6 +11,8 @@ import type { SimulatedEndpoint } from '../../src/backends/endpoints/simulator.t
 import { openStore, type PinbotStore } from '../../src/store/open-store.ts';
 import { TOKEN, usePinbotHarness, type PinbotHarness } from '../helpers/pinbot-harness.ts';
 import { dropSchema, freshSchemaName, urlWithSchema } from './postgres-test-db.ts';
+import { CHAT_STYLE } from '../helpers/reply-style.ts';
+import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
 
 const alice: RequestContext = {
   scope: 'default',
@@ -18,7 +20,7 @@ const alice: RequestContext = {
   channel: { platform: 'slack', channelId: 'C1' },
 };
 const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
-const STYLE = { commandPrefix: '/pins ' };
+const STYLE = CHAT_STYLE;
 
 const ENDPOINTS: SimulatedEndpoint[] = [
   { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
@@ -61,11 +63,12 @@ describe.each(targets)('an endpoints apply stopped after some of its PUTs, recov
     const url = newUrl();
     const before = await openStore(url);
     const h = await start({ storage: before, endpoints: { maxWarm: 3, endpoints: ENDPOINTS.map((e) => ({ ...e })) } });
-    const proposal = await h.service.propose(parseCommand('add embedder sentiment') as ChangeCommand, alice);
+    const proposal = await h.service.propose(parseCommand('add embedder sentiment', ENDPOINT_COMMAND_WORDS) as ChangeCommand, alice);
     expect(proposal.diff.map((line) => line.modelId)).toEqual(['embedder', 'sentiment']);
     await before.proposals.addApproval(proposal.id, bob);
     await before.proposals.transition(proposal.id, 'pending', 'applying', { decidedBy: bob, decidedAt: Date.now() });
-    const api = h.client.endpoints;
+    const api = h.endpointsClient?.endpoints;
+    if (!api) throw new Error('an endpoints scope has an endpoints client');
     if (!api) throw new Error('expected an endpoints client');
     for (const name of written) await api.writeMinReplica(name, 1, await api.readEndpoint(name));
     await before.close();

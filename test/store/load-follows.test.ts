@@ -47,7 +47,7 @@ describe.each(targets)('load follow-ups kept in the $kind store', ({ url }) => {
     const notifier = new Notifier(store.once, h.logger);
     notifier.addChannel(channel);
     const tracker = new LoadTracker({
-      apiFor: () => h.client, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 20, maxDelayMs: 40, timeoutMs: 10_000, follows: store.loads,
+      backendFor: () => h.backend, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 20, maxDelayMs: 40, timeoutMs: 10_000, follows: store.loads,
     });
     trackers.push(tracker);
     return { store, channel, tracker };

@@ -32,6 +32,7 @@ export function aProposal(overrides: Partial<Proposal> = {}): Proposal {
     command: { verb: 'add', pins: [{ modelId: 'bigscience/bloom', computeType: 'gpu' }] },
     requester: alice,
     channel: { platform: 'slack', channelId: 'C0123RSRCH' },
+    backend: 'classic',
     base: [
       { modelId: 'gpt2', computeType: 'cpu', wire: { model_id: 'gpt2', compute_type: 'cpu' } },
       {

@@ -2,6 +2,7 @@ import { parseRestore } from '../../core/grammar.ts';
 import { isPinbotError } from '../../core/errors.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
 import { describeError, renderOutcome, renderProposalCard, renderResult, type ReplyStyle } from '../../core/replies.ts';
+import { wordsOf } from '../../backends/registry.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import type { Message } from '../../core/ui.ts';
 import { consoleHelpLines } from './console-help.ts';
@@ -26,7 +27,7 @@ export interface ConsoleSessionOptions {
   readonly scopes?: readonly string[];
 }
 
-const STYLE: ReplyStyle = { commandPrefix: '' };
+const STYLE: ReplyStyle = { commandPrefix: '', wordsOf };
 const NO_CONFIRMATION = 'Nothing was applied: the input ended before anyone confirmed the change. Add `--yes` to apply it without asking.';
 
 /** One console user typing commands; every change is shown and confirmed before it is written. */
@@ -69,7 +70,7 @@ export class ConsoleSession {
     if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
       const cancelled = await service.cancel(proposal.id, context.principal);
       // No one answered (stdin closed, e.g. a script): saying a person cancelled it would mislead.
-      io.write(answer === undefined ? NO_CONFIRMATION : renderMessageText(renderOutcome(cancelled), textStyle));
+      io.write(answer === undefined ? NO_CONFIRMATION : renderMessageText(renderOutcome(cancelled, STYLE), textStyle));
       return false;
     }
     const result = await service.approve(proposal.id, context.principal);

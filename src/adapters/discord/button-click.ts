@@ -68,8 +68,8 @@ async function decide(interaction: ButtonInteraction, deps: HandlerDeps, log: Lo
   await showCard(interaction, deps, log, proposal);
   if (!isFinal(proposal.state)) return;
   // Through the shared notifier the message is keyed like recovery's and the sweep's: told once.
-  if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
-  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal), deps.marker));
+  if (deps.notifier) await deps.notifier.send(settledNotice(proposal, DISCORD_STYLE));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal, DISCORD_STYLE), deps.marker));
 }
 
 /**
@@ -82,7 +82,7 @@ async function askToConfirm(interaction: ButtonInteraction, deps: HandlerDeps, l
     await refuse(interaction, deps, log, checked.error);
     return;
   }
-  const { message, actions } = renderApproveConfirmation(checked.value);
+  const { message, actions } = renderApproveConfirmation(checked.value, DISCORD_STYLE);
   await attempt(log, 'reply', () => interaction.reply({ ...renderNotification(message, actions, deps.marker), flags: MessageFlags.Ephemeral }));
 }
 
@@ -116,8 +116,8 @@ async function confirmed(interaction: ButtonInteraction, deps: HandlerDeps, log:
   log.info({ state: proposal.state }, 'button handled');
   if (proposal.messageRef !== undefined) await deps.channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker));
   if (!isFinal(proposal.state)) return;
-  if (deps.notifier) await deps.notifier.send(settledNotice(proposal));
-  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal), deps.marker));
+  if (deps.notifier) await deps.notifier.send(settledNotice(proposal, DISCORD_STYLE));
+  else await deps.channels.send(interaction.channelId, renderMessage(renderOutcome(proposal, DISCORD_STYLE), deps.marker));
 }
 
 /** Updates the clicked card through the interaction; through the channel when its token is gone. */

@@ -1,5 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandStringOption } from 'discord.js';
-import { USAGE, type Verb } from '../../core/command.ts';
+import type { Verb } from '../../core/command.ts';
+import { USAGE } from '../../backends/classic/words.ts';
 
 export const COMMAND_NAME = 'pins';
 

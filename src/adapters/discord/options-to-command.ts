@@ -1,7 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
 import type { Command } from '../../core/command.ts';
-import { parseCommand } from '../../core/grammar.ts';
 import { OPTION } from './command-definitions.ts';
 
 /** What a `/pins` invocation carries, as read from the interaction. */
@@ -28,7 +27,7 @@ export function commandText(options: PinsOptions): string {
  * Options → the core `Command`, through the one parser every platform uses (`parse`: the scope's,
  * so a refusal speaks of its own things). Throws `PinbotError`.
  */
-export function optionsToCommand(options: PinsOptions, parse: (text: string) => Command = parseCommand): Command {
+export function optionsToCommand(options: PinsOptions, parse: (text: string) => Command): Command {
   return parse(commandText(pinsOptionsSchema.parse(options)));
 }
 

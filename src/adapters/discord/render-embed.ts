@@ -5,11 +5,12 @@ import {
 import { encodeAction } from '../../core/actions.ts';
 import type { ProposalState } from '../../core/proposal.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
+import { wordsOf } from '../../backends/registry.ts';
 import { diffSymbol, diffText, markCard, markMessage, type Card, type CardAction, type Line, type Message } from '../../core/ui.ts';
 import { clamp, codeSpan, escapeText, mention } from './escape.ts';
 
 /** How commands are written in Discord, for help and hints. */
-export const DISCORD_STYLE: ReplyStyle = { commandPrefix: '/pins ' };
+export const DISCORD_STYLE: ReplyStyle = { commandPrefix: '/pins ', wordsOf };
 
 /** Nothing the bot sends may ping anyone: users, roles, @everyone. */
 export const NO_MENTIONS: MessageMentionOptions = { parse: [] };

@@ -126,12 +126,12 @@ async function refreshCard(deps: SlackHandlerDeps, click: Click): Promise<void> 
  */
 async function announce(deps: SlackHandlerDeps, click: Click, proposal: Proposal): Promise<void> {
   if (deps.notifier) {
-    await deps.notifier.send(settledNotice(proposal));
+    await deps.notifier.send(settledNotice(proposal, SLACK_STYLE));
     return;
   }
   const channel = click.card?.channel ?? click.channelId ?? proposal.channel.channelId;
   try {
-    await postToChannel(click.client, click.respond, channel, renderMessageBlocks(renderOutcome(proposal), deps.marker), click.logger);
+    await postToChannel(click.client, click.respond, channel, renderMessageBlocks(renderOutcome(proposal, SLACK_STYLE), deps.marker), click.logger);
   } catch (error) {
     click.logger.warn({ error: describeFailure(error) }, 'outcome could not be posted to the channel');
   }

@@ -2,13 +2,14 @@ import type { Notifier } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { ReplyStyle } from '../../core/replies.ts';
+import { wordsOf } from '../../backends/registry.ts';
 import type { Line } from '../../core/ui.ts';
 import type { GroupsOf } from './user-groups.ts';
 
 /** The slash command pinbot registers (manifest.yml declares the same). */
 export const SLASH_COMMAND = '/pins';
 
-export const SLACK_STYLE: ReplyStyle = { commandPrefix: `${SLASH_COMMAND} ` };
+export const SLACK_STYLE: ReplyStyle = { commandPrefix: `${SLASH_COMMAND} `, wordsOf };
 
 /** What the command and button handlers share. */
 export interface SlackHandlerDeps {

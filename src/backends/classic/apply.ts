@@ -1,16 +1,12 @@
 import { hasCode, isPinbotError } from '../../core/errors.ts';
 import type { Pin } from '../../core/pin.ts';
-import { diffLists, listVersion, sameAssignments } from '../../core/plan.ts';
-import type { PinnedList, PinnedModelsApi } from '../../core/ports.ts';
+import { diffLists, sameAssignments } from '../../core/plan.ts';
 import type { Proposal, ProposalOutcome } from '../../core/proposal.ts';
 import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
+import type { PinnedList, PinnedModelsApi } from './api.ts';
+import { listVersion } from './plan.ts';
 
-/** What the pinning service lends the whole-list apply, beyond recording and settling. */
-export interface ListApplyContext extends ApplyContext {
-  readonly api: Pick<PinnedModelsApi, 'readPins' | 'writePins'>;
-  /** Settles stale, at once, the pending proposals made on the list this apply replaced. */
-  readonly supersedeOthers: (applied: Proposal, allowedNow: number) => Promise<void>;
-}
+type ListApi = Pick<PinnedModelsApi, 'readPins' | 'writePins'>;
 
 /**
  * Applies a proposal made on a pinned list, under the scope's lock: re-reads the list and writes
@@ -18,8 +14,8 @@ export interface ListApplyContext extends ApplyContext {
  * then writes the full list once, checks the answer, records the change and the list as pinbot
  * last wrote it. A write that cannot be confirmed is looked for once, else left for recovery.
  */
-export async function applyWholeList(proposal: Proposal, context: ListApplyContext): Promise<Proposal> {
-  const { api, log } = context;
+export async function applyWholeList(proposal: Proposal, api: ListApi, context: ApplyContext): Promise<Proposal> {
+  const { log } = context;
   const live = await readBeforeWrite(proposal, context, () => api.readPins(), 'live list');
 
   if (listVersion(live.pins) !== proposal.baseVersion) {
@@ -54,12 +50,12 @@ export async function applyWholeList(proposal: Proposal, context: ListApplyConte
     const changeId = await recordWritten(proposal, proposal.proposed, live.allowed, context);
     log.info({ changeId }, 'pinned list written');
     const applied = await context.settle(proposal, 'applied', { kind: 'applied', message: answer.message, changeId });
-    await context.supersedeOthers(applied, live.allowed);
+    await supersedeOthers(applied, live.allowed, context);
     return applied;
   } catch (error) {
     const code = isPinbotError(error) ? error.code : 'UNKNOWN';
     const message = isPinbotError(error) ? error.message : 'The write failed for an unexpected reason.';
-    if (hasCode(error, 'HF_UNAVAILABLE')) return unconfirmedWrite(proposal, message, context);
+    if (hasCode(error, 'HF_UNAVAILABLE')) return unconfirmedWrite(proposal, message, api, context);
     log.warn({ code }, 'write failed');
     return context.settle(proposal, 'failed', { kind: 'failed', code, message });
   }
@@ -70,9 +66,9 @@ export async function applyWholeList(proposal: Proposal, context: ListApplyConte
  * written. Look once; if the list is not visibly ours yet, leave the proposal `applying` so that
  * reconciliation settles it from the live list later, instead of reporting a failure that may be false.
  */
-async function unconfirmedWrite(proposal: Proposal, reason: string, context: ListApplyContext): Promise<Proposal> {
+async function unconfirmedWrite(proposal: Proposal, reason: string, api: ListApi, context: ApplyContext): Promise<Proposal> {
   try {
-    const live = await context.api.readPins();
+    const live = await api.readPins();
     if (sameAssignments(live.pins, proposal.proposed)) {
       const changeId = await recordWritten(proposal, live.pins, live.allowed, context);
       context.log.info({ changeId }, 'write unconfirmed but visible in the live list');
@@ -115,4 +111,15 @@ async function recordWritten(proposal: Proposal, written: readonly Pin[], allowe
   const changeId = await context.recordChange(proposal, proposal.base, proposal.proposed);
   await context.snapshots?.recordSeen(proposal.scope, { pins: written, allowed, at: context.clock.now() });
   return changeId;
+}
+
+/**
+ * Pending proposals of the scope made on the list this apply replaced can only ever be stale: the
+ * whole list is written, so every one of them would be compared with a list it did not see.
+ */
+async function supersedeOthers(applied: Proposal, allowedNow: number, context: RecordContext): Promise<void> {
+  const version = listVersion(applied.proposed);
+  await context.supersede(applied, (pending) => pending.baseVersion === version
+    ? undefined
+    : { changedUnderneath: diffLists(pending.base, applied.proposed), allowedNow });
 }

@@ -1,7 +1,9 @@
 import { PinbotError } from '../../core/errors.ts';
-import { pinToWire, type Pin } from '../../core/pin.ts';
-import { silentLogger, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer } from '../../core/ports.ts';
-import { toPinbotError, type HfEndpoint } from '../../hf/errors.ts';
+import type { Pin } from '../../core/pin.ts';
+import { silentLogger, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
+import type { PinnedList, PinnedModelsApi, WriteAnswer } from './api.ts';
+import { pinToWire } from './pin-wire.ts';
+import { toPinbotError, type HfEndpoint } from './errors.ts';
 import { createRequestCore, type ApiRules, type RequestCall } from '../../hf/request-core.ts';
 import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from '../../hf/transport.ts';
 import {

@@ -1,14 +1,11 @@
 import { hasCode, isPinbotError } from '../../core/errors.ts';
 import type { Pin } from '../../core/pin.ts';
 import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
-import type { EndpointsApi, PinnedList } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
-import { changedEndpointLine, plannedSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep } from './plan.ts';
-
-/** What the pinning service lends the endpoint-by-endpoint apply. */
-export interface StepwiseApplyContext extends ApplyContext {
-  readonly api: EndpointsApi;
-}
+import type { EndpointsApi, NamespaceState } from './api.ts';
+import {
+  changedEndpointLine, readableSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep,
+} from './plan.ts';
 
 /**
  * Applies a proposal made on Inference Endpoints, under the scope's lock: reads the namespace (one
@@ -19,10 +16,11 @@ export interface StepwiseApplyContext extends ApplyContext {
  * here with exactly the writes made; a write that stops midway is reported exactly, recorded, and
  * offered for restore.
  */
-export async function applyStepwise(proposal: Proposal, context: StepwiseApplyContext): Promise<Proposal> {
-  const { api, log } = context;
+export async function applyStepwise(proposal: Proposal, api: EndpointsApi, context: ApplyContext): Promise<Proposal> {
+  const { log } = context;
   const seen = seenScalings(proposal);
-  if (seen === undefined) return unreadable(proposal, context);
+  const steps = readableSteps(proposal);
+  if (seen === undefined || steps === undefined) return unreadable(proposal, context);
   const live = await readBeforeWrite(proposal, context, () => api.readNamespace(), 'endpoints');
   const current = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint]));
 
@@ -37,7 +35,6 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
     return context.settle(proposal, 'stale', { kind: 'stale', changedUnderneath, allowedBefore: proposal.allowed, allowedNow: live.allowed });
   }
 
-  const steps = plannedSteps(proposal);
   const before = warmPins(live.endpoints);
   const planned = withWrites(before, steps);
   if (planned.length > live.allowed && planned.length > before.length) {
@@ -88,11 +85,27 @@ export async function applyStepwise(proposal: Proposal, context: StepwiseApplyCo
   await context.snapshots?.recordSeen(proposal.scope, { pins: after, allowed: live.allowed, at: context.clock.now() });
   log.info({ changeId, endpoints: written.length }, 'endpoints written');
   const summary = steps.map((step) => `${step.name} (min ${seen[step.name]?.min ?? 0} → ${step.minReplica})`).join(', ');
-  return context.settle(proposal, 'applied', {
+  return supersedeTouching(await context.settle(proposal, 'applied', {
     kind: 'applied',
     message: `Updated ${written.length} endpoint${written.length === 1 ? '' : 's'}: ${summary}.`,
     changeId,
+  }), context);
+}
+
+/**
+ * Entries written one at a time are checked one at a time at approval: a pending proposal that
+ * touches an endpoint this apply changed can only ever be stale, and is settled so at once; one on
+ * other endpoints still applies, and stays.
+ */
+async function supersedeTouching(settled: Proposal, context: RecordContext): Promise<Proposal> {
+  const outcome = settled.outcome;
+  const changed = outcome?.kind === 'applied' ? settled.diff : outcome?.kind === 'failed' ? outcome.partial?.changed ?? [] : [];
+  if (changed.length === 0) return settled;
+  await context.supersede(settled, (pending) => {
+    const underneath = changed.filter((line) => pending.diff.some((mine) => mine.modelId === line.modelId));
+    return underneath.length > 0 ? { changedUnderneath: underneath, allowedNow: pending.allowed } : undefined;
   });
+  return settled;
 }
 
 /** A proposal whose view of the endpoints cannot be read back is settled failed before any request. */
@@ -108,11 +121,11 @@ function unreadable(proposal: Proposal, context: RecordContext): Promise<Proposa
  * else). All written: applied. Some: partly applied, recorded and offered for restore, as a write
  * that stopped midway. None: not applied.
  */
-export async function recoverStepwise(proposal: Proposal, live: PinnedList, context: RecordContext): Promise<Proposal> {
+export async function recoverStepwise(proposal: Proposal, live: NamespaceState, context: RecordContext): Promise<Proposal> {
   const seen = seenScalings(proposal);
-  if (seen === undefined) return unreadable(proposal, context);
-  const current = new Map((live.endpoints ?? []).map((endpoint) => [endpoint.name, endpoint]));
-  const steps = plannedSteps(proposal);
+  const steps = readableSteps(proposal);
+  if (seen === undefined || steps === undefined) return unreadable(proposal, context);
+  const current = new Map(live.endpoints.map((endpoint) => [endpoint.name, endpoint]));
   const written: ScalingStep[] = [];
   const notWritten: string[] = [];
   const unknown: string[] = [];
@@ -122,7 +135,7 @@ export async function recoverStepwise(proposal: Proposal, live: PinnedList, cont
     else if (now !== undefined && now.minReplica === seen[step.name]?.min) notWritten.push(step.name);
     else unknown.push(step.name);
   }
-  const after = warmPins(live.endpoints ?? []);
+  const after = warmPins(live.endpoints);
   // The warm set just before the apply, as far as the endpoints tell: the written ones as they were seen.
   const before = withWrites(after, written.map((step) => ({ name: step.name, minReplica: seen[step.name]?.min ?? 0 })));
   const { log } = context;
@@ -131,11 +144,11 @@ export async function recoverStepwise(proposal: Proposal, live: PinnedList, cont
     const changeId = await context.recordChange(proposal, before, after);
     await context.snapshots?.recordSeen(proposal.scope, { pins: after, allowed: live.allowed, at: context.clock.now() });
     log.info({ changeId }, 'interrupted apply found written; recorded as applied');
-    return context.settle(proposal, 'applied', {
+    return supersedeTouching(await context.settle(proposal, 'applied', {
       kind: 'applied',
       message: 'The write of this change was interrupted, but every endpoint it touches shows its new scaling, so it was applied.',
       changeId,
-    });
+    }), context);
   }
   if (written.length > 0) {
     const others = unknown.length > 0 ? `; ${unknown.join(', ')} ${unknown.length === 1 ? 'shows' : 'show'} neither the old nor the new scaling` : '';
@@ -184,7 +197,7 @@ async function settlePartly(proposal: Proposal, context: RecordContext, report: 
   }
   context.log.warn({ code, changeId, written: changed.length, unchanged: unchanged.length }, 'endpoint writes stopped midway');
   const restore = restoreAlertId !== undefined ? 'Restore proposes putting the changed endpoints back' : `Undo the changed endpoints with revert ${changeId}`;
-  return context.settle(proposal, 'failed', {
+  return supersedeTouching(await context.settle(proposal, 'failed', {
     kind: 'failed',
     code: 'PARTIAL_WRITE',
     message: `Stopped partway: changed ${changed.join(', ')}; not changed: ${unchanged.join(', ')} (${why}). `
@@ -196,7 +209,7 @@ async function settlePartly(proposal: Proposal, context: RecordContext, report: 
       reason, after, changeId,
     },
     ...(restoreAlertId !== undefined ? { restoreAlertId } : {}),
-  });
+  }), context);
 }
 
 async function landed(api: EndpointsApi, name: string, minReplica: number): Promise<boolean> {

@@ -1,7 +1,6 @@
 import { PinbotError } from '../../core/errors.ts';
-import {
-  silentLogger, type EndpointInfo, type Logger, type Metrics, type ModelStatus, type PinnedList, type PinnedModelsApi, type WriteAnswer,
-} from '../../core/ports.ts';
+import { silentLogger, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
+import type { EndpointInfo, EndpointsScopeApi, NamespaceState } from './api.ts';
 import { warmPins } from './plan.ts';
 import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './schema.ts';
 import { createRequestCore, type ApiRules, type RequestCall } from '../../hf/request-core.ts';
@@ -28,7 +27,7 @@ export interface EndpointsClientOptions {
   readonly scrub?: (text: string) => string;
 }
 
-export type EndpointsClient = PinnedModelsApi & { readonly endpoints: NonNullable<PinnedModelsApi['endpoints']>; close(): Promise<void> };
+export type EndpointsClient = EndpointsScopeApi & { close(): Promise<void> };
 
 interface Call extends RequestCall {
   readonly method: 'GET' | 'PUT';
@@ -85,7 +84,7 @@ function endpointsRules(host: string, namespace: string): ApiRules<Call> {
   };
 }
 
-/** The Inference Endpoints API of one namespace, as the core's port. */
+/** The Inference Endpoints API of one namespace, for the endpoints backend. */
 export function createEndpointsClient(options: EndpointsClientOptions): EndpointsClient {
   const base = parseBaseUrl(options.baseUrl, 'Endpoints API base URL');
   const { namespace } = options;
@@ -107,20 +106,15 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
     return singleflight(`GET ${path}`, async () => toInfo(await send({ method: 'GET', path, name, endpoint: METRIC_ENDPOINT }, endpointSchema)));
   };
 
-  const readNamespace = async (): Promise<PinnedList & { endpoints: EndpointInfo[] }> => {
+  const readNamespace = async (): Promise<NamespaceState> => {
     const body = await send({ method: 'GET', path: '', endpoint: METRIC_ENDPOINT }, endpointListSchema);
     const endpoints = body.items.map(toInfo);
     return { pins: warmPins(endpoints), allowed: options.maxWarm, endpoints };
   };
 
   return {
-    readPins(): Promise<PinnedList> {
+    readPins(): Promise<NamespaceState> {
       return singleflight('GET /', readNamespace);
-    },
-
-    writePins(): Promise<WriteAnswer> {
-      // The core writes endpoints one by one through `endpoints`; a whole-list write has no meaning here.
-      return Promise.reject(new Error('an Inference Endpoints scope is written endpoint by endpoint'));
     },
 
     async modelStatus(name: string): Promise<ModelStatus> {

@@ -1,21 +1,20 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChangeCommand, Command } from '../../core/command.ts';
+import type { ChangeCommand } from '../../core/command.ts';
 import { PinbotError } from '../../core/errors.ts';
 import type { Pin } from '../../core/pin.ts';
 import { diffLists, type Plan } from '../../core/plan.ts';
-import type { EndpointInfo, PinnedList } from '../../core/ports.ts';
 import type { DiffLine, Proposal } from '../../core/proposal.ts';
+import type { EndpointInfo, NamespaceState } from './api.ts';
+import './errors.ts';
 
 /**
- * Inference Endpoints seen through the pinning workflow: a scope's "pinned list" is its warm
- * endpoints (`minReplica >= 1`), one entry per endpoint named after it, with its minimum replicas
- * as its setting ("1 replica"). `max_warm` caps the number of warm endpoints, not replicas: a
- * team reasons about which models answer at once, and each endpoint's own `maxReplica` already
- * bounds its replicas. The plan, diff and cap machinery of the classic list then applies as is.
+ * Inference Endpoints seen through the pinning workflow: a scope's entries are its warm endpoints
+ * (`minReplica >= 1`), one per endpoint named after it, its minimum replicas typed in the entry's
+ * `wire` (`{ minReplica }`) and shown as its setting ("1 replica"). `max_warm` caps the number of
+ * warm endpoints, not replicas: a team reasons about which models answer at once, and each
+ * endpoint's own `maxReplica` already bounds its replicas.
  */
-
-/** A proposal made on endpoints carries this prefix in its `baseVersion`, then what it saw. */
-const VERSION_PREFIX = 'endpoints:';
 
 /** The scaling of one endpoint and when it last changed, as a proposal saw it. */
 export interface SeenScaling {
@@ -33,8 +32,8 @@ export interface SeenScaling {
   readonly price?: number;
 }
 
-/** What an endpoints proposal's `baseVersion` holds after its prefix. */
-interface SeenState {
+/** What an endpoints proposal keeps (`Proposal.seen`) of the namespace it was made on. */
+export interface SeenState {
   readonly seen: Record<string, SeenScaling>;
   /** Hourly cost of the warm replicas when proposed, when every warm endpoint has a price. */
   readonly warmCost?: number;
@@ -55,38 +54,50 @@ const seenStateSchema = z.object({
   warmCost: z.number().nonnegative().optional(),
 });
 
+/** What `NO_CHANGE` says on an endpoints scope. */
+export const NO_CHANGE = 'Nothing to change: the warm endpoints already look like that.';
+
 export function replicasLabel(minReplica: number): string {
   return `${minReplica} ${minReplica === 1 ? 'replica' : 'replicas'}`;
 }
 
-/** The minimum replicas an entry's label stands for; 0 for anything else. */
-export function labelReplicas(label: string): number {
-  const match = /^(\d+) replicas?$/.exec(label);
-  return match ? Number(match[1]) : 0;
+/** A warm endpoint as an entry: its name, its minimum replicas typed, and shown. */
+export function warmEntry(name: string, minReplica: number): Pin {
+  return { modelId: name, computeType: replicasLabel(minReplica), wire: { minReplica } };
+}
+
+const entrySettingsSchema = z.object({ minReplica: count });
+
+/**
+ * The minimum replicas an entry keeps warm, from its typed settings. An entry without them (not
+ * made by this backend) is refused with a sentence rather than guessed at.
+ */
+export function replicasOf(pin: Pin): number {
+  const parsed = entrySettingsSchema.safeParse(pin.wire);
+  if (!parsed.success) {
+    throw new PinbotError('PROPOSAL_UNREADABLE', `pinbot cannot read how many replicas ${pin.modelId} is to keep warm from what was stored, so nothing was proposed.`, {});
+  }
+  return parsed.data.minReplica;
 }
 
 export function warmPins(endpoints: readonly EndpointInfo[]): Pin[] {
-  return endpoints.filter((endpoint) => endpoint.minReplica >= 1).map((endpoint) => ({ modelId: endpoint.name, computeType: replicasLabel(endpoint.minReplica) }));
+  return endpoints.filter((endpoint) => endpoint.minReplica >= 1).map((endpoint) => warmEntry(endpoint.name, endpoint.minReplica));
 }
 
-export function isEndpointsProposal(proposal: Pick<Proposal, 'baseVersion'>): boolean {
-  return proposal.baseVersion.startsWith(VERSION_PREFIX);
+/** A version of a warm set: equal exactly when the same endpoints keep the same minimum replicas. */
+export function warmVersion(pins: readonly Pin[]): string {
+  const entries = pins.map((pin) => `${pin.modelId}\u0000${pin.computeType}`).sort();
+  return createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** What the proposal saw of each endpoint, validated; undefined when what was stored cannot be read as that. */
-function seenState(proposal: Pick<Proposal, 'baseVersion'>): SeenState | undefined {
-  let stored: unknown;
-  try {
-    stored = JSON.parse(proposal.baseVersion.slice(VERSION_PREFIX.length));
-  } catch {
-    return undefined;
-  }
-  const parsed = seenStateSchema.safeParse(stored);
+export function seenState(proposal: Pick<Proposal, 'seen'>): SeenState | undefined {
+  const parsed = seenStateSchema.safeParse(proposal.seen);
   return parsed.success ? parsed.data : undefined;
 }
 
 /** The scaling the proposal saw of each endpoint it touches, or undefined when that cannot be read back. */
-export function seenScalings(proposal: Pick<Proposal, 'baseVersion'>): Record<string, SeenScaling> | undefined {
+export function seenScalings(proposal: Pick<Proposal, 'seen'>): Record<string, SeenScaling> | undefined {
   return seenState(proposal)?.seen;
 }
 
@@ -98,17 +109,17 @@ export const UNREADABLE_PROPOSAL = 'pinbot cannot read back what this proposal s
  * The warm cost per hour before and after the change, when the API priced every warm endpoint
  * and every endpoint the change touches; undefined otherwise, so no card shows a guess.
  */
-export function warmCostChange(proposal: Pick<Proposal, 'baseVersion' | 'diff'>): { before: number; after: number } | undefined {
+export function warmCostChange(proposal: Pick<Proposal, 'seen' | 'diff' | 'proposed'>): { before: number; after: number } | undefined {
   const state = seenState(proposal);
-  if (state === undefined) return undefined;
+  const steps = readableSteps(proposal);
+  if (state === undefined || steps === undefined) return undefined;
   const { seen, warmCost } = state;
   if (warmCost === undefined) return undefined;
   let after = warmCost;
-  for (const line of proposal.diff) {
-    const was = seen[line.modelId];
+  for (const step of steps) {
+    const was = seen[step.name];
     if (was?.price === undefined) return undefined;
-    const min = line.kind === 'removed' ? 0 : labelReplicas(line.kind === 'added' ? line.computeType : line.to);
-    after += was.price * (min - was.min);
+    after += was.price * (step.minReplica - was.min);
   }
   return { before: warmCost, after };
 }
@@ -126,30 +137,22 @@ export function describeScaling(scaling: SeenScaling): string {
   return `min ${scaling.min}, max ${scaling.max}, ${timeout}`;
 }
 
-/** Options that only mean something on one backend, refused on the other with one sentence. */
-export function refuseForeignOptions(command: Command | ChangeCommand, endpoints: boolean): void {
-  if (!endpoints && (command.verb === 'add' || command.verb === 'set') && command.replicas !== undefined) {
-    throw new PinbotError('INVALID_COMMAND', '`replicas=` applies to Inference Endpoints scopes only; this scope manages pinned models.', { input: `replicas=${command.replicas}` });
-  }
-  if (endpoints && command.verb === 'compute') {
-    throw new PinbotError('INVALID_COMMAND', 'On an Inference Endpoints scope the instance is the endpoint\'s own; change how many replicas stay warm with `add <endpoint> replicas=N`.', { input: 'compute' });
-  }
-}
-
 /**
  * The warm set a change proposes, with the scaling of every endpoint it touches recorded in the
  * plan's version for the check at approval. Names may be endpoint names or, when only one
  * endpoint serves it, a model repository.
  */
 export function planWarmEndpoints(
-  command: ChangeCommand, live: PinnedList, revertTo?: readonly Pin[], rememberedTimeouts: Readonly<Record<string, number>> = {},
+  command: ChangeCommand, live: NamespaceState, revertTo?: readonly Pin[], rememberedTimeouts: Readonly<Record<string, number>> = {},
 ): Plan {
-  const endpoints = live.endpoints ?? [];
+  const { endpoints } = live;
   const base = live.pins;
   const proposed = proposedWarm(command, base, endpoints, revertTo);
   const diff = diffLists(base, proposed);
   if (diff.length === 0) {
-    throw new PinbotError('NO_CHANGE', `That change would leave the warm endpoints as they are (${describeWarm(base)}), so there is nothing to approve.`, { current: [...base], endpoints: true });
+    throw new PinbotError('NO_CHANGE', `That change would leave the warm endpoints as they are (${describeWarm(base)}), so there is nothing to approve.`, {
+      current: [...base], said: { noChange: NO_CHANGE, label: 'Warm now: ', nothing: 'none' },
+    });
   }
   if (proposed.length > live.allowed && proposed.length > base.length) {
     throw new PinbotError(
@@ -171,7 +174,7 @@ export function planWarmEndpoints(
     seen,
     ...(priced ? { warmCost: warm.reduce((sum, endpoint) => sum + (endpoint.pricePerHour ?? 0) * endpoint.minReplica, 0) } : {}),
   };
-  return { base, baseVersion: `${VERSION_PREFIX}${JSON.stringify(state)}`, proposed, diff, allowed: live.allowed };
+  return { base, baseVersion: warmVersion(base), proposed, diff, allowed: live.allowed, seen: state };
 }
 
 function proposedWarm(command: ChangeCommand, base: readonly Pin[], endpoints: readonly EndpointInfo[], revertTo?: readonly Pin[]): Pin[] {
@@ -180,11 +183,11 @@ function proposedWarm(command: ChangeCommand, base: readonly Pin[], endpoints: r
       const result = [...base];
       for (const requested of command.pins) {
         const endpoint = resolve(requested.modelId, endpoints);
-        const replicas = checkedReplicas(endpoint, command.replicas);
+        const replicas = checkedReplicas(endpoint, command.scale);
         const index = result.findIndex((pin) => pin.modelId === endpoint.name);
         // Already warm and no count asked for: it stays as it is.
-        if (index !== -1 && command.replicas === undefined) continue;
-        const pin = { modelId: endpoint.name, computeType: replicasLabel(replicas) };
+        if (index !== -1 && command.scale === undefined) continue;
+        const pin = warmEntry(endpoint.name, replicas);
         if (index === -1) result.push(pin);
         else result[index] = pin;
       }
@@ -197,8 +200,8 @@ function proposedWarm(command: ChangeCommand, base: readonly Pin[], endpoints: r
         if (names.has(endpoint.name)) return [];
         names.add(endpoint.name);
         const current = base.find((pin) => pin.modelId === endpoint.name);
-        if (current && command.replicas === undefined) return [current];
-        return [{ modelId: endpoint.name, computeType: replicasLabel(checkedReplicas(endpoint, command.replicas)) }];
+        if (current && command.scale === undefined) return [current];
+        return [warmEntry(endpoint.name, checkedReplicas(endpoint, command.scale))];
       });
     }
     case 'remove': {
@@ -216,11 +219,7 @@ function proposedWarm(command: ChangeCommand, base: readonly Pin[], endpoints: r
     case 'revert':
     case 'restore':
       if (!revertTo) throw new Error(`${command.verb} needs the warm set to restore`);
-      for (const pin of revertTo) {
-        const endpoint = resolve(pin.modelId, endpoints);
-        checkedReplicas(endpoint, labelReplicas(pin.computeType));
-      }
-      return [...revertTo];
+      return revertTo.map((pin) => warmEntry(pin.modelId, checkedReplicas(resolve(pin.modelId, endpoints), replicasOf(pin))));
     case 'compute':
       throw new PinbotError('INVALID_COMMAND', 'On an Inference Endpoints scope the instance is the endpoint\'s own; change how many replicas stay warm with `add <endpoint> replicas=N`.', { input: 'compute' });
   }
@@ -280,7 +279,7 @@ export function sameScaling(a: SeenScaling, b: SeenScaling): boolean {
 }
 
 /** The cold timeouts a proposal saw or remembered, by endpoint, for proposals made later. */
-export function coldTimeoutsSeen(proposal: Pick<Proposal, 'baseVersion'>): Record<string, number> {
+export function coldTimeoutsSeen(proposal: Pick<Proposal, 'seen'>): Record<string, number> {
   const found: Record<string, number> = {};
   for (const [name, scaling] of Object.entries(seenScalings(proposal) ?? {})) {
     const timeout = scaling.timeout ?? scaling.coldTimeout;
@@ -290,9 +289,9 @@ export function coldTimeoutsSeen(proposal: Pick<Proposal, 'baseVersion'>): Recor
 }
 
 /** Whether a plan lets go cold an endpoint that has no timeout of its own to keep. */
-export function needsColdTimeout(plan: Pick<Plan, 'diff'>, live: PinnedList): boolean {
+export function needsColdTimeout(plan: Pick<Plan, 'diff'>, live: NamespaceState): boolean {
   return plan.diff.some((line) => line.kind === 'removed'
-    && live.endpoints?.find((endpoint) => endpoint.name === line.modelId)?.scaleToZeroTimeout === undefined);
+    && live.endpoints.find((endpoint) => endpoint.name === line.modelId)?.scaleToZeroTimeout === undefined);
 }
 
 /** One PUT of a plan: the endpoint and the minimum replicas it gets. */
@@ -301,12 +300,21 @@ export interface ScalingStep {
   readonly minReplica: number;
 }
 
-/** The writes a proposal makes, in its diff's order (those going cold first). */
-export function plannedSteps(proposal: Pick<Proposal, 'diff'>): ScalingStep[] {
-  return proposal.diff.map((line) => ({
-    name: line.modelId,
-    minReplica: line.kind === 'removed' ? 0 : labelReplicas(line.kind === 'added' ? line.computeType : line.to),
-  }));
+/** The writes a proposal makes, in its diff's order (those going cold first), each with the typed replicas of its proposed entry. */
+export function plannedSteps(proposal: Pick<Proposal, 'diff' | 'proposed'>): ScalingStep[] {
+  return proposal.diff.map((line) => {
+    const entry = line.kind === 'removed' ? undefined : proposal.proposed.find((pin) => pin.modelId === line.modelId);
+    return { name: line.modelId, minReplica: entry === undefined ? 0 : replicasOf(entry) };
+  });
+}
+
+/** The planned writes, or undefined when a proposed entry's settings cannot be read back. */
+export function readableSteps(proposal: Pick<Proposal, 'diff' | 'proposed'>): ScalingStep[] | undefined {
+  try {
+    return plannedSteps(proposal);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The warm set `pins` becomes once `steps` are written, in its order, new ones last. */
@@ -314,7 +322,7 @@ export function withWrites(pins: readonly Pin[], steps: readonly ScalingStep[]):
   const result = [...pins];
   for (const step of steps) {
     const index = result.findIndex((pin) => pin.modelId === step.name);
-    const pin = { modelId: step.name, computeType: replicasLabel(step.minReplica) };
+    const pin = warmEntry(step.name, step.minReplica);
     if (step.minReplica === 0) {
       if (index !== -1) result.splice(index, 1);
     } else if (index === -1) {

@@ -1,57 +1,42 @@
-import { ENDPOINT_COMMAND_WORDS, ENDPOINTS_USAGE } from '../../core/command.ts';
+import { VERBS, type CommandWords, type Verb } from '../../core/command.ts';
+import type { BackendWords, CardWording } from '../../core/backend.ts';
 import type { Pin } from '../../core/pin.ts';
 import { diffLists } from '../../core/plan.ts';
-import type { EndpointInfo, PinnedList } from '../../core/ports.ts';
+import type { EndpointInfo, NamespaceState } from './api.ts';
 import type { DiffLine, PartialWrite, Proposal } from '../../core/proposal.ts';
 import { code, strong, text, type Inline, type Line } from '../../core/ui.ts';
-import { isEndpointsProposal, warmCostChange } from './plan.ts';
+import { NO_CHANGE, warmCostChange } from './plan.ts';
 
-/** The card's cost field on an endpoints proposal, when the prices are known. */
-export function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {
-  if (!isEndpointsProposal(proposal)) return undefined;
-  const cost = warmCostChange(proposal);
-  if (cost === undefined) return undefined;
-  return { label: 'Warm cost', value: [text(`$${cost.before.toFixed(2)} → $${cost.after.toFixed(2)} per hour`)] };
-}
+/** More than any endpoint's `maxReplica` allows in practice; the endpoint's own maximum is checked when planning. */
+const MAX_REPLICAS = 100;
 
-/** `help` on an endpoints scope: the same verbs, as they act on endpoints. */
-export function endpointHelpLines(scope: string, style: { readonly commandPrefix: string }): Line[] {
-  return [
-    [strong('pinbot'), text(` keeps the Inference Endpoints of scope ${scope} warm or cold. Changes are proposed, shown as a diff, and written only after someone approves.`)],
-    ...ENDPOINT_COMMAND_WORDS.verbs.map((verb): Line => {
-      const [usage = verb, meaning = ''] = ENDPOINTS_USAGE[verb].split(' — ');
-      return [text('• '), code(`${style.commandPrefix}${usage}`), text(` — ${meaning}`)];
-    }),
-  ];
-}
+/** The same verbs as they act on Inference Endpoints, for `help` and usage hints there. */
+export const ENDPOINTS_USAGE: Readonly<Record<Verb, string>> = {
+  list: 'list — every endpoint, warm or cold, and how many are warm of max_warm',
+  add: 'add <endpoint> … [replicas=N] — keep endpoints warm (min replicas 1, or N); an endpoint may be named by the one repository it serves',
+  remove: 'remove <endpoint> … — let endpoints go cold (min replicas 0; they scale to zero when idle)',
+  set: 'set <endpoint> … [replicas=N] — exactly these warm; every other endpoint goes cold',
+  compute: "compute — not on Inference Endpoints: the instance is the endpoint's own",
+  clear: 'clear — every endpoint cold',
+  status: 'status [endpoint] — the state of warm endpoints',
+  pending: 'pending — proposals waiting for approval',
+  history: 'history — the last applied changes',
+  revert: 'revert <change-id> — propose the warm set as it was before that change',
+  help: 'help — this text',
+};
 
-/** The words a card uses, which differ between the classic pinned list and warm endpoints. */
-export interface CardWording {
-  readonly proposedTitle: string;
-  readonly countLabel: string;
-  readonly count: (before: number, after: number, allowed: number) => string;
-  readonly warning: string;
-  readonly confirmTitle: string;
-  readonly confirmText: (proposal: Proposal) => string;
-  readonly staleTitle: string;
-  readonly newList: (count: number) => string;
-  readonly emptyList: string;
-  readonly appliedSummary: string;
-  readonly staleSummary: string;
-}
+/** What `compute`, `cpu`/`gpu` or a `:gpu` suffix gets on an Inference Endpoints scope. */
+export const ENDPOINT_COMPUTE_REFUSAL = "Compute types do not apply to Inference Endpoints: the instance is the endpoint's own, so nothing was proposed. "
+  + 'Change how many replicas stay warm with `add <endpoint> replicas=N`.';
 
-export const PINNED_WORDING: CardWording = {
-  proposedTitle: 'Proposed change to the pinned models',
-  countLabel: 'Slots used',
-  count: (before, after, allowed) => `${before} → ${after} of ${allowed}`,
-  warning: 'Approving replaces the entire pinned list with the list below; anything not in it is unpinned.',
-  confirmTitle: 'Replace the whole list?',
-  confirmText: (proposal) => `This writes the whole list of ${proposal.proposed.length} model${proposal.proposed.length === 1 ? '' : 's'} to Hugging Face; anything not in it is unpinned.`,
-  staleTitle: '⚠️ Not applied: the pinned list changed after this was proposed',
-  newList: (count) => `New list (${count}): `,
-  emptyList: 'empty (everything is unpinned)',
-  appliedSummary: '✅ Pinned models updated (',
-  staleSummary: '⚠️ A proposal was not applied because the pinned list changed after it was made. Nothing was written.',
+export const ENDPOINT_COMMAND_WORDS: CommandWords = {
+  usage: ENDPOINTS_USAGE,
+  verbs: VERBS.filter((verb) => verb !== 'compute'),
+  thing: 'endpoint',
+  idNoun: 'endpoint name or model repository',
+  clearHint: 'To let every endpoint go cold, use `clear`.',
+  computeRefusal: ENDPOINT_COMPUTE_REFUSAL,
+  scaleOption: { key: 'replicas', noun: 'replicas', max: MAX_REPLICAS },
 };
 
 export const ENDPOINTS_WORDING: CardWording = {
@@ -68,13 +53,33 @@ export const ENDPOINTS_WORDING: CardWording = {
   staleSummary: '⚠️ A proposal was not applied because an endpoint it touches changed after it was made. Nothing was written.',
 };
 
-export function wordingOf(proposal: Pick<Proposal, 'baseVersion'>): CardWording {
-  return isEndpointsProposal(proposal) ? ENDPOINTS_WORDING : PINNED_WORDING;
+/** Inference Endpoints' words for every reply. */
+export const ENDPOINTS_WORDS: BackendWords = {
+  command: ENDPOINT_COMMAND_WORDS,
+  card: ENDPOINTS_WORDING,
+  helpIntro: (scope) => `keeps the Inference Endpoints of scope ${scope} warm or cold. Changes are proposed, shown as a diff, and written only after someone approves.`,
+  historyChange: (before, after) => endpointChangesText(before, after),
+  extraField: (proposal) => warmCostField(proposal),
+  partialWrite: {
+    cardLines: (partial, restore, style) => partialWriteLines(partial, restore, style),
+    summary: (partial, approvedBy, restore) => partialWriteSummary(partial, approvedBy, restore),
+    restoreLabel: 'Restore the changed endpoints',
+  },
+  drift: { what: 'warm Inference Endpoints', read: 'warm endpoints', previous: 'the endpoints as they were', restoreLabel: 'Restore the endpoints as they were' },
+  current: { label: 'Warm now: ', nothing: 'none' },
+  noChange: NO_CHANGE,
+};
+
+/** The card's cost field on an endpoints proposal, when the prices are known. */
+function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {
+  const cost = warmCostChange(proposal);
+  if (cost === undefined) return undefined;
+  return { label: 'Warm cost', value: [text(`$${cost.before.toFixed(2)} → $${cost.after.toFixed(2)} per hour`)] };
 }
 
 /** `list` on an endpoints scope: every endpoint of the namespace, warm first. */
-export function endpointListLines(scope: string, list: PinnedList): Line[] {
-  const endpoints = list.endpoints ?? [];
+export function endpointListLines(scope: string, list: NamespaceState): Line[] {
+  const { endpoints } = list;
   const heading: Line = [strong(`Inference Endpoints (${scope})`), text(` — ${list.pins.length} of ${list.allowed} warm (max_warm)`)];
   if (endpoints.length === 0) return [heading, [text('This namespace has no endpoints.')]];
   const ordered = [...endpoints].sort((a, b) => Number(b.minReplica >= 1) - Number(a.minReplica >= 1));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPinbotError } from '../../../src/core/errors.ts';
 import { parseCommand } from '../../../src/core/grammar.ts';
 import { commandText, optionsToCommand, type PinsOptions } from '../../../src/adapters/discord/options-to-command.ts';
+import { PINNED_COMMAND_WORDS } from '../../../src/backends/classic/words.ts';
 
 /** Each slash invocation and the text a Slack user types for the same request. */
 const SAME_AS_SLACK: readonly [PinsOptions, string][] = [
@@ -30,21 +31,24 @@ function refusal(run: () => unknown): string {
   throw new Error('expected a refusal');
 }
 
+/** What a pinned-list scope's parse does with the text. */
+const parsePinned = (text: string) => parseCommand(text, PINNED_COMMAND_WORDS);
+
 describe('slash command options become the same core commands as Slack text', () => {
   it.each(SAME_AS_SLACK)('%o reads like "%s"', (options, slackText) => {
     expect(commandText(options)).toBe(slackText);
-    expect(optionsToCommand(options)).toEqual(parseCommand(slackText));
+    expect(optionsToCommand(options, parsePinned)).toEqual(parseCommand(slackText, PINNED_COMMAND_WORDS));
   });
 
   it('gets the grammar\'s refusals, not a second set of rules', () => {
-    expect(refusal(() => optionsToCommand({ subcommand: 'add', models: 'gpt2 gpt2' }))).toBe('DUPLICATE_MODEL');
-    expect(refusal(() => optionsToCommand({ subcommand: 'add', models: 'bad id!' }))).toBe('INVALID_MODEL_ID');
-    expect(refusal(() => optionsToCommand({ subcommand: 'status', model: 'a b' }))).toBe('INVALID_COMMAND');
-    expect(refusal(() => optionsToCommand({ subcommand: 'revert', change: 'x y' }))).toBe('INVALID_COMMAND');
-    expect(refusal(() => optionsToCommand({ subcommand: 'unpin', models: 'gpt2' }))).toBe('INVALID_COMMAND');
+    expect(refusal(() => optionsToCommand({ subcommand: 'add', models: 'gpt2 gpt2' }, parsePinned))).toBe('DUPLICATE_MODEL');
+    expect(refusal(() => optionsToCommand({ subcommand: 'add', models: 'bad id!' }, parsePinned))).toBe('INVALID_MODEL_ID');
+    expect(refusal(() => optionsToCommand({ subcommand: 'status', model: 'a b' }, parsePinned))).toBe('INVALID_COMMAND');
+    expect(refusal(() => optionsToCommand({ subcommand: 'revert', change: 'x y' }, parsePinned))).toBe('INVALID_COMMAND');
+    expect(refusal(() => optionsToCommand({ subcommand: 'unpin', models: 'gpt2' }, parsePinned))).toBe('INVALID_COMMAND');
   });
 
   it('cannot smuggle a second verb through an option', () => {
-    expect(optionsToCommand({ subcommand: 'remove', models: 'list' })).toEqual({ verb: 'remove', modelIds: ['list'] });
+    expect(optionsToCommand({ subcommand: 'remove', models: 'list' }, parsePinned)).toEqual({ verb: 'remove', modelIds: ['list'] });
   });
 });

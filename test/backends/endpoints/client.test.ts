@@ -36,7 +36,7 @@ describe('the Inference Endpoints client against the simulator', () => {
     const { sim, client } = await world();
     const list = await client.readPins();
     expect(list.allowed).toBe(2);
-    expect(list.pins).toEqual([{ modelId: 'llama-chat', computeType: '1 replica' }]);
+    expect(list.pins).toEqual([{ modelId: 'llama-chat', computeType: '1 replica', wire: { minReplica: 1 } }]);
     expect(list.endpoints?.map((e) => [e.name, e.minReplica, e.maxReplica, e.state, e.instance, e.repository])).toEqual([
       ['llama-chat', 1, 2, 'running', 'gpu nvidia-a10g x1', 'meta-llama/Llama-3.1-8B-Instruct'],
       ['embedder', 0, 1, 'scaledToZero', 'cpu intel-spr x2', 'BAAI/bge-small-en-v1.5'],

@@ -13,10 +13,12 @@ import { rejection } from '../../helpers/hf-harness.ts';
 import { TOKEN, usePinbotHarness, type PinbotHarness } from '../../helpers/pinbot-harness.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { recordingChannel } from '../../helpers/recording-channel.ts';
+import { CHAT_STYLE } from '../../helpers/reply-style.ts';
+import { ENDPOINT_COMMAND_WORDS } from '../../../src/backends/endpoints/words.ts';
 
 const alice = { platform: 'slack' as const, userId: 'UALICE' };
 const context = { scope: 'default', principal: alice, channel: { platform: 'slack' as const, channelId: 'C1' } };
-const STYLE = { commandPrefix: '/pins ' };
+const STYLE = CHAT_STYLE;
 
 const ENDPOINTS: SimulatedEndpoint[] = [
   { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2 },
@@ -29,16 +31,16 @@ function calls(h: PinbotHarness): string[] {
   return (h.endpointsSimulator?.requestLog ?? []).filter((r) => r.source === 'client').map((r) => `${r.method} ${r.path.replace('/endpoint/acme', '')}`);
 }
 
-const typed = (text: string) => parseCommand(text) as ChangeCommand;
+const typed = (text: string) => parseCommand(text, ENDPOINT_COMMAND_WORDS) as ChangeCommand;
 
 describe('replicas=N in the grammar', () => {
   it('is taken on add and set, once, as a whole number from 1 to 100', () => {
-    expect(parseCommand('add embedder replicas=2')).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], replicas: 2 });
-    expect(parseCommand('set replicas=3 a b')).toMatchObject({ verb: 'set', replicas: 3 });
-    expect(parseCommand('add embedder')).not.toHaveProperty('replicas');
-    expect(() => parseCommand('add a replicas=1 replicas=2')).toThrow('`replicas=` is given 2 times; give it once.');
-    expect(() => parseCommand('add a replicas=two')).toThrow('`replicas=two` is not a number of replicas: use a whole number from 1 to 100, as in `replicas=2`.');
-    expect(() => parseCommand('add a replicas=101')).toThrow('is not a number of replicas');
+    expect(parseCommand('add embedder replicas=2', ENDPOINT_COMMAND_WORDS)).toEqual({ verb: 'add', pins: [{ modelId: 'embedder', computeType: 'cpu' }], scale: 2 });
+    expect(parseCommand('set replicas=3 a b', ENDPOINT_COMMAND_WORDS)).toMatchObject({ verb: 'set', scale: 3 });
+    expect(parseCommand('add embedder', ENDPOINT_COMMAND_WORDS)).not.toHaveProperty('scale');
+    expect(() => parseCommand('add a replicas=1 replicas=2', ENDPOINT_COMMAND_WORDS)).toThrow('`replicas=` is given 2 times; give it once.');
+    expect(() => parseCommand('add a replicas=two', ENDPOINT_COMMAND_WORDS)).toThrow('`replicas=two` is not a number of replicas: use a whole number from 1 to 100, as in `replicas=2`.');
+    expect(() => parseCommand('add a replicas=101', ENDPOINT_COMMAND_WORDS)).toThrow('is not a number of replicas');
   });
 });
 
@@ -69,7 +71,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
   it('settles a proposal whose stored view of the endpoints cannot be read back as failed, with no request and no write', async () => {
     const h = await setUp();
     const proposal = await h.service.propose(typed('add embedder'), context);
-    const damaged = { ...proposal, id: 'damaged1', baseVersion: 'endpoints:{"seen":{"embedder":{"min":"one","max":1}}}' };
+    const damaged = { ...proposal, id: 'damaged1', seen: { seen: { embedder: { min: 'one', max: 1 } } } };
     await h.store.create(damaged);
     const before = calls(h).length;
 
@@ -143,9 +145,9 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     expect(tooMany.message).toBe('sentiment can run at most 3 replicas (its maxReplica), so it cannot keep 4 warm; ask for replicas=3 or fewer.');
     const cold = await rejection(h.service.propose(typed('remove embedder'), context));
     expect(cold.code).toBe('NOT_WARM');
-    const compute = await rejection(h.service.propose(typed('compute llama-chat gpu'), context));
+    const compute = await rejection(Promise.resolve().then(async () => h.service.propose(typed('compute llama-chat gpu'), context)));
     expect(compute.code).toBe('INVALID_COMMAND');
-    expect(() => parseCommand('add embedder replicas=0')).toThrow('is not a number of replicas');
+    expect(() => parseCommand('add embedder replicas=0', ENDPOINT_COMMAND_WORDS)).toThrow('is not a number of replicas');
     expect(calls(h).filter((c) => c.startsWith('PUT'))).toEqual([]);
     expect(await h.store.listByState('default', 'pending')).toEqual([]);
   });
@@ -171,7 +173,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
 
   it('refuses replicas= on a classic scope', async () => {
     const h = await start();
-    const refused = await rejection(h.service.propose(typed('add gpt2 replicas=2'), context));
+    const refused = await rejection(Promise.resolve().then(() => h.service.parse('add gpt2 replicas=2', 'default')));
     expect(refused.message).toBe('`replicas=` applies to Inference Endpoints scopes only; this scope manages pinned models.');
     expect(h.writes()).toEqual([]);
   });
@@ -245,7 +247,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
       `Recorded as change ${change?.id}. Restore proposes putting the changed endpoints back; nothing is written until someone approves it.`,
     ]);
 
-    const reply = renderOutcome(settled);
+    const reply = renderOutcome(settled, STYLE);
     expect(reply.isError).toBe(true);
     const replyText = reply.lines.map(plainText);
     expect(replyText[0]).toBe('⚠️ The change was partly applied, approved by alice: changed llama-chat warm (1 replica) → cold; '
@@ -311,7 +313,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
 
     const scope: WatchedScope = { name: 'default', notify: [{ platform: 'slack', channelId: 'C0ALERTS' }] };
     const watcher = new DriftWatcher({
-      scopes: [scope], apiFor: () => h.client, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once: new MemoryOnceLedger(),
+      scopes: [scope], backendFor: () => h.backend, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once: new MemoryOnceLedger(),
       notifier: new Notifier(new MemoryOnceLedger(), h.logger), clock: systemClock, logger: h.logger, newId: () => 'alert1', intervalMs: 60_000,
     });
     expect(await watcher.check(scope)).toBeUndefined();
@@ -381,7 +383,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     const channel = recordingChannel();
     const notifier = new Notifier(new MemoryOnceLedger(), h.logger);
     notifier.addChannel(channel);
-    const tracker = new LoadTracker({ apiFor: () => h.client, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 10, maxDelayMs: 40, timeoutMs: 5000 });
+    const tracker = new LoadTracker({ backendFor: () => h.backend, notifier, clock: systemClock, logger: h.logger, initialDelayMs: 10, maxDelayMs: 40, timeoutMs: 5000 });
     const proposal = await h.service.propose(typed('add embedder sentiment'), context);
     const { proposal: applied } = await h.service.approve(proposal.id, alice);
     await tracker.track(applied);
@@ -399,7 +401,7 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     const scope: WatchedScope = { name: 'default', notify: [{ platform: 'slack', channelId: 'C0ALERTS' }] };
     let now = Date.UTC(2026, 10, 27);
     const watcher = new DriftWatcher({
-      scopes: [scope], apiFor: () => h.client, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once, notifier,
+      scopes: [scope], backendFor: () => h.backend, snapshots: h.storage.snapshots, audit: h.storage.audit, lock: h.storage.lock, once, notifier,
       clock: { now: () => now }, logger: h.logger, newId: () => 'alert1', intervalMs: 60_000,
     });
     expect(await watcher.check(scope)).toBeUndefined();

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChangeCommand, RequestedPin } from '../../src/core/command.ts';
-import { hasCode, PinbotError } from '../../src/core/errors.ts';
-import { pinToWire, type Pin } from '../../src/core/pin.ts';
-import { buildPlan, diffLists, listVersion } from '../../src/core/plan.ts';
+import type { ChangeCommand, RequestedPin } from '../../../src/core/command.ts';
+import { hasCode, PinbotError } from '../../../src/core/errors.ts';
+import { type Pin } from '../../../src/core/pin.ts';
+import { diffLists } from '../../../src/core/plan.ts';
+import { buildPlan, listVersion } from '../../../src/backends/classic/plan.ts';
+import { pinToWire } from '../../../src/backends/classic/pin-wire.ts';
 
 const gpt2: Pin = { modelId: 'gpt2', computeType: 'cpu', wire: { model_id: 'gpt2', compute_type: 'cpu' } };
 const bloom: Pin = { modelId: 'bigscience/bloom', computeType: 'gpu', wire: { model_id: 'bigscience/bloom', compute_type: 'gpu' } };

@@ -1,7 +1,7 @@
-import { PinbotError } from '../core/errors.ts';
-import type { RequestFailure } from './request-core.ts';
+import { PinbotError } from '../../core/errors.ts';
+import type { RequestFailure } from '../../hf/request-core.ts';
 
-/** Which API a failed call was for: the same status means different things on each. */
+/** Which route of the classic Inference API a failed call was for: the same status means different things on each. */
 export type HfEndpoint = 'pinned_models' | 'status';
 
 interface FailureBase {
@@ -14,37 +14,6 @@ interface FailureBase {
 
 /** Everything that can go wrong in one logical call, already free of the token, and where. */
 export type HfFailure = FailureBase & RequestFailure;
-
-/**
- * A network-level failure reduced to its code and message. undici errors can hold sockets and
- * request options (headers, so the token); this keeps neither.
- */
-export class HfTransportError extends Error {
-  override readonly name = 'HfTransportError';
-  readonly code: string;
-
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-
-  get isTimeout(): boolean {
-    return /TIMEOUT|ETIMEDOUT/.test(this.code);
-  }
-}
-
-export function toTransportError(error: unknown, redact: (text: string) => string): HfTransportError {
-  if (error instanceof HfTransportError) return error;
-  const code = readString(error, 'code') ?? readString(error, 'name') ?? 'UNKNOWN';
-  const message = readString(error, 'message') ?? 'network error';
-  return new HfTransportError(redact(code), redact(message));
-}
-
-function readString(value: unknown, key: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const field = (value as Record<string, unknown>)[key];
-  return typeof field === 'string' ? field : undefined;
-}
 
 // "token" as a word of its own, not inside a model id such as `dslim/bert-token-classifier`.
 const TOKEN_TEXT = /(?<![\w/.-])tokens?(?![\w/.-])|authori[sz]ation|credential/i;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HfTransportError, toPinbotError, type HfFailure } from '../../src/hf/errors.ts';
+import { toPinbotError, type HfFailure } from '../../../src/backends/classic/errors.ts';
+import { HfTransportError } from '../../../src/hf/transport-error.ts';
 
 const at = { endpoint: 'pinned_models', host: 'api-inference.huggingface.co', attempts: 1 } as const;
 const http = (status: number, hfMessage?: string, endpoint: HfFailure['endpoint'] = 'pinned_models'): Extract<HfFailure, { kind: 'http' }> => ({
