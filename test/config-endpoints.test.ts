@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseScopes } from '../src/config-file.ts';
+import { defaultScopes } from '../src/scopes.ts';
 
 const env = { HF_TOKEN_ENDPOINTS: 'hf_endpoints_secret_value' };
 
@@ -37,6 +38,20 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
     expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: serverless\n')).toEqual(['PINBOT_CONFIG: scopes.0.backend must be classic or endpoints']);
     expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: -1\n')[0]).toContain('scopes.0.max_warm');
     expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    max_warm: 2\n')).toEqual(['PINBOT_CONFIG: scopes.0 (a) namespace and max_warm apply only with backend: endpoints']);
+  });
+
+  it('types each scope\'s backend settings, a scope without backend and the default scope on classic', () => {
+    const [endpoints, explicit, implicit] = parseScopes(
+      'scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme-ml\n    max_warm: 0\n'
+      + '  - name: pins\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: classic\n  - name: more-pins\n    token_env: HF_TOKEN_ENDPOINTS\n',
+      env,
+    );
+    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 0 });
+    expect(endpoints?.endpoints).toEqual({ namespace: 'acme-ml', maxWarm: 0 });
+    expect(explicit?.backend).toEqual({ kind: 'classic' });
+    expect(explicit?.endpoints).toBeUndefined();
+    expect(implicit?.backend).toEqual({ kind: 'classic' });
+    expect(defaultScopes('hf_x')[0]?.backend).toEqual({ kind: 'classic' });
   });
 
   it('takes the Endpoints API base from HF_ENDPOINTS_API_URL, defaulting to the public one', () => {
