@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { backendConfigs, type BackendSettings } from './backends/config-registry.ts';
 import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
 import { ConfigError, describeMissing } from './config.ts';
-import { issueSentence, kindOf, plainIssue } from './config-problems.ts';
-import type { EndpointsBackend, ScopeConfig } from './scopes.ts';
+import { allOf, issueSentence, kindOf, oneOf, plainIssue } from './config-problems.ts';
+import { backendFields, type ScopeConfig } from './scopes.ts';
 
 
 /** A proposal waits at least a minute and at most 30 days for its approvals. */
@@ -14,6 +15,24 @@ const MAX_PROPOSAL_TTL_MS = 30 * 86_400_000;
 const idList = z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'must be a channel or guild id')).default([]);
 
 const principals = z.union([z.literal('any'), z.array(z.string())]);
+
+const backendIds = backendConfigs.map((backend) => backend.id);
+
+/**
+ * Every backend's own keys, allowed on any scope and checked there for their form only: a value
+ * wrong in itself is said with the rest of the file's faults, wherever it stands. Whether a key
+ * belongs to the scope's backend, and whether one it needs is missing, is `backendSection`'s to say
+ * once the file is well-formed, beside the scope's other problems.
+ */
+const anyBackendKeys = Object.fromEntries(
+  backendConfigs.flatMap((backend) => Object.entries(backend.keys.shape).map(([key, rule]) => [key, z.optional(rule)])),
+);
+
+// zod takes the options of a union as a list that cannot be empty.
+const [firstBackend, ...otherBackends] = backendConfigs;
+
+/** Which keys a scope takes and needs, told apart by `backend`, and the typed settings they make. */
+const backendSection = z.discriminatedUnion('backend', [firstBackend.section, ...otherBackends.map((backend) => backend.section)]);
 
 const fileSchema = z.object({
   scopes: z
@@ -25,9 +44,9 @@ const fileSchema = z.object({
         discord_channels: idList,
         discord_guilds: idList,
         notify: z.object({ slack: z.string().optional(), discord: z.string().optional() }).strict().default({}),
-        backend: z.enum(['classic', 'endpoints'], { error: 'must be classic or endpoints' }).default('classic'),
-        namespace: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/, 'must be a Hugging Face user or organization name').optional(),
-        max_warm: z.number().int().min(0).max(1000).optional(),
+        // Without `backend`, a scope manages the account's classic pinned list, as it did before there were others.
+        backend: z.enum(backendIds, { error: `must be ${oneOf(backendIds)}` }).default('classic'),
+        ...anyBackendKeys,
         policy: z
           .object({
             proposers: principals.default('any'),
@@ -90,7 +109,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
     const token = env[scope.token_env]?.trim() || undefined;
     if (token === undefined) problems.push(`${at} token_env: the variable ${describeMissing(env, scope.token_env)}`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
-    const endpoints = endpointsBackend(scope, at, problems);
+    const backend = backendSettings(scope, at, problems);
     if (scope.policy.approvers !== 'any' && scope.policy.approvers.length === 0) problems.push(`${at} policy.approvers lists nobody, so nothing could ever be approved`);
     // Only once every approver is understood, so a typo is not also reported as a short list.
     else if (approvers === 'any' || approvers.length === scope.policy.approvers.length) problems.push(...tooFewApprovers(approvers, scope.policy.approvals_required, at));
@@ -109,7 +128,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
         requesterCanApprove: scope.policy.requester_can_approve,
         proposalTtlMs: ttl ?? DEFAULT_SCOPE_POLICY.proposalTtlMs,
       },
-      ...(endpoints ? { endpoints } : {}),
+      ...(backend ? backendFields(backend) : {}),
     };
   });
   problems.push(...duplicateProblems(scopes, where));
@@ -137,19 +156,28 @@ function fileShapeProblem(raw: unknown): string | undefined {
   return undefined;
 }
 
-/** `backend: endpoints` needs its namespace and its cap; the classic backend takes neither. */
-function endpointsBackend(
-  scope: { backend: 'classic' | 'endpoints'; namespace?: string | undefined; max_warm?: number | undefined },
-  at: string,
-  problems: string[],
-): EndpointsBackend | undefined {
-  if (scope.backend === 'classic') {
-    if (scope.namespace !== undefined || scope.max_warm !== undefined) problems.push(`${at} namespace and max_warm apply only with backend: endpoints`);
-    return undefined;
+/**
+ * The scope's typed backend settings, or the reason there are none in the words pinbot has always
+ * used: a key that only another backend takes, or one this backend needs and the scope lacks.
+ */
+function backendSettings(scope: Record<string, unknown>, at: string, problems: string[]): BackendSettings | undefined {
+  const section = Object.fromEntries(Object.entries(scope).filter(([key, value]) => (key === 'backend' || Object.hasOwn(anyBackendKeys, key)) && value !== undefined));
+  const parsed = backendSection.safeParse(section, { error: plainIssue });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') problems.push(...misplacedKeys(issue.keys, at));
+    else problems.push(`${at} ${issueSentence(issue, 'backend')}`);
   }
-  if (scope.namespace === undefined) problems.push(`${at} namespace is needed with backend: endpoints (the user or organization that owns the endpoints)`);
-  if (scope.max_warm === undefined) problems.push(`${at} max_warm is needed with backend: endpoints (how many endpoints this scope may keep warm)`);
-  return scope.namespace !== undefined && scope.max_warm !== undefined ? { namespace: scope.namespace, maxWarm: scope.max_warm } : undefined;
+  return undefined;
+}
+
+/** `namespace and max_warm apply only with backend: endpoints`: one sentence per backend the keys belong to. */
+function misplacedKeys(keys: readonly string[], at: string): string[] {
+  return backendConfigs.flatMap((backend) => {
+    const own = Object.keys(backend.keys.shape);
+    if (!keys.some((key) => own.includes(key))) return [];
+    return [`${at} ${allOf(own)} ${own.length === 1 ? 'applies' : 'apply'} only with backend: ${backend.id}`];
+  });
 }
 
 function duplicateProblems(scopes: readonly ScopeConfig[], where: string): string[] {

@@ -56,9 +56,19 @@ function branchExpects(issue: z.core.$ZodIssue | undefined): string {
   return 'something else';
 }
 
-function oneOf(options: readonly string[]): string {
-  if (options.length <= 1) return options[0] ?? 'something else';
-  return `${options.slice(0, -1).join(', ')} or ${options[options.length - 1] ?? ''}`;
+/** `a, b or c`. */
+export function oneOf(options: readonly string[]): string {
+  return wordList(options, 'or');
+}
+
+/** `a, b and c`. */
+export function allOf(items: readonly string[]): string {
+  return wordList(items, 'and');
+}
+
+function wordList(words: readonly string[], conjunction: 'and' | 'or'): string {
+  if (words.length <= 1) return words[0] ?? 'something else';
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1] ?? ''}`;
 }
 
 /** What kind of value was found, without the value. */

@@ -1,5 +1,6 @@
 import { DEFAULT_SCOPE_POLICY, type ScopePolicy } from './core/access-policy.ts';
 import type { ChannelRef, ScopeResolver } from './core/ports.ts';
+import type { BackendSettings } from './backends/config-registry.ts';
 
 /** One Hugging Face organization: its token, the channels bound to it, and who may do what. */
 export interface ScopeConfig {
@@ -13,7 +14,16 @@ export interface ScopeConfig {
   readonly discordGuilds: readonly string[];
   readonly notify: { readonly slack?: string; readonly discord?: string };
   readonly policy: ScopePolicy;
-  /** Set when the scope keeps Inference Endpoints warm instead of the classic pinned list. */
+  /**
+   * What the scope manages and how: `backend:` in PINBOT_CONFIG with its own keys. Set on every
+   * scope read from the file and on the default one; optional only until the sandbox's endpoints
+   * scope in src/pinbot.ts sets it too.
+   */
+  readonly backend?: BackendSettings;
+  /**
+   * Set when the scope keeps Inference Endpoints warm instead of the classic pinned list. The same
+   * settings as `backend` of kind `endpoints`, kept for callers not yet moved to `backend`.
+   */
   readonly endpoints?: EndpointsBackend;
 }
 
@@ -23,10 +33,17 @@ export interface EndpointsBackend {
   readonly maxWarm: number;
 }
 
+/** `backend`, and `endpoints` from the same settings for the callers that still read it. */
+export function backendFields(backend: BackendSettings): Pick<ScopeConfig, 'backend' | 'endpoints'> {
+  if (backend.kind !== 'endpoints') return { backend };
+  return { backend, endpoints: { namespace: backend.namespace, maxWarm: backend.maxWarm } };
+}
+
 /** Without a file: one scope named `default` from `HF_TOKEN`, bound to every channel, open policy. */
 export function defaultScopes(token: string | undefined): ScopeConfig[] {
   return [{
     name: 'default', tokenEnv: 'HF_TOKEN', token, slackChannels: '*', discordChannels: '*', discordGuilds: [], notify: {}, policy: DEFAULT_SCOPE_POLICY,
+    backend: { kind: 'classic' },
   }];
 }
 

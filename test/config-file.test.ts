@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { backendConfigs } from '../src/backends/config-registry.ts';
 import { ConfigError } from '../src/config.ts';
 import { parseScopes } from '../src/config-file.ts';
 import { defaultScopes, scopeResolver } from '../src/scopes.ts';
@@ -188,5 +189,14 @@ scopes:
 
   it('says so plainly when the file is not YAML', () => {
     expect(problems('scopes: [')[0]).toMatch(/^PINBOT_CONFIG: not valid YAML/);
+  });
+});
+
+describe('PINBOT_CONFIG backends', () => {
+  it('gives each key to one backend only, so a key on the wrong scope names its one owner', () => {
+    const keys = backendConfigs.flatMap((backend) => Object.keys(backend.keys.shape));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).not.toContain('backend');
+    expect(new Set(backendConfigs.map((backend) => backend.id)).size).toBe(backendConfigs.length);
   });
 });
