@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { backendConfigs, type BackendSettings } from './backends/config-registry.ts';
+import { backendConfigs, type BackendSettings } from './backends/registry.ts';
 import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
 import { ConfigError, describeMissing } from './config.ts';
 import { allOf, issueSentence, kindOf, oneOf, plainIssue } from './config-problems.ts';
-import { backendFields, type ScopeConfig } from './scopes.ts';
+import type { ScopeConfig } from './scopes.ts';
 
 
 /** A proposal waits at least a minute and at most 30 days for its approvals. */
@@ -28,11 +28,15 @@ const anyBackendKeys = Object.fromEntries(
   backendConfigs.flatMap((backend) => Object.entries(backend.keys.shape).map(([key, rule]) => [key, z.optional(rule)])),
 );
 
-// zod takes the options of a union as a list that cannot be empty.
-const [firstBackend, ...otherBackends] = backendConfigs;
-
 /** Which keys a scope takes and needs, told apart by `backend`, and the typed settings they make. */
-const backendSection = z.discriminatedUnion('backend', [firstBackend.section, ...otherBackends.map((backend) => backend.section)]);
+const backendSection = unionOfBackends();
+
+function unionOfBackends() {
+  // zod takes the options of a union as a list that cannot be empty.
+  const [firstBackend, ...otherBackends] = backendConfigs;
+  if (firstBackend === undefined) throw new Error('the registry lists no backend');
+  return z.discriminatedUnion('backend', [firstBackend.section, ...otherBackends.map((backend) => backend.section)]);
+}
 
 const fileSchema = z.object({
   scopes: z
@@ -128,7 +132,8 @@ export function parseScopes(text: string, env: Record<string, string | undefined
         requesterCanApprove: scope.policy.requester_can_approve,
         proposalTtlMs: ttl ?? DEFAULT_SCOPE_POLICY.proposalTtlMs,
       },
-      ...(backend ? backendFields(backend) : {}),
+      // Without settings a problem was recorded, so this scope is never returned.
+      backend: backend ?? { kind: 'classic' },
     };
   });
   problems.push(...duplicateProblems(scopes, where));

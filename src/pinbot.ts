@@ -7,10 +7,7 @@ import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type Sco
 import type { Proposal } from './core/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
-import { classicBackend } from './backends/classic/backend.ts';
-import { createHfClient } from './backends/classic/client.ts';
-import { endpointsBackend } from './backends/endpoints/backend.ts';
-import { createEndpointsClient } from './backends/endpoints/client.ts';
+import { createBackend } from './backends/registry.ts';
 import { cachedCatalog } from './core/model-check.ts';
 import type { ModelCatalog } from './core/model-catalog.ts';
 import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
@@ -31,7 +28,7 @@ function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }):
     discordGuilds: [],
     notify: {},
     policy: DEFAULT_SCOPE_POLICY,
-    endpoints: { namespace: sandbox.namespace, maxWarm: sandbox.maxWarm },
+    backend: { kind: 'endpoints', namespace: sandbox.namespace, maxWarm: sandbox.maxWarm },
   };
 }
 
@@ -166,26 +163,16 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
 
   const backends = new Map<string, ScopeBackend>();
   for (const scope of scopes) {
-    if (scope.endpoints) {
-      const ownSandbox = sandboxEndpoints && scope.name === SANDBOX_ENDPOINTS_SCOPE ? sandboxEndpoints : undefined;
-      backends.set(scope.name, endpointsBackend(createEndpointsClient({
-        baseUrl: ownSandbox ? ownSandbox.simulator.url : config.hfEndpointsApiUrl,
-        token: ownSandbox ? ownSandbox.token : (scope.token ?? ''),
-        namespace: scope.endpoints.namespace,
-        maxWarm: scope.endpoints.maxWarm,
-        logger: logger.child({ scope: scope.name }),
-        metrics,
-        scrub: scrubber.scrubText,
-      }), scope.endpoints.namespace));
-      continue;
-    }
-    backends.set(scope.name, classicBackend(createHfClient({
-      baseUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
-      token: sandbox ? sandbox.token : (scope.token ?? ''),
+    // In the sandbox each API is its simulator, and the token is the simulated account's.
+    const simulated = scope.name === SANDBOX_ENDPOINTS_SCOPE && sandboxEndpoints ? sandboxEndpoints : sandbox;
+    backends.set(scope.name, createBackend(scope.backend, {
+      inferenceApiUrl: sandbox ? sandbox.simulator.url : config.hfApiUrl,
+      endpointsApiUrl: sandboxEndpoints ? sandboxEndpoints.simulator.url : config.hfEndpointsApiUrl,
+      token: simulated ? simulated.token : (scope.token ?? ''),
       logger: logger.child({ scope: scope.name }),
       metrics,
       scrub: scrubber.scrubText,
-    })));
+    }));
   }
   // The sandbox's simulator serves the Hub model API too, so the sandbox checks models offline.
   const hubUrl = config.hfHubUrl ?? (sandbox ? sandbox.simulator.url : DEFAULT_HF_HUB_URL);

@@ -1,6 +1,6 @@
 import { DEFAULT_SCOPE_POLICY, type ScopePolicy } from './core/access-policy.ts';
 import type { ChannelRef, ScopeResolver } from './core/ports.ts';
-import type { BackendSettings } from './backends/config-registry.ts';
+import type { BackendSettings } from './backends/registry.ts';
 
 /** One Hugging Face organization: its token, the channels bound to it, and who may do what. */
 export interface ScopeConfig {
@@ -14,29 +14,8 @@ export interface ScopeConfig {
   readonly discordGuilds: readonly string[];
   readonly notify: { readonly slack?: string; readonly discord?: string };
   readonly policy: ScopePolicy;
-  /**
-   * What the scope manages and how: `backend:` in PINBOT_CONFIG with its own keys. Set on every
-   * scope read from the file and on the default one; optional only until the sandbox's endpoints
-   * scope in src/pinbot.ts sets it too.
-   */
-  readonly backend?: BackendSettings;
-  /**
-   * Set when the scope keeps Inference Endpoints warm instead of the classic pinned list. The same
-   * settings as `backend` of kind `endpoints`, kept for callers not yet moved to `backend`.
-   */
-  readonly endpoints?: EndpointsBackend;
-}
-
-/** `backend: endpoints` in PINBOT_CONFIG: which namespace, and how many endpoints may stay warm. */
-export interface EndpointsBackend {
-  readonly namespace: string;
-  readonly maxWarm: number;
-}
-
-/** `backend`, and `endpoints` from the same settings for the callers that still read it. */
-export function backendFields(backend: BackendSettings): Pick<ScopeConfig, 'backend' | 'endpoints'> {
-  if (backend.kind !== 'endpoints') return { backend };
-  return { backend, endpoints: { namespace: backend.namespace, maxWarm: backend.maxWarm } };
+  /** What the scope manages and how: `backend:` in PINBOT_CONFIG with its own keys. */
+  readonly backend: BackendSettings;
 }
 
 /** Without a file: one scope named `default` from `HF_TOKEN`, bound to every channel, open policy. */

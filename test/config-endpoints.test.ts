@@ -21,8 +21,8 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
       'scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme-ml\n    max_warm: 3\n  - name: pins\n    token_env: HF_TOKEN_ENDPOINTS\n',
       env,
     );
-    expect(endpoints?.endpoints).toEqual({ namespace: 'acme-ml', maxWarm: 3 });
-    expect(classic?.endpoints).toBeUndefined();
+    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 3 });
+    expect(classic?.backend).toEqual({ kind: 'classic' });
   });
 
   it('names what an endpoints scope lacks, one sentence each, and never the token', () => {
@@ -47,9 +47,7 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
       env,
     );
     expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 0 });
-    expect(endpoints?.endpoints).toEqual({ namespace: 'acme-ml', maxWarm: 0 });
     expect(explicit?.backend).toEqual({ kind: 'classic' });
-    expect(explicit?.endpoints).toBeUndefined();
     expect(implicit?.backend).toEqual({ kind: 'classic' });
     expect(defaultScopes('hf_x')[0]?.backend).toEqual({ kind: 'classic' });
   });

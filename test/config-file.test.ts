@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendConfigs } from '../src/backends/config-registry.ts';
+import { backendConfigs } from '../src/backends/registry.ts';
 import { ConfigError } from '../src/config.ts';
 import { parseScopes } from '../src/config-file.ts';
 import { defaultScopes, scopeResolver } from '../src/scopes.ts';

@@ -349,7 +349,7 @@ describe('Discord adapter: /pins on an unmodified discord.js client, a Discord p
 
   it('resolves a scope bound by its guild alone (discord_guilds) for /pins, autocomplete and a click', async () => {
     const scopeFor = scopeResolver([{
-      name: 'production', tokenEnv: 'HF_TOKEN', token: TOKEN, slackChannels: [], discordChannels: [], discordGuilds: [GUILD_ID], notify: {}, policy: DEFAULT_SCOPE_POLICY,
+      name: 'production', tokenEnv: 'HF_TOKEN', token: TOKEN, slackChannels: [], discordChannels: [], discordGuilds: [GUILD_ID], notify: {}, policy: DEFAULT_SCOPE_POLICY, backend: { kind: 'classic' },
     }]);
     const world = await start({ scopeFor, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] });
 
