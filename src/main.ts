@@ -6,6 +6,7 @@ import type { RequestContext } from './core/pinning-service.ts';
 import { systemClock, type Logger } from './core/ports.ts';
 import { NO_INPUT_FOR_CONSOLE, noInputForConsole } from './adapters/console/no-terminal.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
+import { CONSOLE_CHANNEL } from './adapters/console/channel-ref.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
 import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
@@ -136,7 +137,7 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
   const context: RequestContext = {
     scope,
     principal: { platform: 'console', userId: safeUserName() },
-    channel: { platform: 'console', channelId: 'terminal' },
+    channel: CONSOLE_CHANNEL,
   };
   const options = {
     service: pinbot.service,

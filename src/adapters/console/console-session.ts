@@ -1,12 +1,14 @@
 import { parseRestore } from '../../core/grammar.ts';
 import { isPinbotError } from '../../core/errors.ts';
+import { decideAtOnce, type AskingSurface } from '../../core/interaction/decide-at-once.ts';
 import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
-import { describeError, renderOutcome, renderProposalCard, renderResult, type ReplyStyle } from '../../core/replies.ts';
+import { describeError, renderResult, type ReplyStyle } from '../../core/replies.ts';
 import { wordsOf } from '../../backends/registry.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import type { Message } from '../../core/ui.ts';
 import { consoleHelpLines } from './console-help.ts';
-import { renderCardText, renderMessageText, type TextStyle } from './render-text.ts';
+import { consoleSurface } from './console-surface.ts';
+import { renderMessageText, type TextStyle } from './render-text.ts';
 
 export interface ConsoleIo {
   write(text: string): void;
@@ -28,11 +30,14 @@ export interface ConsoleSessionOptions {
 }
 
 const STYLE: ReplyStyle = { commandPrefix: '', wordsOf };
-const NO_CONFIRMATION = 'Nothing was applied: the input ended before anyone confirmed the change. Add `--yes` to apply it without asking.';
 
 /** One console user typing commands; every change is shown and confirmed before it is written. */
 export class ConsoleSession {
-  constructor(private readonly options: ConsoleSessionOptions) {}
+  private readonly surface: AskingSurface;
+
+  constructor(private readonly options: ConsoleSessionOptions) {
+    this.surface = consoleSurface({ io: options.io, textStyle: options.textStyle, style: STYLE, assumeYes: options.assumeYes });
+  }
 
   /** Runs one command line. Returns false when the command was refused or failed. */
   async run(line: string): Promise<boolean> {
@@ -41,7 +46,7 @@ export class ConsoleSession {
       // The console's Restore button: a drift alert prints the command that stands for it.
       const restore = parseRestore(line);
       if (restore !== undefined) {
-        return await this.confirm(await service.restoreDrift(restore.alertId, { principal: context.principal, channel: context.channel }));
+        return await this.decide(await service.restoreDrift(restore.alertId, { principal: context.principal, channel: context.channel }));
       }
       const result = await service.execute(service.parse(line, context.scope), context);
       if (result.kind !== 'proposal') {
@@ -55,7 +60,7 @@ export class ConsoleSession {
         io.write(renderMessageText(message, this.options.textStyle));
         return true;
       }
-      return await this.confirm(result.proposal);
+      return await this.decide(result.proposal);
     } catch (error) {
       io.write(renderMessageText(describeError(error, STYLE), this.options.textStyle));
       if (!isPinbotError(error)) throw error;
@@ -63,29 +68,9 @@ export class ConsoleSession {
     }
   }
 
-  private async confirm(proposal: Proposal): Promise<boolean> {
-    const { service, context, io, textStyle } = this.options;
-    io.write(renderCardText(renderProposalCard(proposal, STYLE), textStyle));
-    const answer = this.options.assumeYes ? 'y' : await io.readLine('Apply? [y/N] ');
-    if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
-      const cancelled = await service.cancel(proposal.id, context.principal);
-      // No one answered (stdin closed, e.g. a script): saying a person cancelled it would mislead.
-      io.write(answer === undefined ? NO_CONFIRMATION : renderMessageText(renderOutcome(cancelled, STYLE), textStyle));
-      return false;
-    }
-    const result = await service.approve(proposal.id, context.principal);
-    io.write(renderCardText(renderProposalCard(result.proposal, STYLE), textStyle));
-    await this.offerRestore(result.proposal);
-    return result.kind === 'settled' && result.proposal.state === 'applied';
-  }
-
-  /** The console's Restore button: after a write that stopped midway, propose putting back what it changed. */
-  private async offerRestore(proposal: Proposal): Promise<void> {
-    const { service, context, io } = this.options;
-    const outcome = proposal.outcome;
-    if (outcome?.kind !== 'failed' || outcome.restoreAlertId === undefined || this.options.assumeYes) return;
-    const answer = await io.readLine('Restore the changed endpoints? [y/N] ');
-    if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) return;
-    await this.confirm(await service.restoreDrift(outcome.restoreAlertId, { principal: context.principal, channel: context.channel }));
+  /** The person at the terminal decides at once, as the core's flow for a surface without buttons has it. */
+  private decide(proposal: Proposal): Promise<boolean> {
+    const { service, context } = this.options;
+    return decideAtOnce({ service }, this.surface, proposal, { principal: context.principal, channel: context.channel });
   }
 }

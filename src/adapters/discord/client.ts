@@ -7,14 +7,15 @@ import type { Logger, ScopeResolver } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
 import type { Line } from '../../core/ui.ts';
 import { createAckFirst } from '../ack-first.ts';
-import { renderProposalCard } from '../../core/replies.ts';
+import { redrawCard } from '../../core/interaction/card-redraw.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';
 import { errorFields } from './discord-errors.ts';
 import { discordStartError } from './start-error.ts';
 import { createInteractionAnswers } from './interaction-answers.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
 import { createRateLimitLog } from './rate-limit-log.ts';
-import { DISCORD_STYLE, NO_MENTIONS, renderCard, renderNotification } from './render-embed.ts';
+import { discordCardSurface } from './discord-surface.ts';
+import { NO_MENTIONS, renderNotification } from './render-embed.ts';
 import { SecretScrubber } from '../../secrets.ts';
 import { escapeText } from './escape.ts';
 
@@ -87,6 +88,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: NO_MENTIONS, rest });
 
   const channels = new ChannelMessages(client, logger);
+  const cards = discordCardSurface(channels, options.marker);
   const answers = createInteractionAnswers(rest);
   const ackFirst = createAckFirst();
   const handle = createInteractionHandler({
@@ -147,10 +149,7 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
 
   return {
     client,
-    refreshCard: async (proposal) => {
-      if (proposal.channel.platform !== 'discord' || proposal.messageRef === undefined) return;
-      await channels.edit(proposal.messageRef, renderCard(renderProposalCard(proposal, DISCORD_STYLE), options.marker));
-    },
+    refreshCard: (proposal) => redrawCard(cards, proposal),
     deliver: async (notification) => {
       const { channelId } = notification.channel;
       const card = parseMessageRef(notification.replyTo);

@@ -1,11 +1,10 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { Logger } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
-import { renderProposalCard } from '../../core/replies.ts';
-import { text } from '../../core/ui.ts';
+import { text, type Card } from '../../core/ui.ts';
 import { messageRefOf } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
-import { DISCORD_STYLE, renderCard, renderMessage } from './render-embed.ts';
+import { renderCard, renderMessage } from './render-embed.ts';
 import { attempt } from './respond.ts';
 
 /**
@@ -16,10 +15,11 @@ import { attempt } from './respond.ts';
 export async function postProposal(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   proposal: Proposal,
+  rendered: Card,
   deps: HandlerDeps,
   log: Logger,
 ): Promise<void> {
-  const card = renderCard(renderProposalCard(proposal, DISCORD_STYLE), deps.marker);
+  const card = renderCard(rendered, deps.marker);
   const channelId = interaction.channelId ?? proposal.channel.channelId;
   const posted = await deps.channels.send(channelId, card);
   if (posted) {

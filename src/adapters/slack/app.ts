@@ -18,7 +18,9 @@ import { createInFlight } from './in-flight.ts';
 import { guardSlackEvents } from './request-guard.ts';
 import { createSlackFetch } from './slack-fetch.ts';
 import { noGroups, slackUserGroups, type GroupsOf } from './user-groups.ts';
-import { deliverNotification, describeFailure, redrawCard } from './slack-messages.ts';
+import { deliverNotification, describeFailure } from './slack-messages.ts';
+import { slackCardSurface } from './slack-surface.ts';
+import { redrawCard } from '../../core/interaction/card-redraw.ts';
 import { slackStartError } from './start-error.ts';
 import { startWithRetry, type RetryOptions } from '../start-with-retry.ts';
 import { SecretScrubber } from '../../secrets.ts';
@@ -152,7 +154,8 @@ async function startSlackApp(options: StartSlackOptions, fetchFn: typeof fetch):
     throw error;
   }
 
-  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(app.client, proposal, options.marker, logger);
+  const cards = slackCardSurface(app.client, options.marker, logger);
+  const refreshCard = (proposal: Proposal): Promise<void> => redrawCard(cards, proposal);
   const deliver = (notification: Notification): Promise<void> => deliverNotification(app.client, notification, options.marker);
 
   if (socketMode) {

@@ -3,9 +3,7 @@ import type { Notification } from '../../core/notifications.ts';
 import type { PinningService } from '../../core/pinning-service.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { Proposal } from '../../core/proposal.ts';
-import { renderProposalCard } from '../../core/replies.ts';
-import type { Line, Message } from '../../core/ui.ts';
-import { SLACK_STYLE } from './handler-deps.ts';
+import type { Card, Line, Message } from '../../core/ui.ts';
 import { renderCardBlocks, renderMessageBlocks, renderNotificationBlocks, type SlackMessage } from './render-blocks.ts';
 import { slackErrorCode } from './schema.ts';
 
@@ -68,9 +66,9 @@ export async function postToChannel(
 
 /** Posts a proposal's card and remembers where it is, so it can be edited when the proposal settles. */
 export async function postProposalCard(
-  client: webApi.WebClient, respond: RespondFn, service: PinningService, proposal: Proposal, marker: Line | undefined, logger: Logger,
+  client: webApi.WebClient, respond: RespondFn, service: PinningService, proposal: Proposal, card: Card, marker: Line | undefined, logger: Logger,
 ): Promise<void> {
-  const ref = await postToChannel(client, respond, proposal.channel.channelId, renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker), logger);
+  const ref = await postToChannel(client, respond, proposal.channel.channelId, renderCardBlocks(card, marker), logger);
   if (ref) await service.attachMessage(proposal.id, formatMessageRef(ref));
   logger.info({ proposalId: proposal.id, posted: ref !== undefined ? 'chat.postMessage' : 'response_url' }, 'proposal card posted');
 }
@@ -80,9 +78,9 @@ export async function postProposalCard(
  * `response_url` (or one Slack will not let us edit) is replaced through the click's `response_url`.
  */
 export async function updateCard(
-  client: webApi.WebClient, respond: RespondFn, ref: MessageRef | undefined, proposal: Proposal, marker: Line | undefined, logger: Logger,
+  client: webApi.WebClient, respond: RespondFn, ref: MessageRef | undefined, card: Card, marker: Line | undefined, logger: Logger,
 ): Promise<void> {
-  const { text, blocks } = renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker);
+  const { text, blocks } = renderCardBlocks(card, marker);
   if (ref) {
     try {
       await client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
@@ -99,11 +97,11 @@ export async function updateCard(
 }
 
 /** Redraws the card recorded with a Slack proposal (`messageRef`), e.g. after the expiry sweep moved it. */
-export async function redrawCard(client: webApi.WebClient, proposal: Proposal, marker: Line | undefined, logger: Logger): Promise<void> {
-  const ref = proposal.channel.platform === 'slack' ? parseMessageRef(proposal.messageRef) : undefined;
+export async function redrawCard(client: webApi.WebClient, proposal: Proposal, card: Card, marker: Line | undefined, logger: Logger): Promise<void> {
+  const ref = parseMessageRef(proposal.messageRef);
   if (!ref) return;
   try {
-    await client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderCardBlocks(renderProposalCard(proposal, SLACK_STYLE), marker) });
+    await client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderCardBlocks(card, marker) });
   } catch (error) {
     logger.warn({ proposalId: proposal.id, error: describeFailure(error) }, 'card could not be refreshed');
   }
