@@ -1,8 +1,8 @@
 // Request economy against the simulators: how many Hugging Face requests each operation costs.
-import type { ChangeCommand } from '../src/core/command.ts';
-import { cachedCatalog } from '../src/core/model-check.ts';
-import { PinningService, type PinningServiceDeps, type RequestContext } from '../src/core/pinning-service.ts';
-import { openPolicy } from '../src/core/policy.ts';
+import type { ChangeCommand } from '../src/core/domain/command.ts';
+import { cachedCatalog } from '../src/core/workflow/model-check.ts';
+import { PinningService, type PinningServiceDeps, type RequestContext } from '../src/core/workflow/pinning-service.ts';
+import { openPolicy } from '../src/core/workflow/policy.ts';
 import { silentLogger, systemClock } from '../src/core/ports.ts';
 import { createHfClient } from '../src/backends/classic/client.ts';
 import { createEndpointsClient } from '../src/backends/endpoints/client.ts';

@@ -2,8 +2,8 @@
 // approved on both at once (two people clicking), on 1 scope and on 20 scopes in parallel. Every
 // change must be written exactly once and none lost: the simulator's final lists are checked.
 import { performance } from 'node:perf_hooks';
-import type { ChangeCommand } from '../src/core/command.ts';
-import { parseCommand } from '../src/core/grammar.ts';
+import type { ChangeCommand } from '../src/core/domain/command.ts';
+import { parseCommand } from '../src/core/domain/grammar.ts';
 import { silentLogger } from '../src/core/ports.ts';
 import { loadConfig } from '../src/config.ts';
 import { startSimulator } from '../src/backends/classic/simulator.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { backendConfigs, type BackendSettings } from './backends/registry.ts';
-import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/access-policy.ts';
+import { DEFAULT_SCOPE_POLICY, parseDuration, parsePrincipalPattern, type PrincipalPattern } from './core/workflow/access-policy.ts';
 import { ConfigError, describeMissing } from './config.ts';
 import { allOf, issueSentence, kindOf, oneOf, plainIssue } from './config-problems.ts';
 import type { ScopeConfig } from './scopes.ts';

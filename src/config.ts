@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { issueSentence, plainIssue } from './config-problems.ts';
-import { parseDuration } from './core/access-policy.ts';
+import { parseDuration } from './core/workflow/access-policy.ts';
 
 export const DEFAULT_HF_API_URL = 'https://api-inference.huggingface.co';
 export const DEFAULT_HF_ENDPOINTS_API_URL = 'https://api.endpoints.huggingface.cloud/v2';

@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
-import { DriftWatcher, type WatchedScope } from './core/drift-watcher.ts';
-import { LoadTracker } from './core/load-tracker.ts';
-import type { Notifier } from './core/notifications.ts';
+import { DriftWatcher, type WatchedScope } from './core/follow-ups/drift-watcher.ts';
+import { LoadTracker } from './core/follow-ups/load-tracker.ts';
+import type { Notifier } from './core/follow-ups/notifications.ts';
 import type { Clock, Logger } from './core/ports.ts';
 import { newId, type Pinbot } from './pinbot.ts';
 

@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { Notifier } from './core/notifications.ts';
-import type { RequestContext } from './core/pinning-service.ts';
+import { Notifier } from './core/follow-ups/notifications.ts';
+import type { RequestContext } from './core/workflow/pinning-service.ts';
 import { systemClock, type Logger } from './core/ports.ts';
 import { NO_INPUT_FOR_CONSOLE, noInputForConsole } from './adapters/console/no-terminal.ts';
 import { runInteractive, runOneShot } from './adapters/console/run-console.ts';

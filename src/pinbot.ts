@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/access-policy.ts';
-import { isPinbotError } from './core/errors.ts';
-import { PinningService } from './core/pinning-service.ts';
+import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/workflow/access-policy.ts';
+import { isPinbotError } from './core/domain/errors.ts';
+import { PinningService } from './core/workflow/pinning-service.ts';
 import type { ScopeBackend } from './core/backend.ts';
 import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type ScopeResolver } from './core/ports.ts';
-import type { Proposal } from './core/proposal.ts';
+import type { Proposal } from './core/domain/proposal.ts';
 import type { Config } from './config.ts';
 import { defaultScopes, scopeResolver, type ScopeConfig } from './scopes.ts';
 import { createBackend } from './backends/registry.ts';
-import { cachedCatalog } from './core/model-check.ts';
-import type { ModelCatalog } from './core/model-catalog.ts';
+import { cachedCatalog } from './core/workflow/model-check.ts';
+import type { ModelCatalog } from './core/domain/model-catalog.ts';
 import { createHubClient, DEFAULT_HF_HUB_URL, type HubClient } from './hf/hub-client.ts';
 import { openStore, type PinbotStore } from './store/open-store.ts';
 import { configSecrets, SecretScrubber } from './secrets.ts';
-import { SANDBOX_MARKER, type Line } from './core/ui.ts';
+import { SANDBOX_MARKER, type Line } from './core/domain/ui.ts';
 
 const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
 

@@ -1,4 +1,4 @@
-import { DEFAULT_SCOPE_POLICY, type ScopePolicy } from './core/access-policy.ts';
+import { DEFAULT_SCOPE_POLICY, type ScopePolicy } from './core/workflow/access-policy.ts';
 import type { ChannelRef, ScopeResolver } from './core/ports.ts';
 import type { BackendSettings } from './backends/registry.ts';
 

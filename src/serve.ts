@@ -1,10 +1,10 @@
 import type { Config } from './config.ts';
-import type { WatchedScope } from './core/drift-watcher.ts';
+import type { WatchedScope } from './core/follow-ups/drift-watcher.ts';
 import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
-import { Notifier, settledNotice, type Notification } from './core/notifications.ts';
+import { Notifier, settledNotice, type Notification } from './core/follow-ups/notifications.ts';
 import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
-import type { Proposal } from './core/proposal.ts';
+import type { Proposal } from './core/domain/proposal.ts';
 import { createOpsRoutes, metricsRoute, startOpsServer } from './http/ops-routes.ts';
 import { startWithRetry } from './adapters/start-with-retry.ts';
 import type { PrometheusMetrics } from './metrics.ts';

@@ -36,7 +36,7 @@ describe('the artefact smoke cannot collide with servers already running, and le
 
   it('names no fixed port: every server it starts takes a free one', () => {
     expect(script.filter((line) => /127\.0\.0\.1:\d|localhost:\d|\.listen\(\s*[1-9]/.test(line))).toEqual([]);
-    expect(script.some((line) => /^PORT=0 node dist\/hf\/simulator-main\.js /.test(line))).toBe(true);
+    expect(script.some((line) => /^PORT=0 node dist\/backends\/simulator-main\.js /.test(line))).toBe(true);
     expect(script.some((line) => /^PORT=0 .*\\$/.test(line) && line.includes('DATABASE_URL='))).toBe(true);
   });
 

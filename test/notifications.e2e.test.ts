@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { Notifier, settledNotice, type Notification } from '../src/core/notifications.ts';
+import { Notifier, settledNotice, type Notification } from '../src/core/follow-ups/notifications.ts';
 import { silentLogger } from '../src/core/ports.ts';
-import { text } from '../src/core/ui.ts';
+import { text } from '../src/core/domain/ui.ts';
 import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { createPrometheusMetrics } from '../src/metrics.ts';
 import { buildPinbot } from '../src/pinbot.ts';

@@ -71,7 +71,7 @@ describe("the README's commands, on a fresh sandbox", () => {
 
   it('shows only commands this test runs, or names where each other one is checked', () => {
     expect(SCRIPTS['start']).toBe('tsx src/main.ts');
-    expect(SCRIPTS['simulator']).toBe('tsx src/hf/simulator-main.ts');
+    expect(SCRIPTS['simulator']).toBe('tsx src/backends/simulator-main.ts');
     const unaccounted = COMMANDS.filter((line) =>
       line !== 'npm install && npm start' && line !== 'npm run simulator' && !line.startsWith('npm start -- ')
       && !line.startsWith('docker ') && !NOT_RUN_HERE.has(line));

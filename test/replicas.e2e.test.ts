@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Pin } from '../src/core/pin.ts';
-import { isFinal, type Proposal } from '../src/core/proposal.ts';
+import type { Pin } from '../src/core/domain/pin.ts';
+import { isFinal, type Proposal } from '../src/core/domain/proposal.ts';
 import { startSimulator, type WireEntry } from '../src/backends/classic/simulator.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { TOKEN } from './helpers/hf-harness.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { decodeAction, encodeAction } from '../src/core/actions.ts';
+import { decodeAction, encodeAction } from '../src/core/domain/actions.ts';
 import { silentLogger } from '../src/core/ports.ts';
 import { createPrometheusMetrics } from '../src/metrics.ts';
 import { buildPinbot } from '../src/pinbot.ts';

@@ -1,8 +1,8 @@
-import { isPinbotError } from './errors.ts';
-import type { Pin } from './pin.ts';
+import { isPinbotError } from './domain/errors.ts';
+import type { Pin } from './domain/pin.ts';
 import type { Clock, Logger, SnapshotStore } from './ports.ts';
-import type { Proposal, ProposalOutcome } from './proposal.ts';
-import type { Supersession } from './backend.ts';
+import type { Proposal, ProposalOutcome } from './domain/proposal.ts';
+import type { DiffLine } from './domain/proposal.ts';
 
 /** What the pinning service lends an apply, and a recovery after a crash, to record and settle its outcome. */
 export interface RecordContext {
@@ -43,4 +43,10 @@ export async function readBeforeWrite<T>(proposal: Proposal, context: ApplyConte
     context.log.warn({ code: isPinbotError(error) ? error.code : 'UNKNOWN' }, `${what} unreadable at approval; nothing written`);
     throw error;
   }
+}
+
+/** A pending proposal that an apply made stale: what changed under it, and the cap now. */
+export interface Supersession {
+  readonly changedUnderneath: readonly DiffLine[];
+  readonly allowedNow: number;
 }

@@ -1,10 +1,10 @@
 import type { ApplyContext, RecordContext } from './apply-context.ts';
-import type { ChangeCommand, CommandWords } from './command.ts';
-import type { Pin } from './pin.ts';
-import type { Plan } from './plan.ts';
+import type { ChangeCommand, CommandWords } from './domain/command.ts';
+import type { Pin } from './domain/pin.ts';
+import type { Plan } from './domain/plan.ts';
 import type { ModelStatus } from './ports.ts';
-import type { DiffLine, PartialWrite, Proposal } from './proposal.ts';
-import type { Inline, Line } from './ui.ts';
+import type { PartialWrite, Proposal } from './domain/proposal.ts';
+import type { Inline, Line } from './domain/ui.ts';
 
 /**
  * The port every backend implements: what "keep this model ready" means for one scope, how it is
@@ -82,12 +82,6 @@ export interface PlanRequest<Live extends LiveState = LiveState> {
 export interface SeenByProposal {
   readonly proposalId: string;
   readonly seen: unknown;
-}
-
-/** A pending proposal that an apply made stale: what changed under it, and the cap now. */
-export interface Supersession {
-  readonly changedUnderneath: readonly DiffLine[];
-  readonly allowedNow: number;
 }
 
 export type LoadState =

@@ -1,6 +1,7 @@
-import type { Pin } from './pin.ts';
-import type { Principal } from './principal.ts';
-import type { Proposal, ProposalState } from './proposal.ts';
+import type { ChannelRef } from './domain/channel.ts';
+import type { Pin } from './domain/pin.ts';
+import type { Principal } from './domain/principal.ts';
+import type { Proposal, ProposalState } from './domain/proposal.ts';
 
 export interface ModelStatus {
   readonly modelId: string;
@@ -156,15 +157,6 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** Where a request came from and where its card lives. */
-export interface ChannelRef {
-  readonly platform: Platform;
-  readonly channelId: string;
-  /** Discord's server, so a scope can bind a whole guild. */
-  readonly guildId?: string;
-}
-
-export type Platform = 'slack' | 'discord' | 'console';
 
 /** The scope a channel acts on, or `undefined` when the channel is bound to none. */
 export type ScopeResolver = (channel: ChannelRef) => string | undefined;
@@ -178,3 +170,5 @@ export const silentLogger: Logger = {
   error: () => undefined,
   child: () => silentLogger,
 };
+
+export type { ChannelRef, Platform } from './domain/channel.ts';

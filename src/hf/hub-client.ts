@@ -1,5 +1,5 @@
-import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/model-catalog.ts';
-import { closestIds } from '../core/close-ids.ts';
+import type { ModelCatalog, ModelFacts, ModelLookup } from '../core/domain/model-catalog.ts';
+import { closestIds } from '../core/domain/close-ids.ts';
 import { silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { hubModelInfoSchema, hubModelListSchema, type HubModelInfo } from './hub-schema.ts';
 import { createTransport } from './request-core.ts';

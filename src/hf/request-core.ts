@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import type { PinbotError } from '../core/errors.ts';
+import type { PinbotError } from '../core/domain/errors.ts';
 import { noMetrics, silentLogger, type Logger, type Metrics } from '../core/ports.ts';
 import { toTransportError, type HfTransportError } from './transport-error.ts';
-import { describeIssues } from '../backends/classic/schema.ts';
+import { describeIssues } from './response-issues.ts';
 import { backoffMs, createPool, redactor, requestHeaders, RETRYABLE_STATUS, retrySettings, type RetryOptions, type TransportTimeouts } from './transport.ts';
 
 /** One HTTP exchange a client asks for; `path` follows the client's prefix and is what logs show. */

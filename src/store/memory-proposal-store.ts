@@ -1,5 +1,5 @@
-import { samePrincipal, type Principal } from '../core/principal.ts';
-import { isFinal, type Proposal, type ProposalState } from '../core/proposal.ts';
+import { samePrincipal, type Principal } from '../core/domain/principal.ts';
+import { isFinal, type Proposal, type ProposalState } from '../core/domain/proposal.ts';
 import type { ProposalPatch, ProposalStore } from '../core/ports.ts';
 
 /**

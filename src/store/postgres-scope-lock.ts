@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PinbotError } from '../core/errors.ts';
+import { PinbotError } from '../core/domain/errors.ts';
 import type { HeldLock, Logger, ScopeLock } from '../core/ports.ts';
 import { MemoryScopeLock } from './memory-scope-lock.ts';
 

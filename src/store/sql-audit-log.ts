@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Pin } from '../core/pin.ts';
+import type { Pin } from '../core/domain/pin.ts';
 import type { AuditLog, ChangeRecord, Platform } from '../core/ports.ts';
-import type { Principal } from '../core/principal.ts';
+import type { Principal } from '../core/domain/principal.ts';
 import { parseJson } from './json-column.ts';
 import type { ChangeRow, Database } from './schema.ts';
 

@@ -1,10 +1,10 @@
 import type { Kysely, Updateable } from 'kysely';
-import type { ChangeCommand } from '../core/command.ts';
-import type { Pin } from '../core/pin.ts';
-import type { HubCheck } from '../core/model-catalog.ts';
+import type { ChangeCommand } from '../core/domain/command.ts';
+import type { Pin } from '../core/domain/pin.ts';
+import type { HubCheck } from '../core/domain/model-catalog.ts';
 import type { ChannelRef, ProposalPatch, ProposalStore } from '../core/ports.ts';
-import { samePrincipal, type Principal } from '../core/principal.ts';
-import { FINAL_STATES, type DiffLine, type Proposal, type ProposalOutcome, type ProposalState } from '../core/proposal.ts';
+import { samePrincipal, type Principal } from '../core/domain/principal.ts';
+import { FINAL_STATES, type DiffLine, type Proposal, type ProposalOutcome, type ProposalState } from '../core/domain/proposal.ts';
 import { parseJson } from './json-column.ts';
 import type { Database, ProposalRow } from './schema.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import { PinbotError } from '../core/errors.ts';
+import { PinbotError } from '../core/domain/errors.ts';
 import type { HeldLock, Logger, ScopeLock } from '../core/ports.ts';
 import { MemoryScopeLock } from './memory-scope-lock.ts';
 import type { Database } from './schema.ts';

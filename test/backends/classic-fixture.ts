@@ -1,4 +1,4 @@
-import type { Proposal } from '../../src/core/proposal.ts';
+import type { Proposal } from '../../src/core/domain/proposal.ts';
 import { startSimulator } from '../../src/backends/classic/simulator.ts';
 import { TOKEN } from '../helpers/hf-harness.ts';
 import type { BackendFixture, BackendWorld, WorldSetup } from './backend-contract.ts';

@@ -1,4 +1,4 @@
-import type { DiffLine, Proposal } from '../../src/core/proposal.ts';
+import type { DiffLine, Proposal } from '../../src/core/domain/proposal.ts';
 import { startEndpointsSimulator, type SimulatedEndpoint } from '../../src/backends/endpoints/simulator.ts';
 import { TOKEN } from '../helpers/hf-harness.ts';
 import type { BackendFixture, BackendWorld, WorldSetup } from './backend-contract.ts';

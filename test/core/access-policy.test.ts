@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parsePrincipalPattern, ScopedPolicy, type ScopePolicy } from '../../src/core/access-policy.ts';
-import type { ChangeCommand } from '../../src/core/command.ts';
-import { PinbotError } from '../../src/core/errors.ts';
-import type { RequestContext } from '../../src/core/pinning-service.ts';
-import type { Principal } from '../../src/core/principal.ts';
+import { formatDuration, parseDuration, parsePrincipalPattern, ScopedPolicy, type ScopePolicy } from '../../src/core/workflow/access-policy.ts';
+import type { ChangeCommand } from '../../src/core/domain/command.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
+import type { RequestContext } from '../../src/core/workflow/pinning-service.ts';
+import type { Principal } from '../../src/core/domain/principal.ts';
 import { usePinbotHarness } from '../helpers/pinbot-harness.ts';
 
 const alice: Principal = { platform: 'slack', userId: 'UALICE' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { driftPollDelay, DriftWatcher, type WatchedScope } from '../../src/core/drift-watcher.ts';
-import { Notifier } from '../../src/core/notifications.ts';
+import { driftPollDelay, DriftWatcher, type WatchedScope } from '../../src/core/follow-ups/drift-watcher.ts';
+import { Notifier } from '../../src/core/follow-ups/notifications.ts';
 import { systemClock, type Clock } from '../../src/core/ports.ts';
-import { plainText } from '../../src/core/ui.ts';
+import { plainText } from '../../src/core/domain/ui.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { manualClock, TOKEN, usePinbotHarness } from '../helpers/pinbot-harness.ts';
 import { recordingChannel } from '../helpers/recording-channel.ts';

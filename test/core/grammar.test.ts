@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { VERBS, type Command, type CommandWords } from '../../src/core/command.ts';
-import { type ErrorCode, isPinbotError, PinbotError } from '../../src/core/errors.ts';
-import { MAX_COMMAND_LENGTH, parseCommand as parseWith, parseRestore, suggestVerb } from '../../src/core/grammar.ts';
+import { VERBS, type Command, type CommandWords } from '../../src/core/domain/command.ts';
+import { type ErrorCode, isPinbotError, PinbotError } from '../../src/core/domain/errors.ts';
+import { MAX_COMMAND_LENGTH, parseCommand as parseWith, parseRestore, suggestVerb } from '../../src/core/domain/grammar.ts';
 import { PINNED_COMMAND_WORDS, USAGE } from '../../src/backends/classic/words.ts';
 import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
 
@@ -10,7 +10,7 @@ import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
 function parseCommand(text: string, words: CommandWords = PINNED_COMMAND_WORDS): Command {
   return parseWith(text, words);
 }
-import { isValidModelId, MODEL_ID_REASONS } from '../../src/core/model-id.ts';
+import { isValidModelId, MODEL_ID_REASONS } from '../../src/core/domain/model-id.ts';
 
 /** Runs the parser on text that must be refused and returns the error it threw. */
 function refusal<C extends ErrorCode>(text: string, code: C): PinbotError<C> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeCommand } from '../../src/core/command.ts';
-import { hasCode } from '../../src/core/errors.ts';
-import { parseCommand } from '../../src/core/grammar.ts';
-import type { RequestContext } from '../../src/core/pinning-service.ts';
-import { renderProposalCard } from '../../src/core/replies.ts';
-import { plainText } from '../../src/core/ui.ts';
+import type { ChangeCommand } from '../../src/core/domain/command.ts';
+import { hasCode } from '../../src/core/domain/errors.ts';
+import { parseCommand } from '../../src/core/domain/grammar.ts';
+import type { RequestContext } from '../../src/core/workflow/pinning-service.ts';
+import { renderProposalCard } from '../../src/core/words/replies.ts';
+import { plainText } from '../../src/core/domain/ui.ts';
 import { usePinbotHarness } from '../helpers/pinbot-harness.ts';
 import { CONSOLE_STYLE } from '../helpers/reply-style.ts';
 import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';

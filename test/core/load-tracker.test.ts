@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LoadTracker } from '../../src/core/load-tracker.ts';
-import { Notifier } from '../../src/core/notifications.ts';
+import { LoadTracker } from '../../src/core/follow-ups/load-tracker.ts';
+import { Notifier } from '../../src/core/follow-ups/notifications.ts';
 import { systemClock } from '../../src/core/ports.ts';
-import { plainText } from '../../src/core/ui.ts';
+import { plainText } from '../../src/core/domain/ui.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { usePinbotHarness } from '../helpers/pinbot-harness.ts';
 import { recordingChannel } from '../helpers/recording-channel.ts';

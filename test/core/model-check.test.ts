@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hasCode } from '../../src/core/errors.ts';
-import type { ModelCatalog, ModelLookup } from '../../src/core/model-catalog.ts';
-import { closestIds } from '../../src/core/close-ids.ts';
-import { cachedCatalog, checkModels } from '../../src/core/model-check.ts';
+import { hasCode } from '../../src/core/domain/errors.ts';
+import type { ModelCatalog, ModelLookup } from '../../src/core/domain/model-catalog.ts';
+import { closestIds } from '../../src/core/domain/close-ids.ts';
+import { cachedCatalog, checkModels } from '../../src/core/workflow/model-check.ts';
 import { manualClock } from '../helpers/pinbot-harness.ts';
 
 const found: ModelLookup = { kind: 'found', facts: { task: 'text-generation', library: 'transformers', gated: false, private: false } };

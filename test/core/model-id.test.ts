@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isValidModelId, MODEL_ID_REASONS, modelIdProblem } from '../../src/core/model-id.ts';
+import { isValidModelId, MODEL_ID_REASONS, modelIdProblem } from '../../src/core/domain/model-id.ts';
 
 const ASCII_REPO_ID = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\/)?[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?$/;
 

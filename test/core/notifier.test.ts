@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Notifier, type Notification } from '../../src/core/notifications.ts';
+import { Notifier, type Notification } from '../../src/core/follow-ups/notifications.ts';
 import { silentLogger } from '../../src/core/ports.ts';
 import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { recordingChannel } from '../helpers/recording-channel.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/core/grammar.ts';
-import { PinbotError } from '../../src/core/errors.ts';
-import { requesterOnlyPolicy } from '../../src/core/policy.ts';
-import { renderProposalCard } from '../../src/core/replies.ts';
-import type { ChangeCommand } from '../../src/core/command.ts';
-import type { RequestContext } from '../../src/core/pinning-service.ts';
-import type { Proposal } from '../../src/core/proposal.ts';
+import { parseCommand } from '../../src/core/domain/grammar.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
+import { requesterOnlyPolicy } from '../../src/core/workflow/policy.ts';
+import { renderProposalCard } from '../../src/core/words/replies.ts';
+import type { ChangeCommand } from '../../src/core/domain/command.ts';
+import type { RequestContext } from '../../src/core/workflow/pinning-service.ts';
+import type { Proposal } from '../../src/core/domain/proposal.ts';
 import { manualClock, TOKEN, usePinbotHarness } from '../helpers/pinbot-harness.ts';
 import { CHAT_STYLE } from '../helpers/reply-style.ts';
 import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';

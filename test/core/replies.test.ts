@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PinbotError } from '../../src/core/errors.ts';
-import type { Proposal } from '../../src/core/proposal.ts';
-import { parseCommand } from '../../src/core/grammar.ts';
-import { describeCompute, describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/replies.ts';
-import { plainText } from '../../src/core/ui.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
+import type { Proposal } from '../../src/core/domain/proposal.ts';
+import { parseCommand } from '../../src/core/domain/grammar.ts';
+import { describeCompute, describeError, renderOutcome, renderProposalCard, renderResult } from '../../src/core/words/replies.ts';
+import { plainText } from '../../src/core/domain/ui.ts';
 import { PINNED_WORDS } from '../../src/backends/classic/words.ts';
 import { ENDPOINTS_WORDS } from '../../src/backends/endpoints/words.ts';
 import { CHAT_STYLE } from '../helpers/reply-style.ts';

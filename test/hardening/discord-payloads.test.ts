@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeAction } from '../../src/core/actions.ts';
+import { encodeAction } from '../../src/core/domain/actions.ts';
 import { buttonClick, slashCommand } from '../helpers/discord-interactions.ts';
 import { CHANNEL_ID, type PeerMessage } from '../helpers/discord-peer.ts';
 import { TOKEN } from '../helpers/pinbot-harness.ts';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VERBS } from '../../src/core/command.ts';
-import { PinbotError } from '../../src/core/errors.ts';
-import { MAX_COMMAND_LENGTH, parseCommand } from '../../src/core/grammar.ts';
-import { isValidModelId } from '../../src/core/model-id.ts';
+import { VERBS } from '../../src/core/domain/command.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
+import { MAX_COMMAND_LENGTH, parseCommand } from '../../src/core/domain/grammar.ts';
+import { isValidModelId } from '../../src/core/domain/model-id.ts';
 import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 
 // Extends test/core/grammar.test.ts: there the strings are ASCII-ish, graphemes or command-like;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChangeCommand, RequestedPin } from '../../src/core/command.ts';
-import { PinbotError } from '../../src/core/errors.ts';
-import type { Pin } from '../../src/core/pin.ts';
+import type { ChangeCommand, RequestedPin } from '../../src/core/domain/command.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
+import type { Pin } from '../../src/core/domain/pin.ts';
 import { buildPlan, listVersion } from '../../src/backends/classic/plan.ts';
 
 // Extends the invariants in test/core/plan.test.ts (untouched entries kept, quota, exact diff) with

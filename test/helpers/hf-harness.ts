@@ -1,5 +1,5 @@
 import { afterEach, expect } from 'vitest';
-import { isPinbotError, type PinbotError } from '../../src/core/errors.ts';
+import { isPinbotError, type PinbotError } from '../../src/core/domain/errors.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { createHfClient, type HfClient, type HfClientOptions } from '../../src/backends/classic/client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type SimulatorOptions } from '../../src/backends/classic/simulator.ts';

@@ -1,4 +1,4 @@
-import type { Notification, NotificationChannel } from '../../src/core/notifications.ts';
+import type { Notification, NotificationChannel } from '../../src/core/follow-ups/notifications.ts';
 import type { Platform } from '../../src/core/ports.ts';
 
 /** A NotificationChannel that keeps what it was asked to deliver, for tests of the core's notices. */

@@ -1,5 +1,5 @@
 import { wordsOf } from '../../src/backends/registry.ts';
-import type { ReplyStyle } from '../../src/core/replies.ts';
+import type { ReplyStyle } from '../../src/core/words/replies.ts';
 
 /** How chat writes commands, with every backend's words: what the Slack and Discord adapters use. */
 export const CHAT_STYLE: ReplyStyle = { commandPrefix: '/pins ', wordsOf };

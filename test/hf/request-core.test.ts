@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { PinbotError } from '../../src/core/errors.ts';
+import { PinbotError } from '../../src/core/domain/errors.ts';
 import { noMetrics, type Metrics } from '../../src/core/ports.ts';
 import { createRequestCore, createTransport, type ApiRules, type RequestCall, type RequestFailure } from '../../src/hf/request-core.ts';
 import { json, startTinyServer, type TinyServer } from '../helpers/tiny-server.ts';

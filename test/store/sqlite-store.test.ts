@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PinbotError } from '../../src/core/errors.ts';
+import type { PinbotError } from '../../src/core/domain/errors.ts';
 import { retainForProcess } from '../../src/store/retained-sqlite.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { describeDurableStore } from './durable-store.ts';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock, SnapshotStore } from '../../src/core/ports.ts';
-import type { Principal } from '../../src/core/principal.ts';
-import type { Proposal } from '../../src/core/proposal.ts';
+import type { Principal } from '../../src/core/domain/principal.ts';
+import type { Proposal } from '../../src/core/domain/proposal.ts';
 
 /** The ports one store implementation provides, and how to let it go. */
 export interface StoreUnderTest {

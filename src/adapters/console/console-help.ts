@@ -1,5 +1,5 @@
-import { RESTORE_USAGE } from '../../core/command.ts';
-import { code, text, type Line } from '../../core/ui.ts';
+import { RESTORE_USAGE } from '../../core/domain/command.ts';
+import { code, text, type Line } from '../../core/domain/ui.ts';
 
 /** How many other scopes `help` names before it counts the rest. */
 const SCOPES_NAMED = 5;

@@ -1,6 +1,6 @@
-import type { Notification, NotificationChannel } from '../../core/notifications.ts';
-import { code, text } from '../../core/ui.ts';
-import type { ConsoleIo } from './console-session.ts';
+import type { Notification, NotificationChannel } from '../../core/follow-ups/notifications.ts';
+import { code, text } from '../../core/domain/ui.ts';
+import type { ConsoleIo } from './console-io.ts';
 import { renderLine, renderMessageText, type TextStyle } from './render-text.ts';
 
 /** Prints what pinbot tells the console on its own (a model loaded, a drift alert) between commands. */

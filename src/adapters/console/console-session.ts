@@ -1,22 +1,16 @@
-import { parseRestore } from '../../core/grammar.ts';
-import { isPinbotError } from '../../core/errors.ts';
+import { parseRestore } from '../../core/domain/grammar.ts';
+import { isPinbotError } from '../../core/domain/errors.ts';
 import { decideAtOnce, type AskingSurface } from '../../core/interaction/decide-at-once.ts';
-import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
-import { describeError, renderResult, type ReplyStyle } from '../../core/replies.ts';
+import type { PinningService, RequestContext } from '../../core/workflow/pinning-service.ts';
+import { describeError, renderResult, type ReplyStyle } from '../../core/words/replies.ts';
 import { wordsOf } from '../../backends/registry.ts';
-import type { Proposal } from '../../core/proposal.ts';
-import type { Message } from '../../core/ui.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
+import type { Message } from '../../core/domain/ui.ts';
 import { consoleHelpLines } from './console-help.ts';
+import type { ConsoleIo } from './console-io.ts';
 import { consoleSurface } from './console-surface.ts';
 import { renderMessageText, type TextStyle } from './render-text.ts';
 
-export interface ConsoleIo {
-  write(text: string): void;
-  /** Prints something pinbot says on its own, between commands; a prompt being shown is shown again after it. */
-  notice(text: string): void;
-  /** The next line typed, or `undefined` at the end of input. */
-  readLine(prompt: string): Promise<string | undefined>;
-}
 
 export interface ConsoleSessionOptions {
   readonly service: PinningService;
@@ -74,3 +68,5 @@ export class ConsoleSession {
     return decideAtOnce({ service }, this.surface, proposal, { principal: context.principal, channel: context.channel });
   }
 }
+
+export type { ConsoleIo } from './console-io.ts';

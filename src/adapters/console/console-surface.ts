@@ -1,7 +1,7 @@
 import type { Answer, AskingSurface } from '../../core/interaction/decide-at-once.ts';
-import type { ReplyStyle } from '../../core/replies.ts';
-import { text, type Message } from '../../core/ui.ts';
-import type { ConsoleIo } from './console-session.ts';
+import type { ReplyStyle } from '../../core/words/replies.ts';
+import { text, type Message } from '../../core/domain/ui.ts';
+import type { ConsoleIo } from './console-io.ts';
 import { renderCardText, renderMessageText, type TextStyle } from './render-text.ts';
 
 export interface ConsoleSurfaceOptions {

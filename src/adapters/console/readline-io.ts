@@ -1,5 +1,5 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor } from 'node:readline';
-import type { ConsoleIo } from './console-session.ts';
+import type { ConsoleIo } from './console-io.ts';
 
 /** Line input and output on a terminal or pipe; everything pinbot prints passes through `scrub`. */
 export function createReadlineIo(

@@ -1,4 +1,4 @@
-import { diffSymbol, diffText, type Card, type Line, type Message } from '../../core/ui.ts';
+import { diffSymbol, diffText, type Card, type Line, type Message } from '../../core/domain/ui.ts';
 
 export interface TextStyle {
   /** ANSI colours, for a terminal. */

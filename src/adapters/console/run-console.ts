@@ -1,5 +1,5 @@
-import type { Notifier } from '../../core/notifications.ts';
-import type { PinningService, RequestContext } from '../../core/pinning-service.ts';
+import type { Notifier } from '../../core/follow-ups/notifications.ts';
+import type { PinningService, RequestContext } from '../../core/workflow/pinning-service.ts';
 import { consoleNotificationChannel } from './console-notices.ts';
 import { ConsoleSession } from './console-session.ts';
 import { createReadlineIo } from './readline-io.ts';

@@ -1,5 +1,5 @@
 import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
-import { VERBS } from '../../core/command.ts';
+import { VERBS } from '../../core/domain/command.ts';
 import type { Logger } from '../../core/ports.ts';
 import { channelRefOf } from './channel-ref.ts';
 import { AUTOCOMPLETED, OPTION } from './command-definitions.ts';

@@ -1,8 +1,8 @@
 import type { ButtonInteraction } from 'discord.js';
-import { decodeAction } from '../../core/actions.ts';
+import { decodeAction } from '../../core/domain/actions.ts';
 import { handleClick } from '../../core/interaction/click-flow.ts';
 import type { Logger } from '../../core/ports.ts';
-import { text } from '../../core/ui.ts';
+import { text } from '../../core/domain/ui.ts';
 import { channelRefOf } from './channel-ref.ts';
 import type { HandlerDeps } from './deps.ts';
 import { DiscordSurface } from './discord-surface.ts';

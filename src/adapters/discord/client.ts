@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { Client, DefaultRestOptions, Events, GatewayIntentBits, RESTEvents, type APIRequest, type RESTOptions, type ResponseLike } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
-import type { Notification, Notifier } from '../../core/notifications.ts';
-import type { PinningService } from '../../core/pinning-service.ts';
+import type { Notification, Notifier } from '../../core/follow-ups/notifications.ts';
+import type { PinningService } from '../../core/workflow/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
-import type { Proposal } from '../../core/proposal.ts';
-import type { Line } from '../../core/ui.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
+import type { Line } from '../../core/domain/ui.ts';
 import { createAckFirst } from '../ack-first.ts';
 import { redrawCard } from '../../core/interaction/card-redraw.ts';
 import { ChannelMessages, parseMessageRef } from './channel-messages.ts';

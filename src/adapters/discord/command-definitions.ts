@@ -1,5 +1,5 @@
 import { InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandStringOption } from 'discord.js';
-import type { Verb } from '../../core/command.ts';
+import type { Verb } from '../../core/domain/command.ts';
 import { USAGE } from '../../backends/classic/words.ts';
 
 export const COMMAND_NAME = 'pins';

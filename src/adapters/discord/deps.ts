@@ -1,7 +1,7 @@
-import type { Notifier } from '../../core/notifications.ts';
-import type { PinningService } from '../../core/pinning-service.ts';
+import type { Notifier } from '../../core/follow-ups/notifications.ts';
+import type { PinningService } from '../../core/workflow/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
-import type { Line } from '../../core/ui.ts';
+import type { Line } from '../../core/domain/ui.ts';
 import type { ChannelMessages } from './channel-messages.ts';
 import type { InteractionAnswers } from './interaction-answers.ts';
 

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
-import { isPinbotError } from '../../core/errors.ts';
+import { isPinbotError } from '../../core/domain/errors.ts';
 
 /** The interaction token can no longer answer: never acknowledged in 3 s, or older than 15 minutes. */
 const TOKEN_GONE: ReadonlySet<number | string> = new Set([

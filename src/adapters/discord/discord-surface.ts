@@ -1,8 +1,8 @@
 import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { CardSurface, ChatSurface } from '../../core/interaction/chat-surface.ts';
 import type { Logger } from '../../core/ports.ts';
-import type { Proposal } from '../../core/proposal.ts';
-import type { Card, CardAction, Line, Message } from '../../core/ui.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
+import type { Card, CardAction, Line, Message } from '../../core/domain/ui.ts';
 import { messageRefOf, type ChannelMessages } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';

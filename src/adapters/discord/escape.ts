@@ -1,4 +1,4 @@
-import type { Principal } from '../../core/principal.ts';
+import type { Principal } from '../../core/domain/principal.ts';
 
 /**
  * Every ASCII character Discord markdown gives a meaning to (bold, italics, strikethrough, code,

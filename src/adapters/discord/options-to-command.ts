@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { z } from 'zod';
-import type { Command } from '../../core/command.ts';
+import type { Command } from '../../core/domain/command.ts';
 import { OPTION } from './command-definitions.ts';
 
 /** What a `/pins` invocation carries, as read from the interaction. */

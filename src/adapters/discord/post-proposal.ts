@@ -1,7 +1,7 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import type { Logger } from '../../core/ports.ts';
-import type { Proposal } from '../../core/proposal.ts';
-import { text, type Card } from '../../core/ui.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
+import { text, type Card } from '../../core/domain/ui.ts';
 import { messageRefOf } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
 import { renderCard, renderMessage } from './render-embed.ts';

@@ -1,5 +1,5 @@
 import { GuildMember, type APIInteractionGuildMember, type BaseInteraction } from 'discord.js';
-import type { Principal } from '../../core/principal.ts';
+import type { Principal } from '../../core/domain/principal.ts';
 
 /**
  * The person behind an interaction, with their role ids as `groups` so the core's policy can decide.

@@ -2,11 +2,11 @@ import {
   ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder,
   type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageMentionOptions,
 } from 'discord.js';
-import { encodeAction } from '../../core/actions.ts';
-import type { ProposalState } from '../../core/proposal.ts';
-import type { ReplyStyle } from '../../core/replies.ts';
+import { encodeAction } from '../../core/domain/actions.ts';
+import type { ProposalState } from '../../core/domain/proposal.ts';
+import type { ReplyStyle } from '../../core/words/replies.ts';
 import { wordsOf } from '../../backends/registry.ts';
-import { diffSymbol, diffText, markCard, markMessage, type Card, type CardAction, type Line, type Message } from '../../core/ui.ts';
+import { diffSymbol, diffText, markCard, markMessage, type Card, type CardAction, type Line, type Message } from '../../core/domain/ui.ts';
 import { clamp, codeSpan, escapeText, mention } from './escape.ts';
 
 /** How commands are written in Discord, for help and hints. */

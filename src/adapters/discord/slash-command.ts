@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { handleCommand } from '../../core/interaction/command-flow.ts';
 import type { Logger } from '../../core/ports.ts';
-import { text } from '../../core/ui.ts';
+import { text } from '../../core/domain/ui.ts';
 import { channelRefOf } from './channel-ref.ts';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { HandlerDeps } from './deps.ts';

@@ -1,8 +1,8 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
-import { isProposalId } from '../../core/actions.ts';
+import { isProposalId } from '../../core/domain/actions.ts';
 import type { Click } from '../../core/interaction/chat-surface.ts';
 import { handleClick } from '../../core/interaction/click-flow.ts';
-import { text } from '../../core/ui.ts';
+import { text } from '../../core/domain/ui.ts';
 import type { Logger } from '../../core/ports.ts';
 import { slackChannelRef } from './channel-ref.ts';
 import type { SlackHandlerDeps } from './handler-deps.ts';

@@ -1,7 +1,7 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import { handleCommand } from '../../core/interaction/command-flow.ts';
-import { describeError } from '../../core/replies.ts';
-import { code, text, type Message } from '../../core/ui.ts';
+import { describeError } from '../../core/words/replies.ts';
+import { code, text, type Message } from '../../core/domain/ui.ts';
 import { slackChannelRef } from './channel-ref.ts';
 import { SLACK_STYLE, SLASH_COMMAND, type SlackHandlerDeps } from './handler-deps.ts';
 import { slackPrincipal } from './principal.ts';

@@ -1,9 +1,9 @@
-import type { Notifier } from '../../core/notifications.ts';
-import type { PinningService } from '../../core/pinning-service.ts';
+import type { Notifier } from '../../core/follow-ups/notifications.ts';
+import type { PinningService } from '../../core/workflow/pinning-service.ts';
 import type { Logger, ScopeResolver } from '../../core/ports.ts';
-import type { ReplyStyle } from '../../core/replies.ts';
+import type { ReplyStyle } from '../../core/words/replies.ts';
 import { wordsOf } from '../../backends/registry.ts';
-import type { Line } from '../../core/ui.ts';
+import type { Line } from '../../core/domain/ui.ts';
 import type { GroupsOf } from './user-groups.ts';
 
 /** The slash command pinbot registers (manifest.yml declares the same). */

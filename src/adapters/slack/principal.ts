@@ -1,4 +1,4 @@
-import type { Principal } from '../../core/principal.ts';
+import type { Principal } from '../../core/domain/principal.ts';
 
 /** The person behind a Slack payload; the name is for display only, decisions use the id and groups. */
 export function slackPrincipal(userId: string, displayName: string | undefined, groups: readonly string[] = []): Principal {

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { ActionKind } from '../../core/actions.ts';
-import type { Principal } from '../../core/principal.ts';
-import { diffSymbol, diffText, markCard, markMessage, plainText, type Card, type CardAction, type Inline, type Line, type Message } from '../../core/ui.ts';
+import type { ActionKind } from '../../core/domain/actions.ts';
+import type { Principal } from '../../core/domain/principal.ts';
+import { diffSymbol, diffText, markCard, markMessage, plainText, type Card, type CardAction, type Inline, type Line, type Message } from '../../core/domain/ui.ts';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;

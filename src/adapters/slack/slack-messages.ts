@@ -1,9 +1,9 @@
 import type { RespondFn, webApi } from '@slack/bolt';
-import type { Notification } from '../../core/notifications.ts';
-import type { PinningService } from '../../core/pinning-service.ts';
+import type { Notification } from '../../core/follow-ups/notifications.ts';
+import type { PinningService } from '../../core/workflow/pinning-service.ts';
 import type { Logger } from '../../core/ports.ts';
-import type { Proposal } from '../../core/proposal.ts';
-import type { Card, Line, Message } from '../../core/ui.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
+import type { Card, Line, Message } from '../../core/domain/ui.ts';
 import { renderCardBlocks, renderMessageBlocks, renderNotificationBlocks, type SlackMessage } from './render-blocks.ts';
 import { slackErrorCode } from './schema.ts';
 

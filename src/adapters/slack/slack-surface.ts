@@ -1,8 +1,8 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { CardSurface, ChatSurface } from '../../core/interaction/chat-surface.ts';
-import type { PinningService } from '../../core/pinning-service.ts';
+import type { PinningService } from '../../core/workflow/pinning-service.ts';
 import type { Logger } from '../../core/ports.ts';
-import type { Line } from '../../core/ui.ts';
+import type { Line } from '../../core/domain/ui.ts';
 import { SLACK_STYLE } from './handler-deps.ts';
 import { renderMessageBlocks } from './render-blocks.ts';
 import { describeFailure, postProposalCard, postToChannel, redrawCard, respondWith, updateCard, type MessageRef } from './slack-messages.ts';

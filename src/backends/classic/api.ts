@@ -1,5 +1,5 @@
 import type { LiveState } from '../../core/backend.ts';
-import type { Pin } from '../../core/pin.ts';
+import type { Pin } from '../../core/domain/pin.ts';
 import type { ModelStatus } from '../../core/ports.ts';
 
 /** The live pinned list of one scope, as Hugging Face reports it: the pins and the plan's cap. */

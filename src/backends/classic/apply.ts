@@ -1,7 +1,7 @@
-import { hasCode, isPinbotError } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
-import { diffLists, sameAssignments } from '../../core/plan.ts';
-import type { Proposal, ProposalOutcome } from '../../core/proposal.ts';
+import { hasCode, isPinbotError } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
+import { diffLists, sameAssignments } from '../../core/domain/plan.ts';
+import type { Proposal, ProposalOutcome } from '../../core/domain/proposal.ts';
 import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
 import type { PinnedList, PinnedModelsApi } from './api.ts';
 import { listVersion } from './plan.ts';

@@ -1,5 +1,5 @@
 import type { LoadState, ScopeBackend } from '../../core/backend.ts';
-import { hasCode, PinbotError } from '../../core/errors.ts';
+import { hasCode, PinbotError } from '../../core/domain/errors.ts';
 import type { PinnedList, PinnedModelsApi } from './api.ts';
 import { applyWholeList, recoverWholeList } from './apply.ts';
 import './error-codes.ts';

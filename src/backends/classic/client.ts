@@ -1,5 +1,5 @@
-import { PinbotError } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
+import { PinbotError } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
 import { silentLogger, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
 import type { PinnedList, PinnedModelsApi, WriteAnswer } from './api.ts';
 import { pinToWire } from './pin-wire.ts';

@@ -1,4 +1,4 @@
-import { PinbotError } from '../../core/errors.ts';
+import { PinbotError } from '../../core/domain/errors.ts';
 import type { RequestFailure } from '../../hf/request-core.ts';
 
 /** Which route of the classic Inference API a failed call was for: the same status means different things on each. */

@@ -1,4 +1,4 @@
-import type { ComputeType, Pin } from '../../core/pin.ts';
+import type { ComputeType, Pin } from '../../core/domain/pin.ts';
 
 /** The JSON object sent to Hugging Face for this pin. */
 export function pinToWire(pin: Pin): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ChangeCommand, RequestedPin } from '../../core/command.ts';
-import { PinbotError } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
-import { diffLists, type Plan } from '../../core/plan.ts';
+import type { ChangeCommand, RequestedPin } from '../../core/domain/command.ts';
+import { PinbotError } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
+import { diffLists, type Plan } from '../../core/domain/plan.ts';
 import { pinToWire, withComputeType } from './pin-wire.ts';
 import { PINNED_WORDS } from './words.ts';
 

@@ -1,7 +1,7 @@
-import { VERBS, type CommandWords, type Verb } from '../../core/command.ts';
+import { VERBS, type CommandWords, type Verb } from '../../core/domain/command.ts';
 import type { BackendWords, CardWording } from '../../core/backend.ts';
-import type { Pin } from '../../core/pin.ts';
-import { code, strong, text, type Line } from '../../core/ui.ts';
+import type { Pin } from '../../core/domain/pin.ts';
+import { code, strong, text, type Line } from '../../core/domain/ui.ts';
 import type { PinnedList } from './api.ts';
 
 /** One line per verb, for `help` and for usage hints. */

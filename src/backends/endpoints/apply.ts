@@ -1,7 +1,7 @@
-import { hasCode, isPinbotError } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
+import { hasCode, isPinbotError } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
 import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
-import type { Proposal } from '../../core/proposal.ts';
+import type { Proposal } from '../../core/domain/proposal.ts';
 import type { EndpointsApi, NamespaceState } from './api.ts';
 import {
   changedEndpointLine, readableSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep,

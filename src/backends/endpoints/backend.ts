@@ -1,5 +1,5 @@
 import type { LoadState, ScopeBackend, SeenByProposal } from '../../core/backend.ts';
-import { hasCode } from '../../core/errors.ts';
+import { hasCode } from '../../core/domain/errors.ts';
 import type { EndpointsScopeApi, NamespaceState } from './api.ts';
 import { applyStepwise, recoverStepwise } from './apply.ts';
 import './errors.ts';

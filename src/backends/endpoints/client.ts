@@ -1,4 +1,4 @@
-import { PinbotError } from '../../core/errors.ts';
+import { PinbotError } from '../../core/domain/errors.ts';
 import { silentLogger, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
 import type { EndpointInfo, EndpointsScopeApi, NamespaceState } from './api.ts';
 import { warmPins } from './plan.ts';

@@ -1,8 +1,8 @@
-import type { HfErrorDetails } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
+import type { HfErrorDetails } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
 
 /** The refusals only an Inference Endpoints scope gives, added to the core's codes. */
-declare module '../../core/errors.ts' {
+declare module '../../core/domain/errors.ts' {
   interface ErrorDetails {
     /** A name that is neither an endpoint nor the repository of one. */
     UNKNOWN_ENDPOINT: { name: string; known: string[] };

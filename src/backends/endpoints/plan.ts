@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChangeCommand } from '../../core/command.ts';
-import { PinbotError } from '../../core/errors.ts';
-import type { Pin } from '../../core/pin.ts';
-import { diffLists, type Plan } from '../../core/plan.ts';
-import type { DiffLine, Proposal } from '../../core/proposal.ts';
+import type { ChangeCommand } from '../../core/domain/command.ts';
+import { PinbotError } from '../../core/domain/errors.ts';
+import type { Pin } from '../../core/domain/pin.ts';
+import { diffLists, type Plan } from '../../core/domain/plan.ts';
+import type { DiffLine, Proposal } from '../../core/domain/proposal.ts';
 import type { EndpointInfo, NamespaceState } from './api.ts';
 import './errors.ts';
 

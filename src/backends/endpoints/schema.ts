@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Shapes of the Inference Endpoints API answers pinbot reads (docs/inference-endpoints.md), after
+ * Shapes of the Inference Endpoints API answers pinbot reads (NOTES.md), after
  * the fields `huggingface_hub`'s `InferenceEndpoint` reads. Objects are loose: pinbot sends only
  * the scaling it changes, so nothing else needs to survive a round trip, and new fields are fine.
  */

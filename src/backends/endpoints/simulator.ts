@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/simulator-http.ts';
 
 /**
- * A working fake of the Inference Endpoints API (docs/inference-endpoints.md): a real HTTP server
+ * A working fake of the Inference Endpoints API (NOTES.md): a real HTTP server
  * with one namespace per token, the list / get / PUT routes, and states that move with time.
  *
  * Copied from the public client (`huggingface_hub` `_inference_endpoints.py`, `hf_api.py`): the

@@ -1,10 +1,10 @@
-import { VERBS, type CommandWords, type Verb } from '../../core/command.ts';
+import { VERBS, type CommandWords, type Verb } from '../../core/domain/command.ts';
 import type { BackendWords, CardWording } from '../../core/backend.ts';
-import type { Pin } from '../../core/pin.ts';
-import { diffLists } from '../../core/plan.ts';
+import type { Pin } from '../../core/domain/pin.ts';
+import { diffLists } from '../../core/domain/plan.ts';
 import type { EndpointInfo, NamespaceState } from './api.ts';
-import type { DiffLine, PartialWrite, Proposal } from '../../core/proposal.ts';
-import { code, strong, text, type Inline, type Line } from '../../core/ui.ts';
+import type { DiffLine, PartialWrite, Proposal } from '../../core/domain/proposal.ts';
+import { code, strong, text, type Inline, type Line } from '../../core/domain/ui.ts';
 import { NO_CHANGE, warmCostChange } from './plan.ts';
 
 /** More than any endpoint's `maxReplica` allows in practice; the endpoint's own maximum is checked when planning. */

@@ -1,5 +1,5 @@
-import type { Proposal } from '../proposal.ts';
-import { renderProposalCard } from '../replies.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import { renderProposalCard } from '../words/replies.ts';
 import type { CardSurface } from './chat-surface.ts';
 
 /**

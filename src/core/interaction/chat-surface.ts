@@ -1,11 +1,11 @@
-import type { ActionKind } from '../actions.ts';
-import type { Notifier } from '../notifications.ts';
-import type { PinningService } from '../pinning-service.ts';
+import type { ActionKind } from '../domain/actions.ts';
+import type { Notifier } from '../follow-ups/notifications.ts';
+import type { PinningService } from '../workflow/pinning-service.ts';
 import type { ChannelRef, Logger, Platform } from '../ports.ts';
-import type { Principal } from '../principal.ts';
-import type { Proposal } from '../proposal.ts';
-import type { ReplyStyle } from '../replies.ts';
-import type { Card, CardAction, Message } from '../ui.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import type { ReplyStyle } from '../words/replies.ts';
+import type { Card, CardAction, Message } from '../domain/ui.ts';
 
 /**
  * Where a proposal's card can be drawn again: all a platform needs to show a proposal settled

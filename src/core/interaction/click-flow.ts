@@ -1,7 +1,7 @@
-import { hasCode, isPinbotError } from '../errors.ts';
-import { settledNotice } from '../notifications.ts';
-import { isFinal, type Proposal } from '../proposal.ts';
-import { confirmationAnswered, describeError, renderApproveConfirmation, renderOutcome, renderProposalCard } from '../replies.ts';
+import { hasCode, isPinbotError } from '../domain/errors.ts';
+import { settledNotice } from '../follow-ups/notifications.ts';
+import { isFinal, type Proposal } from '../domain/proposal.ts';
+import { confirmationAnswered, describeError, renderApproveConfirmation, renderOutcome, renderProposalCard } from '../words/replies.ts';
 import type { ChatSurface, Click, InteractionDeps } from './chat-surface.ts';
 
 /**

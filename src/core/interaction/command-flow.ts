@@ -1,8 +1,8 @@
-import type { Command } from '../command.ts';
-import { isPinbotError } from '../errors.ts';
-import type { RequestContext } from '../pinning-service.ts';
+import type { Command } from '../domain/command.ts';
+import { isPinbotError } from '../domain/errors.ts';
+import type { RequestContext } from '../workflow/pinning-service.ts';
 import type { Logger } from '../ports.ts';
-import { describeError, renderProposalCard, renderResult } from '../replies.ts';
+import { describeError, renderProposalCard, renderResult } from '../words/replies.ts';
 import type { ChatSurface, InteractionDeps } from './chat-surface.ts';
 
 /** A command from a channel bound to a scope, as every chat platform's adapter reads it. */

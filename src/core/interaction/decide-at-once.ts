@@ -1,7 +1,7 @@
-import type { RequestContext } from '../pinning-service.ts';
-import type { Proposal } from '../proposal.ts';
-import { renderOutcome, renderProposalCard } from '../replies.ts';
-import type { Card, Message } from '../ui.ts';
+import type { RequestContext } from '../workflow/pinning-service.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import { renderOutcome, renderProposalCard } from '../words/replies.ts';
+import type { Card, Message } from '../domain/ui.ts';
 import type { CardSurface, InteractionDeps } from './chat-surface.ts';
 
 /**

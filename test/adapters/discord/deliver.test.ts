@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { text, strong } from '../../../src/core/ui.ts';
+import { text, strong } from '../../../src/core/domain/ui.ts';
 import { CHANNEL_ID } from '../../helpers/discord-peer.ts';
 import { useDiscord } from './use-discord.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction } from '../../../src/core/actions.ts';
-import { text } from '../../../src/core/ui.ts';
-import { openPolicy, type Policy } from '../../../src/core/policy.ts';
-import { DEFAULT_SCOPE_POLICY } from '../../../src/core/access-policy.ts';
+import { decodeAction, encodeAction } from '../../../src/core/domain/actions.ts';
+import { text } from '../../../src/core/domain/ui.ts';
+import { openPolicy, type Policy } from '../../../src/core/workflow/policy.ts';
+import { DEFAULT_SCOPE_POLICY } from '../../../src/core/workflow/access-policy.ts';
 import { scopeResolver } from '../../../src/scopes.ts';
 import { ALICE, autocomplete, BOB, buttonClick, customIds, slashCommand, type Member } from '../../helpers/discord-interactions.ts';
 import { CHANNEL_ID, GUILD_ID, type PeerMessage } from '../../helpers/discord-peer.ts';

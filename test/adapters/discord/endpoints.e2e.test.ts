@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../src/config.ts';
-import { decodeAction, encodeAction } from '../../../src/core/actions.ts';
+import { decodeAction, encodeAction } from '../../../src/core/domain/actions.ts';
 import { silentLogger } from '../../../src/core/ports.ts';
 import type { EndpointsSimulator } from '../../../src/backends/endpoints/simulator.ts';
 import { startAcmeEndpoints } from '../../helpers/acme-endpoints.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPinbotError } from '../../../src/core/errors.ts';
-import { parseCommand } from '../../../src/core/grammar.ts';
+import { isPinbotError } from '../../../src/core/domain/errors.ts';
+import { parseCommand } from '../../../src/core/domain/grammar.ts';
 import { commandText, optionsToCommand, type PinsOptions } from '../../../src/adapters/discord/options-to-command.ts';
 import { PINNED_COMMAND_WORDS } from '../../../src/backends/classic/words.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VERBS } from '../../../src/core/command.ts';
+import { VERBS } from '../../../src/core/domain/command.ts';
 import { describeRegistration, registerCommands } from '../../../src/adapters/discord/register.ts';
 import { APPLICATION_ID, GUILD_ID, startDiscordPeer, type DiscordPeer } from '../../helpers/discord-peer.ts';
 import { DISCORD_TOKEN } from './use-discord.ts';

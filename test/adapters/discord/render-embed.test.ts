@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { codeSpan, escapeText, mention } from '../../../src/adapters/discord/escape.ts';
 import { joinWithin, renderCard, renderLine, renderMessage } from '../../../src/adapters/discord/render-embed.ts';
 import { modelChoices } from '../../../src/adapters/discord/autocomplete.ts';
-import type { Card } from '../../../src/core/ui.ts';
+import type { Card } from '../../../src/core/domain/ui.ts';
 
 describe('Discord markdown escaping', () => {
   it('escapes every markdown character in text', () => {

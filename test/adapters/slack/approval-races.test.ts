@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requesterOnlyPolicy } from '../../../src/core/policy.ts';
+import { requesterOnlyPolicy } from '../../../src/core/workflow/policy.ts';
 import { manualClock, TOKEN } from '../../helpers/pinbot-harness.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { ALICE, BOB, blocksOf, BOUND_CHANNEL, buttonsOf, mrkdwnOf, useSlackHarness } from './slack-harness.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPolicy } from '../../../src/core/policy.ts';
+import { openPolicy } from '../../../src/core/workflow/policy.ts';
 import { manualClock, TOKEN } from '../../helpers/pinbot-harness.ts';
 import { ALICE, BOB, blocksOf, BOUND_CHANNEL, buttonsOf, mrkdwnOf, readableText, useSlackHarness } from './slack-harness.ts';
 

@@ -3,7 +3,7 @@ import type { types } from '@slack/bolt';
 import {
   escapeMrkdwn, lineMrkdwn, MAX_BLOCKS, MAX_DIFF_LINES, renderCardBlocks, renderMessageBlocks, SECTION_TEXT_LIMIT,
 } from '../../../src/adapters/slack/render-blocks.ts';
-import { code, strong, text, user, type Card } from '../../../src/core/ui.ts';
+import { code, strong, text, user, type Card } from '../../../src/core/domain/ui.ts';
 import { buttonsOf, mrkdwnOf } from './slack-harness.ts';
 
 function sectionTexts(blocks: readonly types.KnownBlock[]): string[] {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { PinbotError } from '../../../src/core/errors.ts';
-import type { Pin } from '../../../src/core/pin.ts';
+import type { PinbotError } from '../../../src/core/domain/errors.ts';
+import type { Pin } from '../../../src/core/domain/pin.ts';
 import type { HfClientOptions } from '../../../src/backends/classic/client.ts';
 import { startSimulator } from '../../../src/backends/classic/simulator.ts';
 import { captureLogger, clientRequests, rejection, TOKEN, useHfHarness } from '../../helpers/hf-harness.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PinbotError } from '../../../src/core/errors.ts';
+import { PinbotError } from '../../../src/core/domain/errors.ts';
 import { encodeModelPath, parseRetryAfter } from '../../../src/backends/classic/client.ts';
 import { clientRequests, rejection, TOKEN, useHfHarness } from '../../helpers/hf-harness.ts';
 import { json, startTinyServer } from '../../helpers/tiny-server.ts';

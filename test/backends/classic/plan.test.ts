@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChangeCommand, RequestedPin } from '../../../src/core/command.ts';
-import { hasCode, PinbotError } from '../../../src/core/errors.ts';
-import { type Pin } from '../../../src/core/pin.ts';
-import { diffLists } from '../../../src/core/plan.ts';
+import type { ChangeCommand, RequestedPin } from '../../../src/core/domain/command.ts';
+import { hasCode, PinbotError } from '../../../src/core/domain/errors.ts';
+import { type Pin } from '../../../src/core/domain/pin.ts';
+import { diffLists } from '../../../src/core/domain/plan.ts';
 import { buildPlan, listVersion } from '../../../src/backends/classic/plan.ts';
 import { pinToWire } from '../../../src/backends/classic/pin-wire.ts';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DriftWatcher, type WatchedScope } from '../../../src/core/drift-watcher.ts';
-import { parseCommand } from '../../../src/core/grammar.ts';
-import { LoadTracker } from '../../../src/core/load-tracker.ts';
-import { Notifier } from '../../../src/core/notifications.ts';
-import type { ChangeCommand } from '../../../src/core/command.ts';
+import { DriftWatcher, type WatchedScope } from '../../../src/core/follow-ups/drift-watcher.ts';
+import { parseCommand } from '../../../src/core/domain/grammar.ts';
+import { LoadTracker } from '../../../src/core/follow-ups/load-tracker.ts';
+import { Notifier } from '../../../src/core/follow-ups/notifications.ts';
+import type { ChangeCommand } from '../../../src/core/domain/command.ts';
 import { systemClock } from '../../../src/core/ports.ts';
-import { describeError, renderOutcome, renderProposalCard, renderResult } from '../../../src/core/replies.ts';
-import { plainText } from '../../../src/core/ui.ts';
+import { describeError, renderOutcome, renderProposalCard, renderResult } from '../../../src/core/words/replies.ts';
+import { plainText } from '../../../src/core/domain/ui.ts';
 import type { SimulatedEndpoint } from '../../../src/backends/endpoints/simulator.ts';
 import { MemoryOnceLedger } from '../../../src/store/memory-once-ledger.ts';
 import { rejection } from '../../helpers/hf-harness.ts';
@@ -175,6 +175,9 @@ describe('an Inference Endpoints scope through the pinning service', () => {
     const h = await start();
     const refused = await rejection(Promise.resolve().then(() => h.service.parse('add gpt2 replicas=2', 'default')));
     expect(refused.message).toBe('`replicas=` applies to Inference Endpoints scopes only; this scope manages pinned models.');
+    // A command built elsewhere with a scale gets the same sentence from the backend, not a silent drop.
+    const built = await rejection(h.service.propose({ verb: 'add', pins: [{ modelId: 'gpt2', computeType: 'cpu' }], scale: 2 }, context));
+    expect(built.message).toBe(refused.message);
     expect(h.writes()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-import { startSandboxEndpoints } from '../backends/endpoints/simulator.ts';
-import { SANDBOX_ALLOWED, SANDBOX_TOKEN, startSandboxSimulator } from '../backends/classic/simulator.ts';
+import { startSandboxEndpoints } from './endpoints/simulator.ts';
+import { SANDBOX_ALLOWED, SANDBOX_TOKEN, startSandboxSimulator } from './classic/simulator.ts';
 
 function fail(sentence: string): never {
   process.stderr.write(`${sentence}\n`);

@@ -1,11 +1,11 @@
-import { isPinbotError, type PinbotError } from './errors.ts';
+import { isPinbotError, type PinbotError } from '../domain/errors.ts';
 import { hubCheckLines, hubProblemLines } from './hub-lines.ts';
-import type { BackendWords, CardWording, WordsOf } from './backend.ts';
-import type { Pin } from './pin.ts';
-import type { Principal } from './principal.ts';
-import type { Proposal } from './proposal.ts';
-import type { CommandResult, HistoryEntry, StatusEntry } from './pinning-service.ts';
-import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from './ui.ts';
+import type { BackendWords, CardWording, WordsOf } from '../backend.ts';
+import type { Pin } from '../domain/pin.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import type { CommandResult, HistoryEntry, StatusEntry } from '../workflow/pinning-service.ts';
+import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from '../domain/ui.ts';
 
 /** How a platform writes things: commands (`/pins ` in chat, nothing in the console), and each backend's words. */
 export interface ReplyStyle {

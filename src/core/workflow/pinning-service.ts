@@ -1,17 +1,17 @@
-import { isChangeCommand, type ChangeCommand, type Command } from './command.ts';
-import { parseCommand } from './grammar.ts';
-import { isPinbotError, PinbotError } from './errors.ts';
-import type { HubCheck, ModelCatalog } from './model-catalog.ts';
+import { isChangeCommand, type ChangeCommand, type Command } from '../domain/command.ts';
+import { parseCommand } from '../domain/grammar.ts';
+import { isPinbotError, PinbotError } from '../domain/errors.ts';
+import type { HubCheck, ModelCatalog } from '../domain/model-catalog.ts';
 import { checkModels } from './model-check.ts';
-import type { ApplyContext, RecordContext } from './apply-context.ts';
-import type { LiveState, ScopeBackend, SeenByProposal, Supersession } from './backend.ts';
+import type { ApplyContext, RecordContext, Supersession } from '../apply-context.ts';
+import type { LiveState, ScopeBackend, SeenByProposal } from '../backend.ts';
 import type { Policy } from './policy.ts';
-import { samePrincipal, type Principal } from './principal.ts';
-import type { Proposal, ProposalOutcome } from './proposal.ts';
+import { samePrincipal, type Principal } from '../domain/principal.ts';
+import type { Proposal, ProposalOutcome } from '../domain/proposal.ts';
 import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, ProposalStore, ScopeLock, SnapshotStore,
-} from './ports.ts';
-import type { Line } from './ui.ts';
+} from '../ports.ts';
+import type { Line } from '../domain/ui.ts';
 
 export interface PinningServiceDeps {
   /** Each scope's backend, bound to its token. */

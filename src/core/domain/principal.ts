@@ -1,4 +1,4 @@
-import type { Platform } from './ports.ts';
+import type { Platform } from './channel.ts';
 
 /** Someone acting through a chat platform, as the adapter saw them. Policy decides on this alone. */
 export interface Principal {

@@ -1,6 +1,6 @@
 import type { Decision, Policy } from './policy.ts';
-import { samePrincipal, type Principal } from './principal.ts';
-import type { Proposal } from './proposal.ts';
+import { samePrincipal, type Principal } from '../domain/principal.ts';
+import type { Proposal } from '../domain/proposal.ts';
 
 /**
  * Someone named in a policy: `slack:<user or user-group id>`, `discord:<user id>` or

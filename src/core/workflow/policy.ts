@@ -1,5 +1,5 @@
-import type { Proposal } from './proposal.ts';
-import { samePrincipal, type Principal } from './principal.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import { samePrincipal, type Principal } from '../domain/principal.ts';
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 

@@ -1,6 +1,6 @@
-import { PinbotError } from './errors.ts';
-import type { HubCheck, HubProblem, ModelCatalog, ModelLookup } from './model-catalog.ts';
-import type { Clock } from './ports.ts';
+import { PinbotError } from '../domain/errors.ts';
+import type { HubCheck, HubProblem, ModelCatalog, ModelLookup } from '../domain/model-catalog.ts';
+import type { Clock } from '../ports.ts';
 
 export interface CatalogCacheOptions {
   readonly clock: Clock;

@@ -1,7 +1,7 @@
 import type { ChangeCommand } from './command.ts';
 import type { HubCheck } from './model-catalog.ts';
 import type { Pin } from './pin.ts';
-import type { ChannelRef } from './ports.ts';
+import type { ChannelRef } from './channel.ts';
 import type { Principal } from './principal.ts';
 
 export type ProposalState = 'pending' | 'applying' | 'applied' | 'failed' | 'cancelled' | 'expired' | 'stale';

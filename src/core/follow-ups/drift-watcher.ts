@@ -1,9 +1,9 @@
-import { isPinbotError } from './errors.ts';
+import { isPinbotError } from '../domain/errors.ts';
 import type { Notifier } from './notifications.ts';
-import type { BackendWords, ScopeBackend } from './backend.ts';
-import { diffLists } from './plan.ts';
-import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, ScopeLock, ScopeSnapshot, SnapshotStore } from './ports.ts';
-import { diffLine, strong, text, type CardAction, type Line } from './ui.ts';
+import type { BackendWords, ScopeBackend } from '../backend.ts';
+import { diffLists } from '../domain/plan.ts';
+import type { AuditLog, ChannelRef, Clock, DriftAlert, Logger, OnceLedger, ScopeLock, ScopeSnapshot, SnapshotStore } from '../ports.ts';
+import { diffLine, strong, text, type CardAction, type Line } from '../domain/ui.ts';
 
 export interface WatchedScope {
   readonly name: string;

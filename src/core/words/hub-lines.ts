@@ -1,5 +1,5 @@
-import type { HubCheck, HubProblem, ModelFacts } from './model-catalog.ts';
-import { code, text, type Line } from './ui.ts';
+import type { HubCheck, HubProblem, ModelFacts } from '../domain/model-catalog.ts';
+import { code, text, type Line } from '../domain/ui.ts';
 
 /** One short line per model a pending change adds or moves: what the Hub says about it. */
 export function hubCheckLines(checks: readonly HubCheck[]): Line[] {

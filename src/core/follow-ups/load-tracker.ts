@@ -1,10 +1,10 @@
-import { isPinbotError } from './errors.ts';
+import { isPinbotError } from '../domain/errors.ts';
 import type { Notifier } from './notifications.ts';
-import type { ScopeBackend } from './backend.ts';
-import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus } from './ports.ts';
-import type { Proposal } from './proposal.ts';
-import { describeCompute } from './replies.ts';
-import { code, text, type Line } from './ui.ts';
+import type { ScopeBackend } from '../backend.ts';
+import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus } from '../ports.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import { describeCompute } from '../words/replies.ts';
+import { code, text, type Line } from '../domain/ui.ts';
 
 export interface LoadTrackerOptions {
   readonly backendFor: (scope: string) => ScopeBackend;

@@ -1,7 +1,7 @@
-import type { CardAction, Message } from './ui.ts';
-import type { ChannelRef, Logger, OnceLedger, Platform } from './ports.ts';
-import type { Proposal } from './proposal.ts';
-import { renderOutcome, type ReplyStyle } from './replies.ts';
+import type { CardAction, Message } from '../domain/ui.ts';
+import type { ChannelRef, Logger, OnceLedger, Platform } from '../ports.ts';
+import type { Proposal } from '../domain/proposal.ts';
+import { renderOutcome, type ReplyStyle } from '../words/replies.ts';
 
 /** Something pinbot tells a channel on its own: a result after a restart, a model loaded, a drift alert. */
 export interface Notification {
