@@ -1,0 +1,55 @@
+/**
+ * What pinbot knows of how much a scope's entries were used and what they cost over a period:
+ * hourly request counts kept from samples of the backend's counters, and the hours each entry was
+ * kept ready. Built by the usage service from the store; drawn as a table, a sparkline or a chart.
+ */
+
+/** The periods `usage` answers for. */
+export const USAGE_PERIODS = ['24h', '7d', '30d'] as const;
+export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+
+/** HTTP status classes requests are counted by. */
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx';
+
+/** One entry's requests in one hour, by status class, with the latency quantiles where given. */
+export interface UsageHour {
+  /** Start of the hour, epoch ms (UTC). */
+  readonly hour: number;
+  readonly requests: Readonly<Record<StatusClass, number>>;
+  /** Seconds, from the last sample of the hour that gave them. */
+  readonly latency?: { readonly p50?: number; readonly p90?: number; readonly p99?: number };
+}
+
+/** A stretch of time during which an entry was kept ready (warm), for the chart's shading and the cost. */
+export interface ReadyPeriod {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface EntryUsage {
+  readonly entry: string;
+  /** Every hour of the period, oldest first; hours with no sample have zero requests and `sampled: false`. */
+  readonly hours: readonly (UsageHour & { readonly sampled: boolean })[];
+  readonly requests: number;
+  /** 4xx and 5xx over all requests; undefined when there were none. */
+  readonly errorShare?: number;
+  readonly ready: readonly ReadyPeriod[];
+  /** What keeping it ready cost over the period, USD; undefined when its price is unknown. */
+  readonly cost?: number;
+  /** USD per 1,000 requests, where both are known and there were requests. */
+  readonly costPer1000?: number;
+}
+
+export type UsageReport =
+  | {
+    readonly kind: 'report';
+    readonly scope: string;
+    readonly period: UsagePeriod;
+    readonly from: number;
+    readonly to: number;
+    readonly entries: readonly EntryUsage[];
+    /** Set when the hours shown were made up for the sandbox's demonstration, so nobody reads them as real. */
+    readonly simulated?: boolean;
+  }
+  /** No usage to show, and why, in one sentence: the backend has no usage source, or the account may not read it. */
+  | { readonly kind: 'unavailable'; readonly scope: string; readonly reason: string };
