@@ -115,7 +115,8 @@ describe('simulator: the pinned_models endpoint', () => {
 
 describe('simulator: /status and load states', () => {
   it('moves a new pin from Loadable to Loading to Loaded, derived from time', async () => {
-    const simulator = await harness.simulator({ loadDelayMs: 60 });
+    // Long enough that no slow machine sees it loaded before it is asked; then shortened to let it load.
+    const simulator = await harness.simulator({ loadDelayMs: 60_000 });
     const status = () => call(simulator, 'GET', '/status/openai-community/gpt2', { headers: auth });
     expect((await status()).body).toMatchObject({ loaded: false, state: 'Loadable' });
 
@@ -124,6 +125,7 @@ describe('simulator: /status and load states', () => {
       body: JSON.stringify({ pinned_models: [{ model_id: 'openai-community/gpt2', compute_type: 'cpu' }] }),
     });
     expect((await status()).body).toEqual({ loaded: false, state: 'Loading', compute_type: 'cpu', framework: 'transformers' });
+    simulator.setLoadDelay(60);
     await waitFor(async () => ((await status()).body as { state?: string }).state === 'Loaded', 2000, 'Loaded');
     expect((await status()).body).toEqual({ loaded: true, state: 'Loaded', compute_type: 'cpu', framework: 'transformers' });
   });
