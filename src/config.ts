@@ -32,6 +32,8 @@ const envSchema = z
     PINBOT_CONFIG: optionalText,
     PINBOT_SANDBOX: optionalText.refine((value) => value === undefined || value === 'on' || value === 'off', 'must be on or off'),
     PINBOT_DRIFT_INTERVAL: optionalText.refine((value) => value === undefined || value === 'off' || isDuration(value, 10_000), 'must be a duration of at least 10s, like 5m, or off'),
+    PINBOT_USAGE_INTERVAL: optionalText.refine((value) => value === undefined || value === 'off' || isDuration(value, 10_000), 'must be a duration of at least 10s, like 5m, or off'),
+    PINBOT_USAGE_RETENTION: optionalText.refine((value) => value === undefined || isDuration(value, 3_600_000), 'must be a duration of at least 1h, like 90d'),
     PINBOT_LOAD_TIMEOUT: optionalText.refine((value) => value === undefined || isDuration(value, 1000), 'must be a duration of at least 1s, like 15m'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
@@ -128,6 +130,10 @@ export interface Config {
   readonly driftIntervalMs?: number;
   /** How long a newly pinned model is followed until it loads. */
   readonly loadTimeoutMs: number;
+  /** How often each entry's usage counters are sampled; undefined = off. */
+  readonly usageIntervalMs?: number;
+  /** How long hourly usage is kept. */
+  readonly usageRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -181,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     proposalTtlMs: DEFAULT_PROPOSAL_TTL_MS,
     ...(e.PINBOT_DRIFT_INTERVAL === 'off' ? {} : { driftIntervalMs: parseDuration(e.PINBOT_DRIFT_INTERVAL ?? '5m') ?? 300_000 }),
     loadTimeoutMs: parseDuration(e.PINBOT_LOAD_TIMEOUT ?? '15m') ?? 900_000,
+    ...(e.PINBOT_USAGE_INTERVAL === 'off' ? {} : { usageIntervalMs: parseDuration(e.PINBOT_USAGE_INTERVAL ?? '5m') ?? 300_000 }),
+    usageRetentionMs: parseDuration(e.PINBOT_USAGE_RETENTION ?? '90d') ?? 90 * 86_400_000,
   };
 }
 

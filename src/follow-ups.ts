@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { DriftWatcher, type WatchedScope } from './core/follow-ups/drift-watcher.ts';
 import { LoadTracker } from './core/follow-ups/load-tracker.ts';
+import { UsageSampler } from './core/follow-ups/usage-sampler.ts';
 import type { Notifier } from './core/follow-ups/notifications.ts';
 import type { Clock, Logger } from './core/ports.ts';
 import { newId, type Pinbot } from './pinbot.ts';
@@ -16,6 +17,21 @@ export function createLoadTracker(pinbot: Pinbot, config: Config, deps: FollowUp
   return new LoadTracker({
     backendFor: (scope) => pinbot.backendFor(scope), ...deps, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
     ...(initialDelayMs !== undefined ? { initialDelayMs } : {}),
+  });
+}
+
+/** Samples the usage counters of every scope whose backend has them; undefined when `PINBOT_USAGE_INTERVAL` is off. */
+export function createUsageSampler(pinbot: Pinbot, config: Config, deps: Pick<FollowUpDeps, 'clock' | 'logger'>): UsageSampler | undefined {
+  if (config.usageIntervalMs === undefined) return undefined;
+  return new UsageSampler({
+    scopes: pinbot.scopes.map((scope) => scope.name),
+    backendFor: (scope) => pinbot.backendFor(scope),
+    usage: pinbot.store.usage,
+    once: pinbot.store.once,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'usage-sampler' }),
+    intervalMs: config.usageIntervalMs,
+    retentionMs: config.usageRetentionMs,
   });
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/workflow/access-policy.ts';
 import { isPinbotError } from './core/domain/errors.ts';
 import { PinningService } from './core/workflow/pinning-service.ts';
+import { UsageService } from './core/workflow/usage-service.ts';
 import type { ScopeBackend } from './core/backend.ts';
 import { noMetrics, systemClock, type Clock, type Logger, type Metrics, type ScopeResolver } from './core/ports.ts';
 import type { Proposal } from './core/domain/proposal.ts';
@@ -209,6 +210,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     metrics,
     newId,
     proposalTtlMs: config.proposalTtlMs,
+    usage: new UsageService({ backendFor, usage: store.usage, audit: store.audit, clock: options.clock ?? systemClock }),
     ...(catalogs.size > 0 ? { catalogFor: (scope: string) => catalogs.get(scope) ?? noCatalog } : {}),
     onSettled: (proposal) => {
       options.onSettled?.(proposal);

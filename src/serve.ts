@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { WatchedScope } from './core/follow-ups/drift-watcher.ts';
-import { createDriftWatcher, createLoadTracker } from './follow-ups.ts';
+import { createDriftWatcher, createLoadTracker, createUsageSampler } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/follow-ups/notifications.ts';
 import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
@@ -192,6 +192,8 @@ export async function serve(
     pinbot, config, pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })), { notifier, clock, logger },
   );
   drift?.start();
+  const usage = createUsageSampler(pinbot, config, { clock, logger });
+  usage?.start();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 
   return {
@@ -200,6 +202,7 @@ export async function serve(
     shutdown: async () => {
       clearInterval(sweep);
       await drift?.stop();
+      await usage?.stop();
       for (const platform of platforms) await platform.stop();
       await loads.stop();
       await opsServer?.close();

@@ -5,6 +5,7 @@ import type { Plan } from './domain/plan.ts';
 import type { ModelStatus } from './ports.ts';
 import type { PartialWrite, Proposal } from './domain/proposal.ts';
 import type { Inline, Line } from './domain/ui.ts';
+import type { UsageReading } from './domain/usage.ts';
 
 /**
  * The port every backend implements: what "keep this model ready" means for one scope, how it is
@@ -54,8 +55,26 @@ export interface ScopeBackend<Live extends LiveState = LiveState> {
   status(id: string): Promise<ModelStatus>;
   /** Whether an entry a change brought in is ready, still loading, or will not load. */
   loadState(id: string): Promise<LoadState>;
+  /** Where this backend reads how much its entries are used; absent when it has no such source. */
+  readonly usage?: UsageSource<Live>;
   /** Releases connections. */
   close?(): Promise<void>;
+}
+
+/**
+ * An optional capability: counters of the requests each entry answered, read now, from which the
+ * core keeps hourly counts by sampling; and what keeping an entry ready costs per hour.
+ */
+export interface UsageSource<Live extends LiveState = LiveState> {
+  /** Every entry whose usage can be sampled, as named in commands. */
+  entries(): Promise<readonly string[]>;
+  /** One entry's counters now, or a sentence saying the account may not read them. */
+  sample(entry: string): Promise<UsageReading>;
+  /**
+   * What keeping this entry ready with its setting costs per hour, in USD, by the prices in the
+   * live state; undefined when its price is unknown.
+   */
+  readyCostPerHour(entry: Pin, live: Live): number | undefined;
 }
 
 /** A scope's live state as its backend reads it. */
@@ -122,6 +141,8 @@ export interface BackendWords {
   readonly current: { readonly label: string; readonly nothing: string };
   /** `Nothing to change: …`. */
   readonly noChange: string;
+  /** Why `usage` has nothing to show, for a backend with no usage source. */
+  readonly usageUnavailable?: string;
 }
 
 /** The words a card uses. */

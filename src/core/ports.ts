@@ -2,6 +2,7 @@ import type { ChannelRef } from './domain/channel.ts';
 import type { Pin } from './domain/pin.ts';
 import type { Principal } from './domain/principal.ts';
 import type { Proposal, ProposalState } from './domain/proposal.ts';
+import type { Latency, StatusClass, UsageCounter } from './domain/usage.ts';
 
 export interface ModelStatus {
   readonly modelId: string;
@@ -126,6 +127,59 @@ export interface LoadFollowStore {
   /** Follows not yet finished, oldest first. */
   unfinished(): Promise<LoadFollow[]>;
   finish(proposalId: string, modelId: string): Promise<void>;
+}
+
+/** The counters last read of one entry, from which the next sample's increase is counted. */
+export interface UsageBaseline {
+  /** When they were read. */
+  readonly at: number;
+  readonly counters: readonly UsageCounter[];
+  /** A sample failed after this one: the next one starts a new baseline instead of counting across the gap. */
+  readonly gap: boolean;
+}
+
+/** One entry's requests in one hour, as kept. */
+export interface StoredUsageHour {
+  readonly entry: string;
+  /** Start of the hour, epoch ms. */
+  readonly hour: number;
+  readonly requests: Readonly<Record<StatusClass, number>>;
+  readonly latency?: Latency;
+}
+
+/** What one successful sample adds: the requests counted since the last one, in the hour it was taken. */
+export interface UsageIncrement {
+  readonly hour: number;
+  readonly requests: Readonly<Record<StatusClass, number>>;
+  readonly latency?: Latency;
+}
+
+/** A scope whose account may not read usage: why, and when that was last found. */
+export interface UsageDenial {
+  readonly reason: string;
+  readonly at: number;
+}
+
+/**
+ * Hourly request counts per (scope, entry), and the raw counters the next sample counts from.
+ * Grows with entries × hours, never with samples; hours past the retention are pruned.
+ */
+export interface UsageStore {
+  /**
+   * Keeps a sample at once: adds `increment` (when the sample counted one) to its hour's row,
+   * setting the hour's latency when given, and replaces the entry's baseline.
+   */
+  record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void>;
+  /** Marks the entry's baseline as broken by a failed sample (nothing is counted across it). */
+  markGap(scope: string, entry: string): Promise<void>;
+  baseline(scope: string, entry: string): Promise<UsageBaseline | undefined>;
+  /** The scope's hourly rows with `from <= hour < to`, oldest first. */
+  hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]>;
+  /** Remembers that the scope's account may not read usage, or (undefined) that it may again. */
+  setDenied(scope: string, denial: UsageDenial | undefined): Promise<void>;
+  denied(scope: string): Promise<UsageDenial | undefined>;
+  /** Forgets hours before `before` (epoch ms); returns how many rows went. */
+  prune(before: number): Promise<number>;
 }
 
 /** Counters and timings the core and the client report; the composition root decides where they go. */

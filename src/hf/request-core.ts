@@ -14,6 +14,11 @@ export interface RequestCall {
   /** The `endpoint` label of the request metrics. */
   readonly endpoint: string;
   readonly body?: string;
+  /**
+   * Refusals this call expects now and then and whose caller reports them itself (once, not per
+   * call): logged at debug instead of warn.
+   */
+  readonly quietStatuses?: readonly number[];
 }
 
 /** What one HTTP exchange produced, before it is judged. */
@@ -116,6 +121,8 @@ export interface RequestCoreOptions<C extends RequestCall> extends TransportOpti
 export interface RequestCore<C extends RequestCall> {
   /** One logical call with bounded retries: the parsed 2xx body, or the API's PinbotError. */
   send<S extends z.ZodType>(call: C, schema: S): Promise<z.infer<S>>;
+  /** The same, for an answer that is text rather than JSON: the 2xx body as it came. */
+  sendText(call: C): Promise<string>;
   /** Concurrent identical GETs share one request while it is in flight; nothing is cached after. */
   singleflight<T>(key: string, run: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -135,12 +142,24 @@ export function createRequestCore<C extends RequestCall>(options: RequestCoreOpt
   const redact = redactor(options.token, options.scrub);
   const inFlight = new Map<string, Promise<unknown>>();
 
-  async function send<S extends z.ZodType>(call: C, schema: S): Promise<z.infer<S>> {
+  function send<S extends z.ZodType>(call: C, schema: S): Promise<z.infer<S>> {
+    return exchangeUntilAnswered(call, (parsed) => {
+      const body = schema.safeParse(parsed.value);
+      return body.success ? { ok: true, value: body.data as z.infer<S> } : { ok: false, problem: redact(describeIssues(body.error)) };
+    });
+  }
+
+  function sendText(call: C): Promise<string> {
+    return exchangeUntilAnswered(call, (_parsed, text) => ({ ok: true, value: text }));
+  }
+
+  async function exchangeUntilAnswered<T>(call: C, accept: (parsed: Parsed, text: string) => { ok: true; value: T } | { ok: false; problem: string }): Promise<T> {
     const fail = (failure: RequestFailure): never => {
       const error = rules.toError(failure, call);
       const status = 'status' in failure ? failure.status : undefined;
       const attempts = rules.log.failedWithAttempts === true ? { attempts: failure.attempts } : {};
-      logger.warn({ method: call.method, path: call.path, code: error.code, status, ...attempts }, rules.log.failed);
+      const quiet = status !== undefined && call.quietStatuses?.includes(status) === true;
+      logger[quiet ? 'debug' : 'warn']({ method: call.method, path: call.path, code: error.code, status, ...attempts }, rules.log.failed);
       throw error;
     };
 
@@ -171,9 +190,9 @@ export function createRequestCore<C extends RequestCall>(options: RequestCoreOpt
             ? fail({ kind: 'http', status, attempts: attempt, hfMessage: redact(failed.hfMessage) })
             : fail({ kind: 'bad-response', status, attempts: attempt, problem: failed.problem });
         }
-        const body = schema.safeParse(parsed.value);
-        if (!body.success) return fail({ kind: 'bad-response', status, attempts: attempt, problem: redact(describeIssues(body.error)) });
-        return body.data;
+        const body = accept(parsed, text);
+        if (!body.ok) return fail({ kind: 'bad-response', status, attempts: attempt, problem: body.problem });
+        return body.value;
       }
 
       const hfMessage = parsed.ok ? rules.messageOf(parsed.value) : plainText(text);
@@ -212,7 +231,7 @@ export function createRequestCore<C extends RequestCall>(options: RequestCoreOpt
     return promise;
   }
 
-  return { send, singleflight, close: () => transport.close() };
+  return { send, sendText, singleflight, close: () => transport.close() };
 }
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly value: undefined };

@@ -144,6 +144,43 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await typeStoredWarmEntries(db);
       },
     },
+    '0008_usage': {
+      async up(db: Kysely<unknown>) {
+        // Requests per (scope, entry, hour) by status class, and the latency last sampled in it.
+        await db.schema
+          .createTable('usage_hours')
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('hour', 'bigint', (c) => c.notNull())
+          .addColumn('r2xx', 'bigint', (c) => c.notNull())
+          .addColumn('r3xx', 'bigint', (c) => c.notNull())
+          .addColumn('r4xx', 'bigint', (c) => c.notNull())
+          .addColumn('r5xx', 'bigint', (c) => c.notNull())
+          .addColumn('p50', 'double precision')
+          .addColumn('p90', 'double precision')
+          .addColumn('p99', 'double precision')
+          .addPrimaryKeyConstraint('usage_hours_pk', ['scope', 'entry', 'hour'])
+          .execute();
+        await db.schema.createIndex('usage_hours_hour').on('usage_hours').column('hour').execute();
+        // The counters last read of each entry, which the next sample counts from.
+        await db.schema
+          .createTable('usage_baselines')
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('sampled_at', 'bigint', (c) => c.notNull())
+          .addColumn('counters', 'text', (c) => c.notNull())
+          .addColumn('gap', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('usage_baselines_pk', ['scope', 'entry'])
+          .execute();
+        // Scopes whose account may not read usage, and when that was last found.
+        await db.schema
+          .createTable('usage_denials')
+          .addColumn('scope', 'text', (c) => c.primaryKey())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('denied_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

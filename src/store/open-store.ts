@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type pg from 'pg';
-import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../core/ports.ts';
+import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore, type UsageStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, sandboxTarget, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
@@ -16,6 +16,7 @@ import { forgetEarlierSandbox } from './earlier-sandbox.ts';
 import { SqlSandboxAccounts, SqlSandboxEndpoints } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
 import { SqliteScopeLock } from './sqlite-scope-lock.ts';
+import { SqlUsageStore } from './sql-usage-store.ts';
 import { storeOpenError } from './store-open-error.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
@@ -33,6 +34,8 @@ export interface PinbotStore {
   readonly sandboxEndpoints: SqlSandboxEndpoints;
   /** The models being followed until they load, so a restart resumes following them. */
   readonly loads: LoadFollowStore;
+  /** Hourly request counts sampled from each entry's counters. */
+  readonly usage: UsageStore;
   /**
    * Drops what a sandbox of an earlier pinbot left in this store (see `earlier-sandbox.ts`); true
    * when there was some. Called for a real account's store, never for the sandbox's own.
@@ -162,6 +165,7 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     sandboxAccounts: new SqlSandboxAccounts(db),
     sandboxEndpoints: new SqlSandboxEndpoints(db),
     loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
+    usage: new SqlUsageStore(db),
     forgetEarlierSandbox: () => forgetEarlierSandbox(db),
   };
 }

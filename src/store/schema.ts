@@ -97,7 +97,39 @@ export interface LoadFollowRow {
   finished_at: number | null;
 }
 
+/** One entry's requests in one hour, by status class; the latency quantiles last sampled in it, in seconds. */
+export interface UsageHourRow {
+  scope: string;
+  entry: string;
+  hour: number;
+  r2xx: number;
+  r3xx: number;
+  r4xx: number;
+  r5xx: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** The counters last read of one entry (JSON), and whether a failed sample came after them (0 or 1). */
+export interface UsageBaselineRow {
+  scope: string;
+  entry: string;
+  sampled_at: number;
+  counters: string;
+  gap: number;
+}
+
+export interface UsageDenialRow {
+  scope: string;
+  reason: string;
+  denied_at: number;
+}
+
 export interface Database {
+  usage_hours: UsageHourRow;
+  usage_baselines: UsageBaselineRow;
+  usage_denials: UsageDenialRow;
   load_follows: LoadFollowRow;
   scope_snapshots: ScopeSnapshotRow;
   drift_alerts: DriftAlertRow;

@@ -3,7 +3,7 @@ import { parseCommand } from '../../src/core/domain/grammar.ts';
 import { PinbotError } from '../../src/core/domain/errors.ts';
 import { requesterOnlyPolicy } from '../../src/core/workflow/policy.ts';
 import { renderProposalCard } from '../../src/core/words/replies.ts';
-import type { ChangeCommand } from '../../src/core/domain/command.ts';
+import { isChangeCommand, type ChangeCommand } from '../../src/core/domain/command.ts';
 import type { RequestContext } from '../../src/core/workflow/pinning-service.ts';
 import type { Proposal } from '../../src/core/domain/proposal.ts';
 import { manualClock, TOKEN, usePinbotHarness } from '../helpers/pinbot-harness.ts';
@@ -19,9 +19,7 @@ const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
 
 function change(text: string): ChangeCommand {
   const command = parseCommand(text, PINNED_COMMAND_WORDS);
-  if (command.verb === 'list' || command.verb === 'status' || command.verb === 'pending' || command.verb === 'history' || command.verb === 'help') {
-    throw new Error(`${text} is not a change`);
-  }
+  if (!isChangeCommand(command)) throw new Error(`${text} is not a change`);
   return command;
 }
 

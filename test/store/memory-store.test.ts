@@ -3,6 +3,7 @@ import { MemoryOnceLedger } from '../../src/store/memory-once-ledger.ts';
 import { MemoryProposalStore } from '../../src/store/memory-proposal-store.ts';
 import { MemoryScopeLock } from '../../src/store/memory-scope-lock.ts';
 import { MemorySnapshotStore } from '../../src/store/memory-snapshot-store.ts';
+import { MemoryUsageStore } from '../../src/store/memory-usage-store.ts';
 import { describeStoreContract } from './store-contract.ts';
 
 describeStoreContract('memory', async () => ({
@@ -11,5 +12,6 @@ describeStoreContract('memory', async () => ({
   lock: new MemoryScopeLock(),
   once: new MemoryOnceLedger(),
   snapshots: new MemorySnapshotStore(),
+  usage: new MemoryUsageStore(),
   close: async () => undefined,
 }));

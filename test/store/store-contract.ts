@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock, SnapshotStore } from '../../src/core/ports.ts';
+import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock, SnapshotStore, UsageStore } from '../../src/core/ports.ts';
 import type { Principal } from '../../src/core/domain/principal.ts';
 import type { Proposal } from '../../src/core/domain/proposal.ts';
 
@@ -12,6 +12,7 @@ export interface StoreUnderTest {
   readonly lock: ScopeLock;
   readonly once: OnceLedger;
   readonly snapshots: SnapshotStore;
+  readonly usage: UsageStore;
   close(): Promise<void>;
 }
 
@@ -394,6 +395,72 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await store.snapshots.saveAlert({ ...alert, detectedAt: T0 + 5 });
         expect(await store.snapshots.getAlert(alert.id)).toEqual(alert);
         expect(await store.snapshots.getAlert(unique('missing'))).toBeUndefined();
+      });
+    });
+
+    describe('usage', () => {
+      const HOUR = 3_600_000;
+      const requests = (ok: number, serverErrors = 0) => ({ '2xx': ok, '3xx': 0, '4xx': 0, '5xx': serverErrors });
+      const baseline = (at: number) => ({ at, counters: [{ instance: 'r1', status: '2xx' as const, value: at % 1000 }], gap: false });
+
+      it('adds each sample to its hour, keeps the last latency given, and lists hours in [from, to) oldest first', async () => {
+        const scope = unique('scope');
+        await store.usage.record(scope, 'chat', baseline(T0), { hour: T0, requests: requests(10, 1), latency: { p50: 0.1, p90: 0.2, p99: 0.3 } });
+        await store.usage.record(scope, 'chat', baseline(T0 + 1), { hour: T0, requests: requests(5, 2) });
+        await store.usage.record(scope, 'chat', baseline(T0 + 2), { hour: T0 + HOUR, requests: requests(7), latency: { p50: 0.5 } });
+        await store.usage.record(scope, 'embed', baseline(T0 + 3), { hour: T0, requests: requests(1) });
+        await store.usage.record(unique('other'), 'chat', baseline(T0), { hour: T0, requests: requests(99) });
+
+        expect(await store.usage.hours(scope, T0, T0 + 2 * HOUR)).toEqual([
+          { entry: 'chat', hour: T0, requests: requests(15, 3), latency: { p50: 0.1, p90: 0.2, p99: 0.3 } },
+          { entry: 'embed', hour: T0, requests: requests(1) },
+          { entry: 'chat', hour: T0 + HOUR, requests: requests(7), latency: { p50: 0.5 } },
+        ]);
+        expect(await store.usage.hours(scope, T0 + HOUR, T0 + HOUR)).toEqual([]);
+      });
+
+      it('loses no request when many samples add to one hour at once', async () => {
+        const scope = unique('scope');
+        await Promise.all(Array.from({ length: 20 }, (_, index) => store.usage.record(scope, 'chat', baseline(T0 + index), { hour: T0, requests: requests(1, 1) })));
+        expect((await store.usage.hours(scope, T0, T0 + 1)).map((hour) => hour.requests)).toEqual([requests(20, 20)]);
+      });
+
+      it('keeps the baseline per entry, replaced by each sample, and marks a gap on it', async () => {
+        const scope = unique('scope');
+        expect(await store.usage.baseline(scope, 'chat')).toBeUndefined();
+        await store.usage.markGap(scope, 'chat');
+        expect(await store.usage.baseline(scope, 'chat')).toBeUndefined();
+        const first = { at: T0, counters: [{ instance: 'r1', status: '2xx' as const, value: 1152 }, { instance: 'r2', status: '5xx' as const, value: 3 }], gap: false };
+        await store.usage.record(scope, 'chat', first);
+        expect(await store.usage.baseline(scope, 'chat')).toEqual(first);
+        expect(await store.usage.hours(scope, 0, T0 + HOUR)).toEqual([]);
+        await store.usage.markGap(scope, 'chat');
+        expect(await store.usage.baseline(scope, 'chat')).toEqual({ ...first, gap: true });
+        await store.usage.record(scope, 'chat', baseline(T0 + 5));
+        expect(await store.usage.baseline(scope, 'chat')).toEqual(baseline(T0 + 5));
+        expect(await store.usage.baseline(scope, 'embed')).toBeUndefined();
+      });
+
+      it('remembers a scope whose account may not read usage until told it may again', async () => {
+        const scope = unique('scope');
+        expect(await store.usage.denied(scope)).toBeUndefined();
+        await store.usage.setDenied(scope, { reason: 'No metrics plan.', at: T0 });
+        await store.usage.setDenied(scope, { reason: 'Still no metrics plan.', at: T0 + 1 });
+        expect(await store.usage.denied(scope)).toEqual({ reason: 'Still no metrics plan.', at: T0 + 1 });
+        expect(await store.usage.denied(unique('other'))).toBeUndefined();
+        await store.usage.setDenied(scope, undefined);
+        expect(await store.usage.denied(scope)).toBeUndefined();
+      });
+
+      it('prunes hours before the retention and keeps the rest', async () => {
+        const scope = unique('scope');
+        const old = T0 - 200 * 24 * HOUR;
+        await store.usage.record(scope, 'chat', baseline(old), { hour: old, requests: requests(1) });
+        await store.usage.record(scope, 'chat', baseline(old + HOUR), { hour: old + HOUR, requests: requests(2) });
+        await store.usage.record(scope, 'chat', baseline(T0), { hour: T0, requests: requests(3) });
+
+        expect(await store.usage.prune(old + HOUR)).toBe(1);
+        expect((await store.usage.hours(scope, 0, T0 + HOUR)).map((hour) => hour.requests['2xx'])).toEqual([2, 3]);
       });
     });
   });

@@ -1,6 +1,7 @@
 import { InteractionContextType, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandStringOption } from 'discord.js';
 import type { Verb } from '../../core/domain/command.ts';
 import { USAGE } from '../../backends/classic/words.ts';
+import { USAGE_PERIODS } from '../../core/domain/usage.ts';
 
 export const COMMAND_NAME = 'pins';
 
@@ -8,10 +9,10 @@ export const COMMAND_NAME = 'pins';
  * Option names. Several models go in ONE space-separated string option (`models`), exactly as
  * they are typed after the verb in Slack (`gpt2 org/name:gpu`), so both platforms share one grammar.
  */
-export const OPTION = { models: 'models', model: 'model', compute: 'compute', change: 'change' } as const;
+export const OPTION = { models: 'models', model: 'model', compute: 'compute', change: 'change', period: 'period' } as const;
 
 /** Subcommands whose model option autocompletes from the live pinned list. */
-export const AUTOCOMPLETED: ReadonlySet<Verb> = new Set<Verb>(['remove', 'compute', 'status']);
+export const AUTOCOMPLETED: ReadonlySet<Verb> = new Set<Verb>(['remove', 'compute', 'status', 'usage']);
 
 const COMPUTE_CHOICES = [
   { name: 'cpu', value: 'cpu' },
@@ -62,6 +63,11 @@ export function pinsCommand(): SlashCommandBuilder {
     .addSubcommand((s) =>
       s.setName('revert').setDescription(describe('revert'))
         .addStringOption((o) => o.setName(OPTION.change).setDescription('Change id, as shown by /pins history').setRequired(true).setMaxLength(64)))
+    .addSubcommand((s) =>
+      s.setName('usage').setDescription('Requests, errors and what keeping ready cost over a period')
+        .addStringOption((o) => o.setName(OPTION.model).setDescription('One entry (default: all)').setAutocomplete(true).setMaxLength(200))
+        .addStringOption((o) => o.setName(OPTION.period).setDescription('The period (default 24h)')
+          .addChoices(...USAGE_PERIODS.map((period) => ({ name: period, value: period })))))
     .addSubcommand((s) => s.setName('help').setDescription(describe('help')));
   return command;
 }

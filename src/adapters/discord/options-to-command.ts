@@ -10,6 +10,7 @@ const pinsOptionsSchema = z.object({
   model: z.string().optional(),
   compute: z.string().optional(),
   change: z.string().optional(),
+  period: z.string().optional(),
 });
 
 export type PinsOptions = z.infer<typeof pinsOptionsSchema>;
@@ -19,7 +20,7 @@ export type PinsOptions = z.infer<typeof pinsOptionsSchema>;
  * option values follow in the grammar's order (models, then the compute type).
  */
 export function commandText(options: PinsOptions): string {
-  const args = [options.models, options.model, options.change, options.compute].filter((value): value is string => value !== undefined);
+  const args = [options.models, options.model, options.change, options.compute, options.period].filter((value): value is string => value !== undefined);
   return [options.subcommand, ...args].join(' ');
 }
 
@@ -40,5 +41,6 @@ export function readPinsOptions(interaction: ChatInputCommandInteraction): PinsO
     model: value(OPTION.model),
     compute: value(OPTION.compute),
     change: value(OPTION.change),
+    period: value(OPTION.period),
   });
 }

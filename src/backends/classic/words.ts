@@ -16,6 +16,7 @@ export const USAGE: Readonly<Record<Verb, string>> = {
   pending: 'pending — proposals waiting for approval',
   history: 'history — the last applied changes',
   revert: 'revert <change-id> — propose the list as it was before that change',
+  usage: 'usage [model] [24h|7d|30d] — requests and cost over a period (Inference Endpoints scopes only)',
   help: 'help — this text',
 };
 
@@ -55,6 +56,7 @@ export const PINNED_WORDS: BackendWords = {
   drift: { what: 'pinned models', read: 'pinned list', previous: 'the previous list', restoreLabel: 'Restore the previous list' },
   current: { label: 'Pinned now: ', nothing: 'nothing' },
   noChange: 'Nothing to change: the pinned list already looks like that.',
+  usageUnavailable: 'The classic Inference API has no documented route for usage, so pinbot has no requests or cost to show for pinned models.',
 };
 
 /** `list`: the pinned models and the slots used. */

@@ -53,4 +53,9 @@ export interface EndpointsScopeApi {
   readPins(): Promise<NamespaceState>;
   modelStatus(name: string): Promise<ModelStatus>;
   readonly endpoints: EndpointsApi;
+  /**
+   * One endpoint's metrics now, as the OpenMetrics text the API serves (`GET …/open-metrics`);
+   * a 403 or 404 is expected of a namespace whose plan has no metrics.
+   */
+  openMetrics(name: string): Promise<string>;
 }

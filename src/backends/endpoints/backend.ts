@@ -4,6 +4,7 @@ import type { EndpointsScopeApi, NamespaceState } from './api.ts';
 import { applyStepwise, recoverStepwise } from './apply.ts';
 import './errors.ts';
 import { coldTimeoutsSeen, needsColdTimeout, planWarmEndpoints, warmVersion } from './plan.ts';
+import { endpointsUsage } from './usage.ts';
 import { endpointListLines, ENDPOINTS_WORDS } from './words.ts';
 
 /** The registry's name for Inference Endpoints kept warm, as `backend:` in PINBOT_CONFIG. */
@@ -48,6 +49,7 @@ export function endpointsBackend(api: EndpointsScopeApi & { close?(): Promise<vo
         throw error;
       }
     },
+    usage: endpointsUsage(api, namespace),
     ...(api.close ? { close: () => api.close?.() ?? Promise.resolve() } : {}),
   };
 }

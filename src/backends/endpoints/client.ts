@@ -122,6 +122,13 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
       return { modelId: name, loaded: endpoint.state === 'running', state: endpoint.state, computeType: endpoint.instance };
     },
 
+    openMetrics(name: string): Promise<string> {
+      // 403 and 404 mean a plan without metrics: the usage sampler reports that once, not per call.
+      return core.sendText({
+        method: 'GET', path: `/${encodeURIComponent(name)}/open-metrics`, name, endpoint: METRIC_ENDPOINT, quietStatuses: [403, 404],
+      });
+    },
+
     endpoints: {
       readNamespace,
       readEndpoint,

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/simulator-http.ts';
+import { adminRestartSchema, adminTrafficSchema, METRICS_PLAN_TEXT, SimulatedMetrics } from './simulator-metrics.ts';
 
 /**
  * A working fake of the Inference Endpoints API (NOTES.md): a real HTTP server
@@ -25,6 +26,11 @@ import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/s
  * Other tools drive it over HTTP under `/_simulator/`, as the classic simulator: `GET`/`DELETE
  * /_simulator/log`, `POST /_simulator/faults` (`failNext`, `failPut`, `latencyMs`), `POST
  * /_simulator/scaling` (an outside change) and `POST /_simulator/reset`.
+ *
+ * Usage: `GET /endpoint/{namespace}/{name}/open-metrics` serves per-replica counters (see
+ * simulator-metrics.ts) that move with `POST /_simulator/traffic`; `POST /_simulator/replica-restart`
+ * restarts or replaces a replica; an account with `metricsPlan: false` gets 403 there (ASSUMED: the
+ * guide says the API needs a Team or Enterprise plan, not what the refusal looks like).
  */
 
 export type EndpointState = 'pending' | 'initializing' | 'updating' | 'updateFailed' | 'running' | 'paused' | 'failed' | 'scaledToZero';
@@ -58,6 +64,8 @@ export interface EndpointsAccount {
   endpoints: SimulatedEndpoint[];
   /** A token that may read but not write: every PUT answers 403. */
   readOnly?: boolean;
+  /** False: a plan without the metrics API, whose open-metrics route answers 403. Default true. */
+  metricsPlan?: boolean;
 }
 
 export interface EndpointsSimulatorOptions {
@@ -131,6 +139,12 @@ export interface EndpointsSimulator {
   holdNextPut(name: string): { readonly arrived: Promise<void>; release(): void };
   /** Drops every fault, the latency and the log, and puts each account's endpoints back as they were added. */
   reset(): void;
+  /** Requests answered by one replica of an endpoint (its first by default), by status code. */
+  traffic(token: string, name: string, requests: Readonly<Record<string, number>>, options?: { replica?: string; latencySeconds?: number }): void;
+  /** A replica restarts and counts from zero; with `as`, it is replaced by a new replica of that id. */
+  restartReplica(token: string, name: string, replica: string, as?: string): void;
+  /** The replica ids an endpoint's metrics show now. */
+  replicas(token: string, name: string): string[];
 }
 
 interface EndpointRecord {
@@ -150,6 +164,7 @@ interface EndpointRecord {
 interface AccountRecord {
   readonly namespace: string;
   readonly readOnly: boolean;
+  readonly metricsPlan: boolean;
   readonly endpoints: Map<string, EndpointRecord>;
 }
 
@@ -190,6 +205,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
   let latencyMs = 0;
   let seq = 0;
+  const metrics = new SimulatedMetrics();
+  const metricsKey = (token: string, name: string): string => `${token}\u0000${name}`;
   let closed = false;
   const { delay, clear: clearDelays } = closableDelays();
   /** Scaling changes being kept, in order (see `onScalingChange`). */
@@ -215,6 +232,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     accounts.set(token, {
       namespace: account.namespace,
       readOnly: account.readOnly ?? false,
+      metricsPlan: account.metricsPlan ?? true,
       endpoints: new Map(account.endpoints.map((spec) => [spec.name, {
         spec,
         minReplica: spec.minReplica,
@@ -358,6 +376,22 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       await keeping;
       return send(res, undefined, 204, undefined);
     }
+    if (route === 'POST /_simulator/traffic') {
+      const traffic = adminTrafficSchema.safeParse(body);
+      if (!traffic.success) return bad(traffic.error);
+      const { token, name, requests, ...options } = traffic.data;
+      if (accounts.get(token)?.endpoints.get(name) === undefined) return send(res, undefined, 404, { error: 'No endpoint of that name for that token' });
+      simulator.traffic(token, name, requests, options);
+      return send(res, undefined, 204, undefined);
+    }
+    if (route === 'POST /_simulator/replica-restart') {
+      const restart = adminRestartSchema.safeParse(body);
+      if (!restart.success) return bad(restart.error);
+      const { token, name, replica, as } = restart.data;
+      if (!simulator.replicas(token, name).includes(replica)) return send(res, undefined, 404, { error: 'No replica of that id for that endpoint' });
+      simulator.restartReplica(token, name, replica, as);
+      return send(res, undefined, 204, undefined);
+    }
     if (route === 'POST /_simulator/reset') {
       simulator.reset();
       await keeping;
@@ -396,7 +430,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     const route = path.startsWith('/v2/') ? path.slice('/v2'.length) : path;
     if (!route.startsWith(PREFIX)) return send(res, entry, 404, { error: 'Not Found' });
     const [namespace, name, ...rest] = route.slice(PREFIX.length).split('/').map((part) => decodeURIComponent(part));
-    if (namespace === undefined || namespace === '' || rest.length > 0) return send(res, entry, 404, { error: 'Not Found' });
+    const metricsRoute = rest.length === 1 && rest[0] === 'open-metrics';
+    if (namespace === undefined || namespace === '' || (rest.length > 0 && !metricsRoute)) return send(res, entry, 404, { error: 'Not Found' });
     if (bearer === undefined || !account) return send(res, entry, 401, { error: 'Invalid credentials in Authorization header' });
     if (account.namespace !== namespace) return send(res, entry, 403, { error: `You don't have access to the namespace ${namespace}` });
 
@@ -406,6 +441,15 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     }
     const record = account.endpoints.get(name);
     if (!record) return send(res, entry, 404, { error: `Endpoint ${name} not found in ${namespace}` });
+    if (metricsRoute) {
+      if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
+      if (!account.metricsPlan) return send(res, entry, 403, { error: METRICS_PLAN_TEXT });
+      const text = metrics.render(metricsKey(bearer, name));
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': 'application/openmetrics-text; version=1.0.0; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (method === 'GET') return send(res, entry, 200, toWire(namespace, record));
     if (method !== 'PUT') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET, PUT' });
     if (account.readOnly) return send(res, entry, 403, { error: 'This token is not allowed to update endpoints' });
@@ -505,7 +549,19 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       putHolds.set(name, { arrive, released });
       return { arrived, release };
     },
+    traffic(token, name, requests, options) {
+      recordOf(token, name);
+      metrics.traffic(metricsKey(token, name), name, requests, options);
+    },
+    restartReplica(token, name, replica, as) {
+      recordOf(token, name);
+      metrics.restart(metricsKey(token, name), replica, as);
+    },
+    replicas(token, name) {
+      return metrics.replicas(metricsKey(token, name));
+    },
     reset() {
+      metrics.reset();
       failPlan = undefined;
       putFaults.clear();
       latencyMs = 0;

@@ -22,6 +22,7 @@ export const ENDPOINTS_USAGE: Readonly<Record<Verb, string>> = {
   pending: 'pending — proposals waiting for approval',
   history: 'history — the last applied changes',
   revert: 'revert <change-id> — propose the warm set as it was before that change',
+  usage: 'usage [endpoint] [24h|7d|30d] — requests, errors and warm cost per endpoint over a period (default 24h)',
   help: 'help — this text',
 };
 

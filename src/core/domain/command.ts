@@ -1,4 +1,5 @@
 import type { ComputeType } from './pin.ts';
+import type { UsagePeriod } from './usage.ts';
 
 /** A model named in a command, with the compute type asked for. */
 export interface RequestedPin {
@@ -17,6 +18,8 @@ export type Command =
   | { readonly verb: 'pending' }
   | { readonly verb: 'history' }
   | { readonly verb: 'revert'; readonly changeId: string }
+  /** Requests, errors and what keeping ready cost over a period, for one entry or all. */
+  | { readonly verb: 'usage'; readonly entry?: string; readonly period: UsagePeriod }
   | { readonly verb: 'help' };
 
 export type Verb = Command['verb'];
@@ -34,7 +37,7 @@ export interface RestoreCommand {
 export type ChangeCommand = Extract<Command, { verb: 'add' | 'remove' | 'set' | 'compute' | 'clear' | 'revert' }> | RestoreCommand;
 
 export const VERBS: readonly Verb[] = [
-  'list', 'add', 'remove', 'set', 'compute', 'clear', 'status', 'pending', 'history', 'revert', 'help',
+  'list', 'add', 'remove', 'set', 'compute', 'clear', 'status', 'pending', 'history', 'revert', 'usage', 'help',
 ];
 
 export function isChangeCommand(command: Command | RestoreCommand): command is ChangeCommand {

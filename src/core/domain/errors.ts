@@ -27,6 +27,8 @@ export interface ErrorDetails {
   NOT_ALLOWED: { action: 'propose' | 'approve' | 'cancel'; reason: string };
   CHANGE_NOT_FOUND: { changeId: string };
   ALERT_NOT_FOUND: { alertId: string };
+  /** `usage <entry>` named an entry the scope neither has nor kept usage of; `known`: those it has. */
+  UNKNOWN_USAGE_ENTRY: { entry: string; known: string[] };
   /** Hugging Face rejected the token. */
   HF_BAD_TOKEN: HfErrorDetails;
   /** The account or organization has no plan that allows pinning. */

@@ -3,6 +3,7 @@ import { idDistance } from './close-ids.ts';
 import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
 import { DEFAULT_COMPUTE_TYPE, isComputeType, type ComputeType } from './pin.ts';
+import { isUsagePeriod, USAGE_PERIODS, type UsagePeriod } from './usage.ts';
 
 /** Longest text parsed; longer text is refused before it is looked at. */
 export const MAX_COMMAND_LENGTH = 4000;
@@ -19,6 +20,9 @@ const MODEL_ID_UNKNOWN_REASON = 'is not a Hugging Face repo id';
 /** What can be a mistyped compute type after ':'; anything else (a URL, an emoji code) makes the whole word a bad id. */
 const SUFFIX_WORD = /^[A-Za-z0-9]*$/;
 const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A word that is meant as a period (`24h`, `2w`, `90d`): a number and a unit, never a name. */
+const PERIOD_LIKE = /^\d+[a-z]+$/i;
+const DEFAULT_USAGE_PERIOD: UsagePeriod = '24h';
 /** `key=value`: an option of add and set, never a repo id (which has no `=`). */
 const OPTION = /^([A-Za-z_]+)=(.*)$/s;
 /** Unicode White_Space: tabs, newlines, NBSP, ideographic space… but not U+FEFF or zero-width characters, which stay inside a word and make it invalid. */
@@ -55,6 +59,10 @@ const SYNONYMS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['approvals', 'pending'],
   ['log', 'history'],
   ['state', 'status'],
+  ['stats', 'usage'],
+  ['traffic', 'usage'],
+  ['cost', 'usage'],
+  ['costs', 'usage'],
   ['?', 'help'],
 ]);
 
@@ -124,6 +132,8 @@ export function parseCommand(text: string, words: CommandWords): Command {
       return parseStatus(args, input, words);
     case 'revert':
       return parseRevert(args, input, words);
+    case 'usage':
+      return parseUsage(args, input, words);
   }
 }
 
@@ -219,6 +229,24 @@ function parseRevert(args: readonly string[], input: string, words: CommandWords
     );
   }
   return { verb: 'revert', changeId };
+}
+
+/** `usage [entry] [24h|7d|30d]`: the period may come first or last; one entry at most. */
+function parseUsage(args: readonly string[], input: string, words: CommandWords): Command {
+  const periods = args.filter((word) => PERIOD_LIKE.test(unwrap(word)));
+  const named = args.filter((word) => !PERIOD_LIKE.test(unwrap(word)));
+  const choices = USAGE_PERIODS.map((period) => `\`${period}\``).join(', ');
+  if (periods.length > 1) throw invalidCommand(`\`usage\` takes one period: ${choices}. Usage: ${words.usage.usage}`, input);
+  const [given] = periods;
+  const period = given === undefined ? DEFAULT_USAGE_PERIOD : unwrap(given).toLowerCase();
+  if (!isUsagePeriod(period)) {
+    throw invalidCommand(`\`${show(given ?? period)}\` is not a period \`usage\` answers for: use ${choices} (default ${DEFAULT_USAGE_PERIOD}). Usage: ${words.usage.usage}`, input);
+  }
+  if (named.length > 1) throw invalidCommand(`\`usage\` takes at most one ${words.thing}. Usage: ${words.usage.usage}`, input);
+  const [arg] = named;
+  if (arg === undefined) return { verb: 'usage', period };
+  if (bareComputeType(arg) !== undefined && words.computeRefusal !== undefined) throw invalidCommand(words.computeRefusal, input);
+  return { verb: 'usage', entry: parseModelArg(arg, words, input).modelId, period };
 }
 
 /**

@@ -53,3 +53,48 @@ export type UsageReport =
   }
   /** No usage to show, and why, in one sentence: the backend has no usage source, or the account may not read it. */
   | { readonly kind: 'unavailable'; readonly scope: string; readonly reason: string };
+
+/** A period's length in hours. */
+export const PERIOD_HOURS: Readonly<Record<UsagePeriod, number>> = { '24h': 24, '7d': 168, '30d': 720 };
+
+export function isUsagePeriod(word: string): word is UsagePeriod {
+  return (USAGE_PERIODS as readonly string[]).includes(word);
+}
+
+export const STATUS_CLASSES: readonly StatusClass[] = ['2xx', '3xx', '4xx', '5xx'];
+
+/** The class of an HTTP status code; informational and unknown codes count with none. */
+export function statusClassOf(code: number): StatusClass | undefined {
+  if (code >= 200 && code < 300) return '2xx';
+  if (code >= 300 && code < 400) return '3xx';
+  if (code >= 400 && code < 500) return '4xx';
+  if (code >= 500 && code < 600) return '5xx';
+  return undefined;
+}
+
+/** No requests in any class. */
+export const NO_REQUESTS: Readonly<Record<StatusClass, number>> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+
+export type Latency = NonNullable<UsageHour['latency']>;
+
+/**
+ * One counter as the backend reads it now: requests answered by one serving instance with one
+ * status class since that instance started. Instances come and go and restart from zero.
+ */
+export interface UsageCounter {
+  readonly instance: string;
+  readonly status: StatusClass;
+  readonly value: number;
+}
+
+/** A point-in-time reading of one entry's counters, with the latency quantiles when the backend gives them. */
+export interface UsageSample {
+  readonly counters: readonly UsageCounter[];
+  readonly latency?: Latency;
+}
+
+/** What a backend answers when asked for one entry's counters. */
+export type UsageReading =
+  | { readonly kind: 'sample'; readonly sample: UsageSample }
+  /** The account may not read usage (its plan has none): one sentence saying so. */
+  | { readonly kind: 'denied'; readonly reason: string };

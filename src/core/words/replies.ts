@@ -5,6 +5,8 @@ import type { Pin } from '../domain/pin.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from '../workflow/pinning-service.ts';
+import { formatTime } from './format-time.ts';
+import { usageLines } from './usage-lines.ts';
 import { code, diffLine, diffSymbol, diffText, strong, text, user, type Card, type CardAction, type Line, type Message } from '../domain/ui.ts';
 
 /** How a platform writes things: commands (`/pins ` in chat, nothing in the console), and each backend's words. */
@@ -25,6 +27,8 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
       return { visibility: 'private', lines: pendingLines(result.proposals) };
     case 'history':
       return { visibility: 'private', lines: historyLines(result.changes, style, style.wordsOf(result.backend)) };
+    case 'usage':
+      return { visibility: 'private', lines: usageLines(result.report) };
     case 'help':
       return {
         visibility: 'private',
@@ -331,6 +335,4 @@ function decidedLine(label: string, who: Principal | undefined): Line {
   return who ? [text(`${label} `), user(who)] : [text(`${label} someone`)];
 }
 
-export function formatTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+export { formatTime };

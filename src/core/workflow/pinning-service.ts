@@ -12,6 +12,8 @@ import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, ProposalStore, ScopeLock, SnapshotStore,
 } from '../ports.ts';
 import type { Line } from '../domain/ui.ts';
+import type { UsageReport } from '../domain/usage.ts';
+import type { UsageService } from './usage-service.ts';
 
 export interface PinningServiceDeps {
   /** Each scope's backend, bound to its token. */
@@ -33,6 +35,8 @@ export interface PinningServiceDeps {
   readonly catalogFor?: (scope: string) => ModelCatalog;
   /** How many Hub lookups one proposal runs at once. Default 4. */
   readonly hubConcurrency?: number;
+  /** Answers `usage` from the sampled counts; without it every scope says it has none. */
+  readonly usage?: UsageService;
 }
 
 const DEFAULT_HUB_CONCURRENCY = 4;
@@ -67,6 +71,8 @@ export type CommandResult =
   | { readonly kind: 'status'; readonly scope: string; readonly entries: readonly StatusEntry[] }
   | { readonly kind: 'pending'; readonly scope: string; readonly proposals: readonly Proposal[] }
   | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[]; readonly backend: string }
+  /** The report itself, so a platform that can draw a chart attaches one beside the text. */
+  | { readonly kind: 'usage'; readonly scope: string; readonly report: UsageReport; readonly backend: string }
   | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly backend: string };
 
 export type ApproveResult =
@@ -151,6 +157,12 @@ export class PinningService {
         return { kind: 'pending', scope, proposals: await this.deps.store.listByState(scope, 'pending') };
       case 'history':
         return { kind: 'history', scope, changes: await this.history(scope), backend: this.deps.backendFor(scope).kind };
+      case 'usage': {
+        const report = this.deps.usage
+          ? await this.deps.usage.report(scope, command.period, command.entry)
+          : { kind: 'unavailable' as const, scope, reason: 'pinbot keeps no usage here.' };
+        return { kind: 'usage', scope, report, backend: this.deps.backendFor(scope).kind };
+      }
       case 'help':
         return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [], backend: this.deps.backendFor(scope).kind };
     }

@@ -1,0 +1,72 @@
+import type { EntryUsage, UsagePeriod, UsageReport } from '../domain/usage.ts';
+import { STATUS_CLASSES } from '../domain/usage.ts';
+import { code, strong, text, type Line } from '../domain/ui.ts';
+import { formatTime } from './format-time.ts';
+
+const HOUR_MS = 3_600_000;
+const BLOCKS = '▁▂▃▄▅▆▇█';
+/** Shown for a stretch with no sample at all, so that "not measured" never reads as "no requests". */
+const UNSAMPLED = '·';
+
+/** How many hours one character of the sparkline stands for, so each period fits one line. */
+const SPARK_HOURS: Readonly<Record<UsagePeriod, { readonly hours: number; readonly per: string }>> = {
+  '24h': { hours: 1, per: 'per hour' },
+  '7d': { hours: 4, per: 'per 4 hours' },
+  '30d': { hours: 24, per: 'per day' },
+};
+
+/** `usage` as text lines: per entry its requests, error share, ready time and cost, and a sparkline. */
+export function usageLines(report: UsageReport): Line[] {
+  if (report.kind === 'unavailable') return [[text(report.reason)]];
+  const spark = SPARK_HOURS[report.period];
+  const lines: Line[] = [
+    [strong(`Usage in scope ${report.scope}`), text(` — last ${report.period}, ${formatTime(report.from)} to ${formatTime(report.to)}`)],
+  ];
+  if (report.simulated === true) lines.push([text('These figures are simulated for the sandbox; they are not real traffic.')]);
+  if (report.entries.length === 0) return [...lines, [text('Nothing to report: no entries, and no usage kept.')]];
+  for (const entry of report.entries) {
+    lines.push([text('• '), code(entry.entry), text(` — ${entrySummary(entry)}`)]);
+    lines.push([text(`  ${sparkline(entry, spark.hours)}  requests ${spark.per}, oldest first (${UNSAMPLED} not sampled)`)]);
+  }
+  return lines;
+}
+
+function entrySummary(entry: EntryUsage): string {
+  const sampled = entry.hours.some((hour) => hour.sampled);
+  const parts = [sampled ? `${count(entry.requests)} request${entry.requests === 1 ? '' : 's'}` : 'no requests sampled yet'];
+  if (entry.errorShare !== undefined) parts.push(`${percent(entry.errorShare)} errors`);
+  const readyHours = entry.ready.reduce((sum, period) => sum + (period.to - period.from), 0) / HOUR_MS;
+  const cost = [readyHours > 0 ? `kept ready ${readyHours.toFixed(1)} h` : 'not kept ready'];
+  if (entry.cost !== undefined && readyHours > 0) cost.push(`cost ${dollars(entry.cost)}`);
+  if (entry.costPer1000 !== undefined) cost.push(`${dollars(entry.costPer1000)} per 1,000 requests`);
+  return `${parts.join(', ')}; ${cost.join(', ')}`;
+}
+
+/** One character per `hoursPer` hours: the height of its requests against the busiest, `·` where nothing was sampled. */
+export function sparkline(entry: Pick<EntryUsage, 'hours'>, hoursPer = 1): string {
+  const buckets: { requests: number; sampled: boolean }[] = [];
+  entry.hours.forEach((hour, index) => {
+    const total = STATUS_CLASSES.reduce((sum, status) => sum + hour.requests[status], 0);
+    const at = Math.floor(index / hoursPer);
+    const bucket = buckets[at] ?? { requests: 0, sampled: false };
+    buckets[at] = { requests: bucket.requests + total, sampled: bucket.sampled || hour.sampled };
+  });
+  const busiest = Math.max(0, ...buckets.map((bucket) => bucket.requests));
+  return buckets.map((bucket) => {
+    if (!bucket.sampled) return UNSAMPLED;
+    if (bucket.requests === 0 || busiest === 0) return BLOCKS[0];
+    return BLOCKS[Math.max(1, Math.ceil((bucket.requests / busiest) * (BLOCKS.length - 1)))];
+  }).join('');
+}
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(share > 0 && share < 0.001 ? 2 : 1)}%`;
+}
+
+function dollars(value: number): string {
+  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}

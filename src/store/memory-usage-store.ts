@@ -1,0 +1,59 @@
+import type { StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
+import { STATUS_CLASSES, type StatusClass } from '../core/domain/usage.ts';
+
+/** Hourly usage, baselines and refusals in this process's memory. */
+export class MemoryUsageStore implements UsageStore {
+  private readonly hourRows = new Map<string, StoredUsageHour & { readonly scope: string }>();
+  private readonly baselines = new Map<string, UsageBaseline>();
+  private readonly denials = new Map<string, UsageDenial>();
+
+  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void> {
+    this.baselines.set(key(scope, entry), baseline);
+    if (increment === undefined) return;
+    const at = key(scope, entry, increment.hour);
+    const row = this.hourRows.get(at);
+    const requests = Object.fromEntries(STATUS_CLASSES.map((status) => [status, (row?.requests[status] ?? 0) + increment.requests[status]])) as Record<StatusClass, number>;
+    const latency = increment.latency ?? row?.latency;
+    this.hourRows.set(at, { scope, entry, hour: increment.hour, requests, ...(latency !== undefined ? { latency } : {}) });
+  }
+
+  async markGap(scope: string, entry: string): Promise<void> {
+    const baseline = this.baselines.get(key(scope, entry));
+    if (baseline !== undefined) this.baselines.set(key(scope, entry), { ...baseline, gap: true });
+  }
+
+  async baseline(scope: string, entry: string): Promise<UsageBaseline | undefined> {
+    return this.baselines.get(key(scope, entry));
+  }
+
+  async hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]> {
+    return [...this.hourRows.values()]
+      .filter((row) => row.scope === scope && row.hour >= from && row.hour < to)
+      .sort((a, b) => a.hour - b.hour || a.entry.localeCompare(b.entry))
+      .map(({ scope: _scope, ...row }) => row);
+  }
+
+  async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {
+    if (denial === undefined) this.denials.delete(scope);
+    else this.denials.set(scope, denial);
+  }
+
+  async denied(scope: string): Promise<UsageDenial | undefined> {
+    return this.denials.get(scope);
+  }
+
+  async prune(before: number): Promise<number> {
+    let pruned = 0;
+    for (const [at, row] of this.hourRows) {
+      if (row.hour < before) {
+        this.hourRows.delete(at);
+        pruned++;
+      }
+    }
+    return pruned;
+  }
+}
+
+function key(scope: string, entry: string, hour?: number): string {
+  return `${scope}\u0000${entry}${hour === undefined ? '' : `\u0000${hour}`}`;
+}

@@ -1,0 +1,94 @@
+import { sql, type Kysely } from 'kysely';
+import type { StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
+import type { UsageCounter } from '../core/domain/usage.ts';
+import { parseJson } from './json-column.ts';
+import type { Database, UsageHourRow } from './schema.ts';
+
+/** Hourly usage in SQLite or PostgreSQL: one row per (scope, entry, hour), added to by each sample. */
+export class SqlUsageStore implements UsageStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void> {
+    // One transaction: a crash never counts a sample's increase without moving its baseline, or the reverse.
+    await this.db.transaction().execute(async (trx) => {
+      const values = { sampled_at: baseline.at, counters: JSON.stringify(baseline.counters), gap: baseline.gap ? 1 : 0 };
+      await trx
+        .insertInto('usage_baselines')
+        .values({ scope, entry, ...values })
+        .onConflict((oc) => oc.columns(['scope', 'entry']).doUpdateSet(values))
+        .execute();
+      if (increment === undefined) return;
+      const { requests, latency } = increment;
+      const added = (column: 'r2xx' | 'r3xx' | 'r4xx' | 'r5xx') => sql<number>`${sql.ref(`usage_hours.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+      const latencyValues = { p50: latency?.p50 ?? null, p90: latency?.p90 ?? null, p99: latency?.p99 ?? null };
+      await trx
+        .insertInto('usage_hours')
+        .values({ scope, entry, hour: increment.hour, r2xx: requests['2xx'], r3xx: requests['3xx'], r4xx: requests['4xx'], r5xx: requests['5xx'], ...latencyValues })
+        .onConflict((oc) => oc.columns(['scope', 'entry', 'hour']).doUpdateSet({
+          r2xx: added('r2xx'), r3xx: added('r3xx'), r4xx: added('r4xx'), r5xx: added('r5xx'),
+          // The hour's latency is the last sample's that gave one.
+          ...(latency !== undefined ? latencyValues : {}),
+        }))
+        .execute();
+    });
+  }
+
+  async markGap(scope: string, entry: string): Promise<void> {
+    await this.db.updateTable('usage_baselines').set({ gap: 1 }).where('scope', '=', scope).where('entry', '=', entry).execute();
+  }
+
+  async baseline(scope: string, entry: string): Promise<UsageBaseline | undefined> {
+    const row = await this.db.selectFrom('usage_baselines').selectAll().where('scope', '=', scope).where('entry', '=', entry).executeTakeFirst();
+    return row ? { at: Number(row.sampled_at), counters: parseJson<UsageCounter[]>(row.counters), gap: Number(row.gap) === 1 } : undefined;
+  }
+
+  async hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]> {
+    const rows = await this.db
+      .selectFrom('usage_hours')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .orderBy('hour')
+      .orderBy('entry')
+      .execute();
+    return rows.map(toHour);
+  }
+
+  async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {
+    if (denial === undefined) {
+      await this.db.deleteFrom('usage_denials').where('scope', '=', scope).execute();
+      return;
+    }
+    const values = { reason: denial.reason, denied_at: denial.at };
+    await this.db
+      .insertInto('usage_denials')
+      .values({ scope, ...values })
+      .onConflict((oc) => oc.column('scope').doUpdateSet(values))
+      .execute();
+  }
+
+  async denied(scope: string): Promise<UsageDenial | undefined> {
+    const row = await this.db.selectFrom('usage_denials').selectAll().where('scope', '=', scope).executeTakeFirst();
+    return row ? { reason: row.reason, at: Number(row.denied_at) } : undefined;
+  }
+
+  async prune(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('usage_hours').where('hour', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toHour(row: UsageHourRow): StoredUsageHour {
+  const latency = {
+    ...(row.p50 !== null ? { p50: Number(row.p50) } : {}),
+    ...(row.p90 !== null ? { p90: Number(row.p90) } : {}),
+    ...(row.p99 !== null ? { p99: Number(row.p99) } : {}),
+  };
+  return {
+    entry: row.entry,
+    hour: Number(row.hour),
+    requests: { '2xx': Number(row.r2xx), '3xx': Number(row.r3xx), '4xx': Number(row.r4xx), '5xx': Number(row.r5xx) },
+    ...(Object.keys(latency).length > 0 ? { latency } : {}),
+  };
+}
