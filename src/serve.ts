@@ -51,6 +51,13 @@ const UNTOLD_WITHIN_MS = 24 * 3_600_000;
  */
 const SWEEP_UNTOLD_WITHIN_MS = 10 * 60_000;
 const SWEEP_UNTOLD_AFTER_MS = 30_000;
+/**
+ * Once-keys (notices, drift checks, usage samples, each per interval) are kept a week: far longer
+ * than anything looks back to decide whether it was done (a day, at start-up), so the table stays
+ * small without ever repeating an effect. Pruned at most hourly, by whichever process sweeps.
+ */
+const ONCE_KEYS_KEPT_MS = 7 * 24 * 3_600_000;
+const ONCE_KEYS_PRUNE_EVERY_MS = 3_600_000;
 
 /** Serves every configured platform on one pinbot, plus `/healthz`, `/readyz` and `/metrics`. */
 export async function serve(
@@ -175,8 +182,14 @@ export async function serve(
     const appliedAt = proposal.decidedAt ?? 0;
     if (proposal.state === 'applied' && clock.now() - appliedAt < config.loadTimeoutMs) void loads.track(proposal, appliedAt);
   }
+  let onceKeysPrunedAt = Number.NEGATIVE_INFINITY;
   const sweep = setInterval(() => {
     const sweepOnce = async () => {
+      if (clock.now() - onceKeysPrunedAt >= ONCE_KEYS_PRUNE_EVERY_MS) {
+        onceKeysPrunedAt = clock.now();
+        const pruned = await pinbot.store.once.prune(clock.now() - ONCE_KEYS_KEPT_MS);
+        if (pruned > 0) logger.info({ pruned }, 'once-keys older than a week forgotten');
+      }
       await announceSettled(await pinbot.service.expireDue());
       await announceSettled(await pinbot.service.recoverInterrupted());
       // Another replica that died between a write and its card edit: told here, without a restart.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { Notifier, settledNotice, type Notification } from '../src/core/follow-ups/notifications.ts';
-import { silentLogger } from '../src/core/ports.ts';
+import { silentLogger, type Clock } from '../src/core/ports.ts';
 import { text } from '../src/core/domain/ui.ts';
 import { startSimulator } from '../src/backends/classic/simulator.ts';
 import { createPrometheusMetrics } from '../src/metrics.ts';
@@ -27,7 +27,7 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
   });
 
-  async function start() {
+  async function start(serveClock?: Clock) {
     const sim = await startSimulator({ loadDelayMs: 10, accounts: { [TOKEN]: { allowed: 5, pins: [{ model_id: 'gpt2', compute_type: 'cpu' }] } } });
     cleanups.push(() => sim.close());
     const slack = await startSlackApiServer();
@@ -40,7 +40,9 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     const clock = manualClock(Date.now());
     const pinbot = await buildPinbot(config, { env, logger: silentLogger, clock });
     // A short sweep and a hand-moved clock stand in for a day of waiting.
-    const server = await serve(pinbot, config, silentLogger, createPrometheusMetrics({ defaultMetrics: false }), { expirySweepMs: 20 });
+    const server = await serve(pinbot, config, silentLogger, createPrometheusMetrics({ defaultMetrics: false }), {
+      expirySweepMs: 20, ...(serveClock ? { clock: serveClock } : {}),
+    });
     cleanups.push(() => server.shutdown());
     return { sim, slack, clock, pinbot, server, events: `http://127.0.0.1:${server.port}/slack/events` };
   }
@@ -93,6 +95,17 @@ describe('notifications from a served pinbot (Slack over HTTP, in process)', () 
     // Whoever else would announce it (a click, another replica) finds it told.
     expect(await server.notifier.send(settledNotice(expired, CHAT_STYLE))).toBe(false);
     expect(threadReplies(slack, ts)).toHaveLength(1);
+  });
+
+  it('forgets once-keys older than a week on the sweep, so the table does not grow with every interval forever', async () => {
+    // The sweep's clock runs eight days ahead of the store's, so every key claimed now is a week old to it.
+    const sweepClock = manualClock(Date.now() + 8 * DAY_MS);
+    const { pinbot } = await start(sweepClock);
+    expect(await pinbot.store.once.claim('drift-check:default:1')).toBe(true);
+    expect(await pinbot.store.once.claim('drift-check:default:1')).toBe(false);
+    // Pruning runs at most hourly: an hour on, the next sweep forgets the key, and it can be claimed again.
+    sweepClock.advance(60 * 60 * 1000);
+    await waitFor(() => pinbot.store.once.claim('drift-check:default:1'), 5000, 'the week-old key forgotten');
   });
 
   it('tells, on the sweep, a proposal another replica settled but died before announcing', async () => {
