@@ -17,14 +17,26 @@ export const CHANNEL_ID = '333333333333333333';
 const API_PREFIX = '/api/v10';
 const HEARTBEAT_INTERVAL_MS = 41_250;
 
+/** A file sent with a request, as a part of its multipart body. */
+export interface PeerFile {
+  /** The form field: `files[0]`, `files[1]`, … */
+  readonly field: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
 export interface PeerRequest {
   readonly method: string;
   /** Path after `/api/v10`, `%40original` decoded to `@original`, without the query. */
   readonly path: string;
   readonly query: string;
   readonly authorization: string | undefined;
+  /** The JSON body; for a multipart body, its `payload_json` part. */
   readonly body: unknown;
   readonly raw: string;
+  /** The files of a multipart body (discord.js sends attachments so), in order; none otherwise. */
+  readonly files: readonly PeerFile[];
 }
 
 /** A message as the peer stores it, in Discord's API shape. */
@@ -99,11 +111,14 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
   const sessions: WebSocket[] = [];
   const sequence = new Map<WebSocket, number>();
   let nextMessageId = 900_000_000_000_000_000n;
+  let nextAttachmentId = 800_000_000_000_000_000n;
   let port = 0;
 
-  const newMessage = (channelId: string, body: Record<string, unknown>, extra: Partial<PeerMessage> = {}): PeerMessage => {
+  const newMessage = (channelId: string, body: Record<string, unknown>, extra: Partial<PeerMessage> = {}, files: readonly PeerFile[] = []): PeerMessage => {
     nextMessageId += 1n;
-    const message = messageObject(String(nextMessageId), channelId, body, extra);
+    const id = String(nextMessageId);
+    const newAttachmentId = (): string => String((nextAttachmentId += 1n));
+    const message = messageObject(id, channelId, body, { ...extra, ...attachmentsOf(body, files, newAttachmentId, `http://127.0.0.1:${port}/attachments/${channelId}`) });
     messages.set(message.id, message);
     return message;
   };
@@ -164,14 +179,14 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
         return json(res, 200, edited);
       }
       if (method === 'POST' && parts.length === 3) {
-        return json(res, 200, newMessage(channelIdOf(interaction), body, { flags: Number(body['flags'] ?? 0) }));
+        return json(res, 200, newMessage(channelIdOf(interaction), body, { flags: Number(body['flags'] ?? 0) }, request.files));
       }
     }
     // /channels/:id, /channels/:id/messages, /channels/:id/messages/:id
     if (parts[0] === 'channels' && parts[1] !== undefined) {
       const channelId = parts[1];
       if (method === 'GET' && parts.length === 2) return json(res, 200, channelObject(channelId));
-      if (method === 'POST' && parts[2] === 'messages' && parts.length === 3) return json(res, 200, newMessage(channelId, body));
+      if (method === 'POST' && parts[2] === 'messages' && parts.length === 3) return json(res, 200, newMessage(channelId, body, {}, request.files));
       if (method === 'PATCH' && parts[2] === 'messages' && parts[3] !== undefined) {
         const edited = editMessage(parts[3], body);
         return edited ? json(res, 200, edited) : json(res, 404, { message: 'Unknown Message', code: 10008 });
@@ -188,8 +203,8 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const request = recordRequest(req, Buffer.concat(chunks).toString('utf8'));
+    req.on('end', async () => {
+      const request = await recordRequest(req, Buffer.concat(chunks));
       options.onRequest?.(request);
       requests.push(request);
       const script = scripts.find((candidate) => candidate.remaining > 0 && candidate.matches(request));
@@ -260,17 +275,48 @@ export async function startDiscordPeer(options: DiscordPeerOptions = {}): Promis
     },
   };
 
-  function recordRequest(req: IncomingMessage, raw: string): PeerRequest {
+  async function recordRequest(req: IncomingMessage, bytes: Buffer): Promise<PeerRequest> {
     const url = new URL(req.url ?? '/', 'http://peer');
     const path = decodeURIComponent(url.pathname).replace(API_PREFIX, '');
+    const raw = bytes.toString('utf8');
+    const contentType = req.headers['content-type'] ?? '';
+    const { json: text, files } = contentType.startsWith('multipart/form-data') ? await readMultipart(bytes, contentType) : { json: raw, files: [] };
     let body: unknown;
     try {
-      body = raw === '' ? undefined : JSON.parse(raw);
+      body = text === '' ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    return { method: req.method ?? '', path, query: url.search, authorization: req.headers.authorization, body, raw };
+    return { method: req.method ?? '', path, query: url.search, authorization: req.headers.authorization, body, raw, files };
   }
+}
+
+/** A multipart body as Discord reads it: the message in `payload_json`, files in `files[n]` parts. */
+async function readMultipart(bytes: Buffer, contentType: string): Promise<{ json: string; files: PeerFile[] }> {
+  const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+  const files: PeerFile[] = [];
+  for (const [field, value] of form) {
+    if (typeof value === 'string') continue;
+    files.push({ field, name: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+  }
+  const json = form.get('payload_json');
+  return { json: typeof json === 'string' ? json : '', files };
+}
+
+/**
+ * A message's `attachments` from its body's (`{ id, filename, description }`, `id` naming the
+ * `files[id]` part) and the files that came, in Discord's shape.
+ */
+function attachmentsOf(body: Record<string, unknown>, files: readonly PeerFile[], newId: () => string, baseUrl: string): Partial<PeerMessage> {
+  if (files.length === 0) return {};
+  const described = Array.isArray(body['attachments']) ? (body['attachments'] as Record<string, unknown>[]) : [];
+  const attachments = files.map((file) => {
+    const description = described.find((attachment) => `files[${String(attachment['id'])}]` === file.field)?.['description'];
+    const id = newId();
+    const url = `${baseUrl}/${id}/${file.name}`;
+    return { id, filename: file.name, size: file.bytes.length, content_type: file.contentType, url, proxy_url: url, ...(typeof description === 'string' ? { description } : {}) };
+  });
+  return { attachments };
 }
 
 function send(socket: WebSocket, frame: GatewayFrame): void {

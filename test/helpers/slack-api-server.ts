@@ -12,6 +12,24 @@ export interface SlackApiCall {
   readonly result: Record<string, unknown>;
 }
 
+/**
+ * A file sent through Slack's upload flow: announced with `files.getUploadURLExternal`, its bytes
+ * POSTed to the URL that returned, then shared (or kept private) by `files.completeUploadExternal`.
+ */
+export interface SlackUpload {
+  readonly fileId: string;
+  readonly filename: string;
+  /** The length announced before the upload. */
+  readonly length: number;
+  readonly altText: string | undefined;
+  /** The file's bytes as they arrived (the multipart part, or the whole body when sent raw); undefined until then. */
+  bytes?: Buffer;
+  /** How the bytes came: `multipart` (a form with one file part) or `raw`. */
+  encoding?: 'multipart' | 'raw';
+  /** The completion: where the file was shared (none: private) and the message that introduced it. */
+  completed?: { readonly channelId: string | undefined; readonly title: string | undefined; readonly initialComment: string | undefined };
+}
+
 /** A JSON POST to a `response_url`. */
 export interface ResponseUrlPost {
   readonly path: string;
@@ -25,6 +43,8 @@ export interface SlackApiServer {
   readonly apiUrl: string;
   readonly calls: SlackApiCall[];
   readonly responses: ResponseUrlPost[];
+  /** Files uploaded, in the order their upload URLs were asked for. */
+  readonly uploads: SlackUpload[];
   /** Every request body received, verbatim, with its path, to look for leaked secrets. */
   readonly bodies: { readonly path: string; readonly raw: string }[];
   callsTo(method: string): SlackApiCall[];
@@ -58,7 +78,8 @@ export interface SlackApiServerOptions {
 
 /**
  * A working fake of the slice of Slack's Web API pinbot uses (`auth.test`, `chat.postMessage`,
- * `chat.update`, `apps.connections.open`) and of `response_url`s, on 127.0.0.1.
+ * `chat.update`, `conversations.open`, the file upload flow, `apps.connections.open`) and of
+ * `response_url`s, on 127.0.0.1.
  */
 export async function startSlackApiServer(options: SlackApiServerOptions = {}): Promise<SlackApiServer> {
   const record = options.record ?? true;
@@ -70,6 +91,8 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
   let userGroups: readonly { id: string; users: readonly string[] }[] = [];
   let messageCounter = 0;
   let responseCounter = 0;
+  const uploads: SlackUpload[] = [];
+  let url = '';
   const holds = new Map<string, { arrive: () => void; released: Promise<void>; release: () => void }[]>();
 
   const answer = (method: string, params: Record<string, string>): Record<string, unknown> => {
@@ -84,6 +107,33 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
       }
       case 'chat.update':
         return { ok: true, channel: params.channel, ts: params.ts, text: params.text };
+      case 'conversations.open': {
+        const users = params.users ?? '';
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return { ok: false, error: users === '' ? 'users_list_not_supplied' : 'user_not_found' };
+        return { ok: true, channel: { id: `D${users.slice(1)}` } };
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(params.length);
+        if (params.filename === undefined || params.filename === '') return { ok: false, error: 'invalid_arguments' };
+        if (!Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+        const fileId = `F0UPLOAD${String(uploads.length + 1).padStart(4, '0')}`;
+        uploads.push({ fileId, filename: params.filename, length, altText: params.alt_text });
+        return { ok: true, upload_url: `${url}/upload/v1/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = parseJsonArray(params.files ?? '');
+        const files = listed.map((file) => ({ file, upload: uploads.find((upload) => upload.fileId === file.id) }));
+        // Slack completes only files whose bytes it received.
+        if (files.length === 0 || files.some(({ upload }) => upload?.bytes === undefined)) return { ok: false, error: 'file_not_found' };
+        return {
+          ok: true,
+          files: files.map(({ file, upload }) => {
+            const title = typeof file.title === 'string' ? file.title : upload?.filename;
+            if (upload) upload.completed = { channelId: params.channel_id, title, initialComment: params.initial_comment };
+            return { id: upload?.fileId, name: upload?.filename, title, mimetype: 'image/png', size: upload?.bytes?.length, permalink: `https://pinbot-test.slack.com/files/UBOT/${upload?.fileId}` };
+          }),
+        };
+      }
       case 'usergroups.list':
         return { ok: true, usergroups: userGroups.map((group) => ({ id: group.id, handle: group.id.toLowerCase(), users: [...group.users] })) };
       case 'apps.connections.open':
@@ -97,11 +147,14 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       options.onRequest?.(path, raw);
       if (record) bodies.push({ path, raw });
       const contentType = req.headers['content-type'];
+      const uploadId = /^\/upload\/v1\/(\w+)$/.exec(path)?.[1];
+      if (uploadId !== undefined) return receiveUpload(uploads.find((upload) => upload.fileId === uploadId), bytes, contentType, res);
       if (path.startsWith('/response/')) {
         if (record) responses.push({ path, body: parseJsonObject(raw) });
         return send(res, 200, { ok: true });
@@ -121,13 +174,14 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,
     apiUrl: `${url}/api/`,
     calls,
     responses,
+    uploads,
     bodies,
     callsTo: (method) => calls.filter((call) => call.method === method),
     responseUrl: (kind) => `${url}/response/${kind}/T0PINBOT/${++responseCounter}/secretish${responseCounter}`,
@@ -162,6 +216,31 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
   };
 }
 
+/**
+ * The upload URL: takes the file's bytes as Slack's does, raw or as a multipart form (Slack's SDKs
+ * send one file part), and answers `OK - <length>`; an unknown URL gets 404.
+ */
+async function receiveUpload(upload: SlackUpload | undefined, body: Buffer, contentType: string | undefined, res: ServerResponse): Promise<void> {
+  if (upload === undefined) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  if (contentType?.startsWith('multipart/form-data') === true) {
+    const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+    const file = [...form.values()].find((value): value is File => typeof value !== 'string');
+    if (file === undefined) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('no file part');
+      return;
+    }
+    upload.bytes = Buffer.from(await file.arrayBuffer());
+    upload.encoding = 'multipart';
+  } else {
+    upload.bytes = body;
+    upload.encoding = 'raw';
+  }
+  res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${upload.bytes.length}`);
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -174,6 +253,15 @@ function parseJsonObject(raw: string): Record<string, unknown> {
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch {
     return {};
+  }
+}
+
+function parseJsonArray(raw: string): Record<string, unknown>[] {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, DefaultRestOptions, Events, GatewayIntentBits, RESTEvents, type APIRequest, type RESTOptions, type ResponseLike } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, type APIRequest, type ResponseLike } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
 import type { Notification, Notifier } from '../../core/follow-ups/notifications.ts';
 import type { PinningService } from '../../core/workflow/pinning-service.ts';
@@ -18,6 +18,7 @@ import { discordCardSurface } from './discord-surface.ts';
 import { NO_MENTIONS, renderNotification } from './render-embed.ts';
 import { SecretScrubber } from '../../secrets.ts';
 import { escapeText } from './escape.ts';
+import { scrubbingRequest } from './scrubbing-request.ts';
 
 /** Discord wants a first answer within 3 s; work still running after this is deferred first. */
 const ACK_DEADLINE_MS = 1500;
@@ -60,15 +61,6 @@ export interface DiscordAdapter {
   deliver(notification: Notification): Promise<void>;
   /** Waits for the interactions being handled, then disconnects. */
   stop(): Promise<void>;
-}
-
-/**
- * Every message pinbot sends to Discord (posts, edits, interaction answers, on either REST client)
- * is one request through here: its JSON body is scrubbed of the configured secrets, the last line
- * of defence for text that came from elsewhere. Headers are left alone (the bot token is in one).
- */
-function scrubbingRequest(scrub: (text: string) => string): RESTOptions['makeRequest'] {
-  return (url, init) => DefaultRestOptions.makeRequest(url, typeof init.body === 'string' ? { ...init, body: scrub(init.body) } : init);
 }
 
 /**

@@ -3,12 +3,14 @@ import type { CardSurface, ChatSurface } from '../../core/interaction/chat-surfa
 import type { Logger } from '../../core/ports.ts';
 import type { Proposal } from '../../core/domain/proposal.ts';
 import type { Card, CardAction, Line, Message } from '../../core/domain/ui.ts';
+import type { UsageReport } from '../../core/domain/usage.ts';
 import { messageRefOf, type ChannelMessages } from './channel-messages.ts';
 import type { HandlerDeps } from './deps.ts';
 import { errorFields } from './discord-errors.ts';
 import { postProposal } from './post-proposal.ts';
 import { DISCORD_STYLE, renderCard, renderMessage, renderNotification } from './render-embed.ts';
 import { attempt, outcomeOf, tellClicker, within } from './respond.ts';
+import { sendUsageChart } from './usage-chart.ts';
 
 /**
  * The message a button was on: a card (or a notice, such as a drift alert) in the channel, or the
@@ -113,6 +115,11 @@ export class DiscordSurface implements ChatSurface {
 
   turn(): Promise<void> {
     return this.deps.turn();
+  }
+
+  /** A private follow-up with the chart attached, as private as the answer it follows. */
+  sendUsageChart(report: UsageReport): Promise<void> {
+    return sendUsageChart(this.interaction, report, this.deps.marker, this.log);
   }
 }
 

@@ -34,7 +34,7 @@ async function handleSlashCommand(deps: SlackHandlerDeps, body: unknown, respond
   }
   const principal = slackPrincipal(payload.user_id, payload.user_name, await deps.groupsOf(payload.user_id));
   const scoped = logger.child({ scope });
-  const surface = slackSurface({ client, respond, service: deps.service, channelId: payload.channel_id, marker: deps.marker, logger: scoped, turn: deps.turn });
+  const surface = slackSurface({ client, respond, service: deps.service, channelId: payload.channel_id, userId: payload.user_id, marker: deps.marker, logger: scoped, turn: deps.turn });
   await handleCommand(deps, surface, { command: () => deps.service.parse(payload.text.trim(), scope), context: { scope, principal, channel }, logger: scoped });
 }
 

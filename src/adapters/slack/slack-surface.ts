@@ -6,6 +6,7 @@ import type { Line } from '../../core/domain/ui.ts';
 import { SLACK_STYLE } from './handler-deps.ts';
 import { renderMessageBlocks } from './render-blocks.ts';
 import { describeFailure, postProposalCard, postToChannel, redrawCard, respondWith, updateCard, type MessageRef } from './slack-messages.ts';
+import { sendUsageChart } from './usage-chart.ts';
 
 /** One Slack request (a slash command or a button click), as the core's flows act on it. */
 export interface SlackRequest {
@@ -17,6 +18,8 @@ export interface SlackRequest {
   readonly card?: MessageRef;
   /** The channel the request came from, when Slack says. */
   readonly channelId: string | undefined;
+  /** Who sent it, when it is a command: where a usage chart goes (usage-chart.ts). */
+  readonly userId?: string;
   /** Said first in everything sent (the sandbox's marker), or nothing. */
   readonly marker: Line | undefined;
   readonly logger: Logger;
@@ -29,7 +32,7 @@ export interface SlackRequest {
  * acknowledgement of its own; Slack asks "replace the whole list?" in the button's own dialog.
  */
 export function slackSurface(request: SlackRequest): ChatSurface {
-  const { client, respond, card, marker, logger } = request;
+  const { client, respond, card, marker, logger, userId } = request;
   return {
     platform: 'slack',
     style: SLACK_STYLE,
@@ -46,6 +49,7 @@ export function slackSurface(request: SlackRequest): ChatSurface {
     },
     failureFields: (error) => ({ error: describeFailure(error) }),
     ...(request.turn !== undefined ? { turn: request.turn } : {}),
+    ...(userId !== undefined ? { sendUsageChart: (report) => sendUsageChart({ client, respond, userId, marker, logger }, report) } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import type { ReplyStyle } from '../words/replies.ts';
 import type { Card, CardAction, Message } from '../domain/ui.ts';
+import type { UsageReport } from '../domain/usage.ts';
 
 /**
  * Where a proposal's card can be drawn again: all a platform needs to show a proposal settled
@@ -55,6 +56,12 @@ export interface ChatSurface extends CardSurface {
   acknowledgeProposal?(): Promise<boolean>;
   /** Called between a command's work and its answer: lets requests still waiting for their acknowledgement go first. */
   turn?(): Promise<void>;
+  /**
+   * Platforms that can show a picture: sends a usage report's chart to the asker, after the usage
+   * answer, as privately as the platform allows (each adapter says where). Does nothing for a
+   * report with nothing to draw. Never throws.
+   */
+  sendUsageChart?(report: UsageReport): Promise<void>;
 }
 
 /** What the flows act through, built once per adapter. */

@@ -51,7 +51,7 @@ describe('manifest.yml', () => {
   it('declares the one slash command the adapter listens to, and the scopes it needs', () => {
     const parsed = manifestSchema.parse(manifest);
     expect(parsed.features.slash_commands.map((command) => command.command)).toEqual([SLASH_COMMAND]);
-    expect(parsed.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write']));
+    expect(parsed.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'files:write', 'im:write']));
   });
 
   it('sends commands and button clicks to the events endpoint over HTTPS with interactivity on', () => {
