@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
 import { parseCommand, suggestVerb } from '../../src/core/domain/grammar.ts';
-import { sparkline } from '../../src/core/words/usage-lines.ts';
+import { entrySparkline as sparkline } from '../../src/core/words/usage-lines.ts';
 import type { UsageHour } from '../../src/core/domain/usage.ts';
 
 describe('usage [entry] [24h|7d|30d]', () => {

@@ -15,7 +15,7 @@ export interface CommandRequest {
 
 /**
  * A chat command: a change becomes a card posted in the channel for review; any other answer, and
- * every refusal, is shown to the asker only. Never throws.
+ * every refusal, is shown to the asker only (usage with its chart, where the platform has one). Never throws.
  */
 export async function handleCommand(deps: InteractionDeps, surface: ChatSurface, request: CommandRequest): Promise<void> {
   try {
@@ -23,6 +23,8 @@ export async function handleCommand(deps: InteractionDeps, surface: ChatSurface,
     await surface.turn?.();
     if (result.kind === 'proposal') await surface.postCard(result.proposal, renderProposalCard(result.proposal, surface.style));
     else await surface.answerPrivately(renderResult(result, surface.style));
+    // Usage comes with its chart where the platform can show an image, after the text it illustrates.
+    if (result.kind === 'usage' && result.report.kind === 'report') await surface.sendUsageChart?.(result.report);
   } catch (error) {
     if (isPinbotError(error)) request.logger.info({ code: error.code }, 'command refused');
     else request.logger.error(surface.failureFields(error), 'command failed');

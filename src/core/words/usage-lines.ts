@@ -2,9 +2,9 @@ import type { EntryUsage, UsagePeriod, UsageReport } from '../domain/usage.ts';
 import { STATUS_CLASSES } from '../domain/usage.ts';
 import { code, strong, text, type Line } from '../domain/ui.ts';
 import { formatTime } from './format-time.ts';
+import { sparkline } from './sparkline.ts';
 
 const HOUR_MS = 3_600_000;
-const BLOCKS = '▁▂▃▄▅▆▇█';
 /** Shown for a stretch with no sample at all, so that "not measured" never reads as "no requests". */
 const UNSAMPLED = '·';
 
@@ -26,7 +26,7 @@ export function usageLines(report: UsageReport): Line[] {
   if (report.entries.length === 0) return [...lines, [text('Nothing to report: no entries, and no usage kept.')]];
   for (const entry of report.entries) {
     lines.push([text('• '), code(entry.entry), text(` — ${entrySummary(entry)}`)]);
-    lines.push([text(`  ${sparkline(entry, spark.hours)}  requests ${spark.per}, oldest first (${UNSAMPLED} not sampled)`)]);
+    lines.push([text(`  ${entrySparkline(entry, spark.hours)}  requests ${spark.per}, oldest first (${UNSAMPLED} not sampled)`)]);
   }
   return lines;
 }
@@ -43,7 +43,7 @@ function entrySummary(entry: EntryUsage): string {
 }
 
 /** One character per `hoursPer` hours: the height of its requests against the busiest, `·` where nothing was sampled. */
-export function sparkline(entry: Pick<EntryUsage, 'hours'>, hoursPer = 1): string {
+export function entrySparkline(entry: Pick<EntryUsage, 'hours'>, hoursPer = 1): string {
   const buckets: { requests: number; sampled: boolean }[] = [];
   entry.hours.forEach((hour, index) => {
     const total = STATUS_CLASSES.reduce((sum, status) => sum + hour.requests[status], 0);
@@ -51,12 +51,8 @@ export function sparkline(entry: Pick<EntryUsage, 'hours'>, hoursPer = 1): strin
     const bucket = buckets[at] ?? { requests: 0, sampled: false };
     buckets[at] = { requests: bucket.requests + total, sampled: bucket.sampled || hour.sampled };
   });
-  const busiest = Math.max(0, ...buckets.map((bucket) => bucket.requests));
-  return buckets.map((bucket) => {
-    if (!bucket.sampled) return UNSAMPLED;
-    if (bucket.requests === 0 || busiest === 0) return BLOCKS[0];
-    return BLOCKS[Math.max(1, Math.ceil((bucket.requests / busiest) * (BLOCKS.length - 1)))];
-  }).join('');
+  const drawn = [...sparkline(buckets.map((bucket) => bucket.requests))];
+  return buckets.map((bucket, index) => (bucket.sampled ? drawn[index] ?? '' : UNSAMPLED)).join('');
 }
 
 function count(value: number): string {

@@ -10,11 +10,13 @@ import { createPrometheusMetrics } from '../../../src/metrics.ts';
 import { buildPinbot } from '../../../src/pinbot.ts';
 import { serve, type Server } from '../../../src/serve.ts';
 import { buttonClick, customIds, slashCommand } from '../../helpers/discord-interactions.ts';
-import { APPLICATION_ID, CHANNEL_ID, startDiscordPeer, type DiscordPeer, type PeerMessage } from '../../helpers/discord-peer.ts';
+import { APPLICATION_ID, CHANNEL_ID, startDiscordPeer, type DiscordPeer, type PeerMessage, type PeerRequest } from '../../helpers/discord-peer.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { testTempDir } from '../../helpers/temp-dir.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { body, DISCORD_TOKEN, waitForRequest } from './use-discord.ts';
+import { readPng } from '../../helpers/png.ts';
+import { MessageFlags } from 'discord.js';
 
 const ALERTS = '999999999999999999';
 const WAIT = 10_000;
@@ -150,5 +152,23 @@ describe('Discord on an Inference Endpoints scope, served in process against the
     await waitFor(() => cards().length === beforeDrift + 1, WAIT, 'the drift restore card');
     await approveAndSettle(cards()[beforeDrift] as PeerMessage, 'Applied');
     expect(sim.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+  it('answers /pins usage privately and attaches its chart as a real PNG', async () => {
+    const { peer } = await start();
+    const payload = slashCommand('usage', { period: '7d' });
+    peer.dispatch(payload);
+    const token = String(payload['token']);
+    const reply = await waitForRequest(peer, 'the reply to /pins usage', (r) => r.method === 'PATCH' && r.path.includes(token));
+    expect(String(body(reply)['content'] ?? '')).toContain('llama-chat');
+    const isChart = (r: PeerRequest) => r.method === 'POST' && r.path === `/webhooks/${APPLICATION_ID}/${token}` && r.files.length > 0;
+    // The first chart of a process loads the charting libraries, which takes a while on a busy machine.
+    await waitFor(() => peer.requests.some(isChart), WAIT, 'the chart');
+    const followUp = await waitForRequest(peer, 'the chart', isChart);
+    const [file] = followUp.files;
+    expect(file?.name).toBe('usage-inference-7d.png');
+    const png = readPng(file?.bytes ?? Buffer.alloc(0));
+    expect(png.width).toBeGreaterThanOrEqual(600);
+    expect(png.height).toBeGreaterThanOrEqual(300);
+    expect(body(followUp)['flags']).toBe(MessageFlags.Ephemeral);
   });
 });

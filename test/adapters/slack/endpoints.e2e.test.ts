@@ -13,6 +13,7 @@ import { startSlackApiServer, type SlackApiCall, type SlackApiServer } from '../
 import { ALICE, approveValue, BOT_TOKEN, CHANNEL, cardUpdates, SIGNING_SECRET, threadReplies } from '../../helpers/slack-process.ts';
 import { actionBody, buttonPayload, commandBody, postSigned } from '../../helpers/slack-requests.ts';
 import { testTempDir } from '../../helpers/temp-dir.ts';
+import { readPng } from '../../helpers/png.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const ALERTS = 'C0ALERTS01';
@@ -158,5 +159,20 @@ describe('Slack on an Inference Endpoints scope, served in process against the E
     await waitFor(() => cards().length === beforeDrift + 1, WAIT, 'the drift restore card');
     await approveAndSettle(cards()[beforeDrift] as SlackApiCall, 'Applied');
     expect(sim.endpoint(TOKEN, 'llama-chat')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
+  });
+  it('answers /pins usage privately and sends its chart as a real PNG to the asker', async () => {
+    const { slack, events } = await start();
+    const responseUrl = slack.responseUrl('commands');
+    await postSigned(events, SIGNING_SECRET, commandBody({ text: 'usage 7d', user: ALICE, channelId: CHANNEL, responseUrl }));
+    await waitFor(() => slack.responsesTo(responseUrl).length > 0, WAIT, 'the usage answer');
+    const answer = JSON.stringify(slack.responsesTo(responseUrl)[0]?.body);
+    expect(answer).toContain('ephemeral');
+    expect(answer).toContain('llama-chat');
+    await waitFor(() => slack.uploads.some((upload) => upload.completed !== undefined), WAIT, 'the chart upload');
+    const [upload] = slack.uploads;
+    const png = readPng(upload?.bytes ?? Buffer.alloc(0));
+    expect(png.width).toBeGreaterThanOrEqual(600);
+    expect(png.height).toBeGreaterThanOrEqual(300);
+    expect(upload?.filename).toBe('usage-inference-7d.png');
   });
 });
