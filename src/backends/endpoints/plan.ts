@@ -6,6 +6,7 @@ import type { Pin } from '../../core/domain/pin.ts';
 import { diffLists, type Plan } from '../../core/domain/plan.ts';
 import type { DiffLine, Proposal } from '../../core/domain/proposal.ts';
 import type { EndpointInfo, NamespaceState } from './api.ts';
+import { costCapRefusal } from './cost-cap.ts';
 import { warmCostOf, type WarmCost, type WarmReplicas, type WarmSetting } from './cost.ts';
 import './errors.ts';
 
@@ -182,6 +183,10 @@ export function planWarmEndpoints(
       { allowed: live.allowed, requested: proposed.length, current: [...base] },
     );
   }
+  const overCost = costCapRefusal({
+    cap: live.maxCostPerHour, endpoints, catalogueUnread: live.catalogueUnread, before: warmSettings(base), after: warmSettings(proposed),
+  }, 'propose');
+  if (overCost) throw overCost;
   const seen: Record<string, SeenScaling> = {};
   for (const line of diff) {
     const endpoint = endpoints.find((candidate) => candidate.name === line.modelId);
