@@ -30,7 +30,7 @@ describe('UsageSampler against the Endpoints simulator', () => {
         [TOKEN]: {
           namespace: 'acme',
           endpoints: [
-            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2, pricePerHour: 1 },
+            { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2, accelerator: 'gpu', instanceType: 'nvidia-a10g', instanceSize: 'x1' },
             { name: 'embedder', repository: 'BAAI/bge-small-en-v1.5', minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 30 },
           ],
         },

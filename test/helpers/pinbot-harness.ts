@@ -9,6 +9,7 @@ import { classicBackend } from '../../src/backends/classic/backend.ts';
 import { endpointsBackend } from '../../src/backends/endpoints/backend.ts';
 import type { ScopeBackend } from '../../src/core/backend.ts';
 import { startEndpointsSimulator, type EndpointsSimulator, type SimulatedEndpoint } from '../../src/backends/endpoints/simulator.ts';
+import type { SimulatedCompute } from '../../src/backends/endpoints/simulator-catalogue.ts';
 import { cachedCatalog } from '../../src/core/workflow/model-check.ts';
 import { createHubClient } from '../../src/hf/hub-client.ts';
 import { startSimulator, type RequestLogEntry, type Simulator, type WireEntry } from '../../src/backends/classic/simulator.ts';
@@ -55,6 +56,10 @@ export interface EndpointsSetup {
   readonly minuteMs?: number;
   /** `status.updatedAt` moves on state changes too (see the simulator). */
   readonly stateMovesUpdatedAt?: boolean;
+  /** The scope's `max_cost_per_hour`. */
+  readonly maxCostPerHour?: number;
+  /** The hardware catalogue the simulator serves (its default otherwise). */
+  readonly catalogue?: SimulatedCompute[];
 }
 
 export interface PinbotHarness {
@@ -113,11 +118,14 @@ export function usePinbotHarness() {
         warmupMs: options.endpoints.warmupMs ?? 50,
         ...(options.endpoints.minuteMs !== undefined ? { minuteMs: options.endpoints.minuteMs } : {}),
         ...(options.endpoints.stateMovesUpdatedAt !== undefined ? { stateMovesUpdatedAt: options.endpoints.stateMovesUpdatedAt } : {}),
+        ...(options.endpoints.catalogue !== undefined ? { catalogue: options.endpoints.catalogue } : {}),
         accounts: { [TOKEN]: { namespace, endpoints: options.endpoints.endpoints } },
       });
       closers.push(() => sim.close());
       const endpoints = createEndpointsClient({
         baseUrl: sim.url, token: TOKEN, namespace, maxWarm: options.endpoints.maxWarm,
+        ...(options.endpoints.maxCostPerHour !== undefined ? { maxCostPerHour: options.endpoints.maxCostPerHour } : {}),
+        ...(options.clock !== undefined ? { clock: options.clock } : {}),
         retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
       });
       closers.push(() => endpoints.close());

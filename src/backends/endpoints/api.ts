@@ -1,5 +1,6 @@
 import type { LiveState } from '../../core/backend.ts';
 import type { ModelStatus } from '../../core/ports.ts';
+import type { HardwareKey } from './hardware.ts';
 
 /** One Inference Endpoint as pinbot reads it. */
 export interface EndpointInfo {
@@ -19,7 +20,9 @@ export interface EndpointInfo {
   readonly updatedAt: string;
   /** Accelerator, instance type and size, e.g. `gpu nvidia-a10g x1`. */
   readonly instance: string;
-  /** The instance's price per hour in USD, when the API gives it. */
+  /** Vendor, region and instance, when the answer gives all five; what its price is looked up by. */
+  readonly hardware?: HardwareKey;
+  /** USD per replica-hour, from the namespace's hardware catalogue; undefined when unknown (never guessed). */
   readonly pricePerHour?: number;
 }
 
@@ -29,6 +32,10 @@ export interface EndpointInfo {
  */
 export interface NamespaceState extends LiveState {
   readonly endpoints: readonly EndpointInfo[];
+  /** The scope's `max_cost_per_hour`, USD at minimum replicas, when it has one. */
+  readonly maxCostPerHour?: number;
+  /** No hardware catalogue could be read, so every price is unknown. */
+  readonly catalogueUnread?: boolean;
 }
 
 /** The Inference Endpoints API of one namespace: read it, read one endpoint, set one endpoint's minimum replicas. */

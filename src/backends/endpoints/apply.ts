@@ -3,15 +3,16 @@ import type { Pin } from '../../core/domain/pin.ts';
 import { readBeforeWrite, type ApplyContext, type RecordContext } from '../../core/apply-context.ts';
 import type { Proposal } from '../../core/domain/proposal.ts';
 import type { EndpointsApi, NamespaceState } from './api.ts';
+import { costCapRefusal } from './cost-cap.ts';
 import {
-  changedEndpointLine, readableSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, withWrites, type ScalingStep,
+  changedEndpointLine, readableSteps, sameScaling, scalingOf, seenScalings, UNREADABLE_PROPOSAL, warmPins, warmSettings, withWrites, type ScalingStep,
 } from './plan.ts';
 
 /**
  * Applies a proposal made on Inference Endpoints, under the scope's lock: reads the namespace (one
  * GET of the list) and writes nothing if the scaling of an endpoint the plan touches moved since
- * the proposal, or if the warm set as it is now, with this change, would exceed `max_warm` (another
- * change may have warmed one in between). Then one PUT per changed endpoint, in the plan's order,
+ * the proposal, or if the warm set as it is now, with this change, would exceed `max_warm` or cost
+ * more than `max_cost_per_hour` (another change may have warmed one in between). Then one PUT per changed endpoint, in the plan's order,
  * stopping at the first failure. What is recorded (audit, drift snapshot) is the warm set read
  * here with exactly the writes made; a write that stops midway is reported exactly, recorded, and
  * offered for restore.
@@ -45,6 +46,13 @@ export async function applyStepwise(proposal: Proposal, api: EndpointsApi, conte
       message: `Can't keep ${planned.length} endpoints warm: this scope's max_warm is ${live.allowed}, and ${before.length} ${before.length === 1 ? 'is' : 'are'} warm now `
         + `(${before.map((pin) => pin.modelId).join(', ')}). Nothing was written.`,
     });
+  }
+  const overCost = costCapRefusal({
+    cap: live.maxCostPerHour, endpoints: live.endpoints, catalogueUnread: live.catalogueUnread, before: warmSettings(before), after: warmSettings(planned),
+  }, 'apply');
+  if (overCost) {
+    log.info({ code: overCost.code, allowed: live.maxCostPerHour }, 'change would exceed max_cost_per_hour at approval; nothing written');
+    return context.settle(proposal, 'failed', { kind: 'failed', code: overCost.code, message: overCost.message });
   }
 
   const written: ScalingStep[] = [];

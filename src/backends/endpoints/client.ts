@@ -1,8 +1,10 @@
 import { PinbotError } from '../../core/domain/errors.ts';
-import { silentLogger, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
+import { silentLogger, systemClock, type Clock, type Logger, type Metrics, type ModelStatus } from '../../core/ports.ts';
 import type { EndpointInfo, EndpointsScopeApi, NamespaceState } from './api.ts';
+import { hardwareOf, priceList, type PriceList } from './hardware.ts';
 import { warmPins } from './plan.ts';
-import { endpointListSchema, endpointSchema, endpointsErrorSchema, type EndpointWire } from './schema.ts';
+import { cachedPrices } from './price-cache.ts';
+import { endpointListSchema, endpointSchema, endpointsErrorSchema, hardwareCatalogueSchema, type EndpointWire } from './schema.ts';
 import { createRequestCore, type ApiRules, type RequestCall } from '../../hf/request-core.ts';
 import { parseBaseUrl, type RetryOptions, type TransportTimeouts } from '../../hf/transport.ts';
 
@@ -18,6 +20,10 @@ export interface EndpointsClientOptions {
   readonly namespace: string;
   /** The scope's `max_warm`, reported as the list's `allowed`. */
   readonly maxWarm: number;
+  /** The scope's `max_cost_per_hour`, reported with the namespace. */
+  readonly maxCostPerHour?: number;
+  /** When the hardware catalogue was last read (it is read at most hourly); the system clock by default. */
+  readonly clock?: Clock;
   readonly timeouts?: TransportTimeouts;
   /** The same rules and defaults as the classic client (src/hf/transport.ts). */
   readonly retry?: RetryOptions;
@@ -88,18 +94,24 @@ function endpointsRules(host: string, namespace: string): ApiRules<Call> {
 export function createEndpointsClient(options: EndpointsClientOptions): EndpointsClient {
   const base = parseBaseUrl(options.baseUrl, 'Endpoints API base URL');
   const { namespace } = options;
-  const core = createRequestCore<Call>({
+  const logger = (options.logger ?? silentLogger).child({ component: 'hf-endpoints', host: base.host });
+  const coreAt = (route: string) => createRequestCore<Call>({
     base,
-    prefix: `${base.pathname.replace(/\/+$/, '')}/endpoint/${encodeURIComponent(namespace)}`,
+    prefix: `${base.pathname.replace(/\/+$/, '')}/${route}/${encodeURIComponent(namespace)}`,
     token: options.token,
     timeouts: options.timeouts,
     retry: options.retry,
-    logger: (options.logger ?? silentLogger).child({ component: 'hf-endpoints', host: base.host }),
+    logger,
     metrics: options.metrics,
     scrub: options.scrub,
     rules: endpointsRules(base.host, namespace),
   });
+  const core = coreAt('endpoint');
   const { send, singleflight } = core;
+  // The hardware catalogue lives beside the endpoints, at /provider/{namespace}.
+  const catalogueCore = coreAt('provider');
+  const readPriceList = async (): Promise<PriceList> => priceList(await catalogueCore.send({ method: 'GET', path: '', endpoint: METRIC_ENDPOINT }, hardwareCatalogueSchema));
+  const prices = cachedPrices(readPriceList, { clock: options.clock ?? systemClock, logger });
 
   const readEndpoint = (name: string): Promise<EndpointInfo> => {
     const path = `/${encodeURIComponent(name)}`;
@@ -107,9 +119,13 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
   };
 
   const readNamespace = async (): Promise<NamespaceState> => {
-    const body = await send({ method: 'GET', path: '', endpoint: METRIC_ENDPOINT }, endpointListSchema);
-    const endpoints = body.items.map(toInfo);
-    return { pins: warmPins(endpoints), allowed: options.maxWarm, endpoints };
+    const [body, known] = await Promise.all([send({ method: 'GET', path: '', endpoint: METRIC_ENDPOINT }, endpointListSchema), prices.current()]);
+    const endpoints = body.items.map((wire) => withPrice(toInfo(wire), known));
+    return {
+      pins: warmPins(endpoints), allowed: options.maxWarm, endpoints,
+      ...(options.maxCostPerHour !== undefined ? { maxCostPerHour: options.maxCostPerHour } : {}),
+      ...(known === undefined ? { catalogueUnread: true } : {}),
+    };
   };
 
   return {
@@ -139,7 +155,7 @@ export function createEndpointsClient(options: EndpointsClientOptions): Endpoint
     },
 
     async close(): Promise<void> {
-      await core.close();
+      await Promise.all([core.close(), catalogueCore.close()]);
     },
   };
 }
@@ -159,6 +175,7 @@ export function scalingBlock(minReplica: number, current: Pick<EndpointInfo, 'sc
 
 function toInfo(wire: EndpointWire): EndpointInfo {
   const { compute } = wire;
+  const hardware = hardwareOf(wire);
   const instance = [compute.accelerator, compute.instanceType, compute.instanceSize].filter((part) => part !== undefined && part !== '').join(' ');
   const timeout = compute.scaling.scaleToZeroTimeout;
   return {
@@ -170,8 +187,14 @@ function toInfo(wire: EndpointWire): EndpointInfo {
     state: wire.status.state,
     updatedAt: wire.status.updatedAt,
     instance: instance === '' ? 'unknown instance' : instance,
-    ...(compute.pricePerHour !== undefined ? { pricePerHour: compute.pricePerHour } : {}),
+    ...(hardware !== undefined ? { hardware } : {}),
   };
+}
+
+/** The endpoint with its price per replica-hour, when the catalogue has one for its hardware. */
+function withPrice(endpoint: EndpointInfo, prices: PriceList | undefined): EndpointInfo {
+  const price = endpoint.hardware && prices?.priceOf(endpoint.hardware);
+  return price === undefined ? endpoint : { ...endpoint, pricePerHour: price };
 }
 
 function tries(attempts: number): string {

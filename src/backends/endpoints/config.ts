@@ -1,22 +1,29 @@
 import { z } from 'zod';
 
-/** What `backend: endpoints` adds to a scope in PINBOT_CONFIG; both keys are needed. */
+/** What `backend: endpoints` adds to a scope in PINBOT_CONFIG; `namespace` and `max_warm` are needed. */
 export const endpointsKeys = z.object({
   namespace: z
     .string({ error: neededWithEndpoints('the user or organization that owns the endpoints') })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/, 'must be a Hugging Face user or organization name'),
   max_warm: z.number({ error: neededWithEndpoints('how many endpoints this scope may keep warm') }).int().min(0).max(1000),
+  /** USD per hour the warm endpoints may cost at their minimum replicas; no cost cap when absent. */
+  max_cost_per_hour: z.number().positive('must be more than 0 dollars per hour, like 2.5').finite().optional(),
 });
 
-/** A scope that keeps Inference Endpoints warm: which namespace, and how many endpoints may stay warm. */
+/** A scope that keeps Inference Endpoints warm: which namespace, how many endpoints may stay warm, and at what cost. */
 export interface EndpointsSettings {
   readonly kind: 'endpoints';
   readonly namespace: string;
   readonly maxWarm: number;
+  /** USD per hour at minimum replicas; undefined: no cost cap. */
+  readonly maxCostPerHour?: number;
 }
 
 export function endpointsSettings(section: z.output<typeof endpointsKeys>): EndpointsSettings {
-  return { kind: 'endpoints', namespace: section.namespace, maxWarm: section.max_warm };
+  return {
+    kind: 'endpoints', namespace: section.namespace, maxWarm: section.max_warm,
+    ...(section.max_cost_per_hour !== undefined ? { maxCostPerHour: section.max_cost_per_hour } : {}),
+  };
 }
 
 /** A missing key says what it is for; any other fault is left to the words of the configuration's error map. */

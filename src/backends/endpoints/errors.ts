@@ -12,6 +12,10 @@ declare module '../../core/domain/errors.ts' {
     /** The change would keep more endpoints warm than `max_warm`. */
     MAX_WARM_EXCEEDED: { allowed: number; requested: number; current: Pin[] };
     NOT_WARM: { names: string[]; current: Pin[] };
+    /** The warm set would cost more per hour, at minimum replicas, than `max_cost_per_hour` (USD). */
+    MAX_COST_EXCEEDED: { allowed: number; requested: number; warm: string[] };
+    /** `max_cost_per_hour` is set and a price the check needs is unknown. */
+    COST_UNKNOWN: { allowed: number; unpriced: string[] };
     /** The Endpoints API does not know this endpoint (HTTP 404). */
     HF_UNKNOWN_ENDPOINT: HfErrorDetails & { name?: string };
   }

@@ -14,6 +14,7 @@ export const endpoints: BackendModule<typeof ENDPOINTS_KIND, EndpointsSettings> 
     token: connection.token,
     namespace: settings.namespace,
     maxWarm: settings.maxWarm,
+    ...(settings.maxCostPerHour !== undefined ? { maxCostPerHour: settings.maxCostPerHour } : {}),
     logger: connection.logger,
     metrics: connection.metrics,
     scrub: connection.scrub,

@@ -6,6 +6,8 @@ import type { Pin } from '../../core/domain/pin.ts';
 import { diffLists, type Plan } from '../../core/domain/plan.ts';
 import type { DiffLine, Proposal } from '../../core/domain/proposal.ts';
 import type { EndpointInfo, NamespaceState } from './api.ts';
+import { costCapRefusal } from './cost-cap.ts';
+import { warmCostOf, type WarmCost, type WarmReplicas, type WarmSetting } from './cost.ts';
 import './errors.ts';
 
 /**
@@ -28,14 +30,27 @@ export interface SeenScaling {
    * the one it had before pinbot made it warm (warm endpoints have none), when known.
    */
   readonly coldTimeout?: number;
-  /** Hourly price of one replica, when the API gives it; not part of the stale check. */
+  /** USD per replica-hour from the hardware catalogue when proposed, when known; not part of the stale check. */
+  readonly price?: number;
+}
+
+/** A warm endpoint as a proposal saw it, for the card's cost. */
+export interface SeenWarm {
+  readonly min: number;
+  readonly max: number;
+  /** USD per replica-hour when proposed; absent when unknown. */
   readonly price?: number;
 }
 
 /** What an endpoints proposal keeps (`Proposal.seen`) of the namespace it was made on. */
 export interface SeenState {
   readonly seen: Record<string, SeenScaling>;
-  /** Hourly cost of the warm replicas when proposed, when every warm endpoint has a price. */
+  /**
+   * Every endpoint warm when proposed, with its replicas and price: the card's cost before → after
+   * is drawn from it and `seen`. Absent on proposals stored before prices were read: no cost shown.
+   */
+  readonly warm?: Record<string, SeenWarm>;
+  /** Stored by earlier versions (a floor cost read from an assumed field); read and ignored. */
   readonly warmCost?: number;
 }
 
@@ -51,6 +66,7 @@ const seenStateSchema = z.object({
     coldTimeout: minutes.optional(),
     price: z.number().nonnegative().optional(),
   })),
+  warm: z.record(z.string(), z.object({ min: count, max: count, price: z.number().nonnegative().optional() })).optional(),
   warmCost: z.number().nonnegative().optional(),
 });
 
@@ -106,22 +122,28 @@ export const UNREADABLE_PROPOSAL = 'pinbot cannot read back what this proposal s
   + 'so it cannot check they are unchanged. Nothing was written; propose the change again.';
 
 /**
- * The warm cost per hour before and after the change, when the API priced every warm endpoint
- * and every endpoint the change touches; undefined otherwise, so no card shows a guess.
+ * The warm cost per hour before and after the change (floor and ceiling, or which prices are
+ * unknown), from what the proposal stored when it was made; undefined when it stored no prices
+ * (made before they were read) or cannot be read back.
  */
-export function warmCostChange(proposal: Pick<Proposal, 'seen' | 'diff' | 'proposed'>): { before: number; after: number } | undefined {
+export function warmCostChange(proposal: Pick<Proposal, 'seen' | 'diff' | 'proposed'>): { before: WarmCost; after: WarmCost } | undefined {
   const state = seenState(proposal);
   const steps = readableSteps(proposal);
-  if (state === undefined || steps === undefined) return undefined;
-  const { seen, warmCost } = state;
-  if (warmCost === undefined) return undefined;
-  let after = warmCost;
+  if (state?.warm === undefined || steps === undefined) return undefined;
+  const { seen, warm } = state;
+  const before = new Map<string, WarmReplicas>(Object.entries(warm).map(([name, was]) => [name, { name, ...was }]));
+  const after = new Map(before);
   for (const step of steps) {
-    const was = seen[step.name];
-    if (was?.price === undefined) return undefined;
-    after += was.price * (step.minReplica - was.min);
+    const was = seen[step.name] ?? warm[step.name];
+    if (step.minReplica === 0) after.delete(step.name);
+    else after.set(step.name, { name: step.name, min: step.minReplica, max: was?.max ?? step.minReplica, ...(was?.price !== undefined ? { price: was.price } : {}) });
   }
-  return { before: warmCost, after };
+  return { before: warmCostOf([...before.values()]), after: warmCostOf([...after.values()]) };
+}
+
+/** A warm set's entries as names and minimum replicas. */
+export function warmSettings(pins: readonly Pin[]): WarmSetting[] {
+  return pins.map((pin) => ({ name: pin.modelId, minReplica: replicasOf(pin) }));
 }
 
 export function scalingOf(endpoint: EndpointInfo): SeenScaling {
@@ -161,6 +183,10 @@ export function planWarmEndpoints(
       { allowed: live.allowed, requested: proposed.length, current: [...base] },
     );
   }
+  const overCost = costCapRefusal({
+    cap: live.maxCostPerHour, endpoints, catalogueUnread: live.catalogueUnread, before: warmSettings(base), after: warmSettings(proposed),
+  }, 'propose');
+  if (overCost) throw overCost;
   const seen: Record<string, SeenScaling> = {};
   for (const line of diff) {
     const endpoint = endpoints.find((candidate) => candidate.name === line.modelId);
@@ -168,12 +194,11 @@ export function planWarmEndpoints(
     const coldTimeout = endpoint.scaleToZeroTimeout ?? rememberedTimeouts[endpoint.name];
     seen[endpoint.name] = { ...scalingOf(endpoint), ...(coldTimeout !== undefined ? { coldTimeout } : {}) };
   }
-  const warm = endpoints.filter((endpoint) => endpoint.minReplica >= 1);
-  const priced = warm.every((endpoint) => endpoint.pricePerHour !== undefined);
-  const state: SeenState = {
-    seen,
-    ...(priced ? { warmCost: warm.reduce((sum, endpoint) => sum + (endpoint.pricePerHour ?? 0) * endpoint.minReplica, 0) } : {}),
-  };
+  const warm: Record<string, SeenWarm> = {};
+  for (const endpoint of endpoints.filter((candidate) => candidate.minReplica >= 1)) {
+    warm[endpoint.name] = { min: endpoint.minReplica, max: endpoint.maxReplica, ...(endpoint.pricePerHour !== undefined ? { price: endpoint.pricePerHour } : {}) };
+  }
+  const state: SeenState = { seen, warm };
   return { base, baseVersion: warmVersion(base), proposed, diff, allowed: live.allowed, seen: state };
 }
 

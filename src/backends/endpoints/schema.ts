@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 export const endpointSchema = z.looseObject({
   name: z.string().min(1),
+  /** Where it runs; with the instance, what its price is looked up by in the hardware catalogue. */
+  provider: z.looseObject({ vendor: z.string().optional(), region: z.string().optional() }).optional(),
   compute: z.looseObject({
     accelerator: z.string().optional(),
     instanceType: z.string().optional(),
@@ -17,8 +19,6 @@ export const endpointSchema = z.looseObject({
       maxReplica: z.number().int().nonnegative(),
       scaleToZeroTimeout: z.number().int().nullable().optional(),
     }),
-    /** Not in the public client's reading; kept when an answer carries it. */
-    pricePerHour: z.number().nonnegative().optional(),
   }),
   model: z.looseObject({ repository: z.string() }),
   status: z.looseObject({
@@ -30,6 +30,34 @@ export type EndpointWire = z.infer<typeof endpointSchema>;
 
 /** `GET /endpoint/{namespace}` */
 export const endpointListSchema = z.looseObject({ items: z.array(endpointSchema) });
+
+/**
+ * One instance of the hardware catalogue (`GET /provider/{namespace}`), after `huggingface_hub`'s
+ * `InferenceEndpointHardware.from_raw`. `pricePerHour` is USD per replica-hour; an instance that
+ * lacks it is unpriced rather than the whole catalogue refused.
+ */
+export const computeSchema = z.looseObject({
+  id: z.string().optional(),
+  accelerator: z.string(),
+  instanceType: z.string(),
+  instanceSize: z.string(),
+  numAccelerators: z.number().optional(),
+  status: z.string().optional(),
+  pricePerHour: z.number().nonnegative().optional(),
+  quota: z.looseObject({ maxAccelerators: z.number().optional(), usedAccelerators: z.number().optional() }).optional(),
+});
+
+/** `GET /provider/{namespace}`: vendors, each with regions, each with the instances it offers. */
+export const hardwareCatalogueSchema = z.looseObject({
+  vendors: z.array(z.looseObject({
+    name: z.string(),
+    regions: z.array(z.looseObject({
+      name: z.string(),
+      computes: z.array(computeSchema),
+    })),
+  })),
+});
+export type HardwareCatalogueWire = z.infer<typeof hardwareCatalogueSchema>;
 
 /** Error bodies: `{"error": "..."}` assumed, `{"message": "..."}` tolerated. */
 export const endpointsErrorSchema = z.union([

@@ -2,6 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import { z } from 'zod';
 import { closableDelays, listenForUrl, readBodyUpTo, sendJson } from '../../hf/simulator-http.ts';
 import { adminRestartSchema, adminTrafficSchema, METRICS_PLAN_TEXT, SimulatedMetrics } from './simulator-metrics.ts';
+import { catalogueWire, DEFAULT_CATALOGUE, type SimulatedCompute } from './simulator-catalogue.ts';
 
 /**
  * A working fake of the Inference Endpoints API (NOTES.md): a real HTTP server
@@ -23,9 +24,14 @@ import { adminRestartSchema, adminTrafficSchema, METRICS_PLAN_TEXT, SimulatedMet
  *     any other scaling change goes `updating` → `running`; an endpoint with `minReplica` 0 that has
  *     been running for `scaleToZeroTimeout` minutes (one minute = `minuteMs`) goes `scaledToZero`.
  *
+ * It also serves the hardware catalogue, `GET /provider/{namespace}` (simulator-catalogue.ts), whose
+ * prices pinbot matches to each endpoint's `provider` and `compute` hardware.
+ *
  * Other tools drive it over HTTP under `/_simulator/`, as the classic simulator: `GET`/`DELETE
  * /_simulator/log`, `POST /_simulator/faults` (`failNext`, `failPut`, `latencyMs`), `POST
- * /_simulator/scaling` (an outside change) and `POST /_simulator/reset`.
+ * /_simulator/scaling` (an outside change), `POST /_simulator/catalogue` (`{"fail": 503}` makes
+ * every catalogue read fail until `{"fail": null}`; `{"unpriced": ["aws-us-east-1-nvidia-l4-x1"]}`
+ * leaves those instances out of it) and `POST /_simulator/reset`.
  *
  * Usage: `GET /endpoint/{namespace}/{name}/open-metrics` serves per-replica counters (see
  * simulator-metrics.ts) that move with `POST /_simulator/traffic`; `POST /_simulator/replica-restart`
@@ -52,11 +58,6 @@ export interface SimulatedEndpoint {
   state?: EndpointState;
   /** The next start (after a PUT) ends in `failed` instead of `running`. */
   failsToStart?: boolean;
-  /**
-   * ASSUMED field: served as `compute.pricePerHour` when set. The public client reads no price;
-   * this lets the price display be exercised should the API carry one.
-   */
-  pricePerHour?: number;
 }
 
 export interface EndpointsAccount {
@@ -79,6 +80,8 @@ export interface EndpointsSimulatorOptions {
   minuteMs?: number;
   /** `status.updatedAt` also moves when the state changes (started, scaled to zero, woken). Default false. */
   stateMovesUpdatedAt?: boolean;
+  /** The hardware catalogue `GET /provider/{namespace}` answers, for every account. Default `DEFAULT_CATALOGUE`. */
+  catalogue?: readonly SimulatedCompute[];
   /**
    * Told of every scaling change to an account's endpoints (API writes and outside changes), with
    * the scaling of all its endpoints; a PUT is answered only once it resolves, so a change is kept
@@ -137,6 +140,10 @@ export interface EndpointsSimulator {
    * then (a process killed while waiting), it is dropped unapplied. For a kill between two PUTs.
    */
   holdNextPut(name: string): { readonly arrived: Promise<void>; release(): void };
+  /** Every catalogue read answers `status` from now on (`{"error": …}`); undefined: it answers again. */
+  failCatalogue(status: number | undefined): void;
+  /** Leaves these instances (by compute id, `aws-us-east-1-nvidia-l4-x1`) out of the catalogue, so they have no price. */
+  unpriceCompute(...ids: string[]): void;
   /** Drops every fault, the latency and the log, and puts each account's endpoints back as they were added. */
   reset(): void;
   /** Requests answered by one replica of an endpoint (its first by default), by status code. */
@@ -169,6 +176,7 @@ interface AccountRecord {
 }
 
 const PREFIX = '/endpoint/';
+const CATALOGUE_PREFIX = '/provider/';
 const MAX_BODY_BYTES = 100_000;
 
 const scalingSchema = z.object({
@@ -190,6 +198,10 @@ const adminFaultsSchema = z.object({
   latencyMs: z.number().nonnegative().optional(),
 }).strict();
 const adminScalingSchema = scalingSchema.extend({ token: z.string().min(1), name: z.string().min(1) }).strict();
+const adminCatalogueSchema = z.object({
+  fail: z.number().int().min(400).max(599).nullable().optional(),
+  unpriced: z.array(z.string().min(1)).optional(),
+}).strict();
 
 const RATE_LIMIT_TEXT = 'You have exceeded the rate limit for the Inference Endpoints API. Please retry later.';
 
@@ -203,6 +215,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
   const putFaults = new Map<string, { status: number; count: number; landed: boolean }>();
   const putHolds = new Map<string, { arrive: () => void; released: Promise<void> }>();
   let failPlan: { count: number; status: number; retryAfter?: string } | undefined;
+  let catalogueFailure: number | undefined;
+  const unpriced = new Set<string>();
   let latencyMs = 0;
   let seq = 0;
   const metrics = new SimulatedMetrics();
@@ -281,7 +295,6 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
         instanceType: spec.instanceType ?? 'nvidia-a10g',
         instanceSize: spec.instanceSize ?? 'x1',
         scaling: { minReplica: record.minReplica, maxReplica: record.maxReplica, scaleToZeroTimeout: record.scaleToZeroTimeout },
-        ...(spec.pricePerHour !== undefined ? { pricePerHour: spec.pricePerHour } : {}),
       },
       model: {
         repository: spec.repository,
@@ -392,6 +405,13 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
       simulator.restartReplica(token, name, replica, as);
       return send(res, undefined, 204, undefined);
     }
+    if (route === 'POST /_simulator/catalogue') {
+      const change = adminCatalogueSchema.safeParse(body);
+      if (!change.success) return bad(change.error);
+      if (change.data.fail !== undefined) simulator.failCatalogue(change.data.fail ?? undefined);
+      simulator.unpriceCompute(...(change.data.unpriced ?? []));
+      return send(res, undefined, 204, undefined);
+    }
     if (route === 'POST /_simulator/reset') {
       simulator.reset();
       await keeping;
@@ -428,6 +448,7 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     if (text === undefined) return send(res, entry, 413, { error: 'Request body too large' });
     // The real base URL ends in /v2; the routes answer with or without it.
     const route = path.startsWith('/v2/') ? path.slice('/v2'.length) : path;
+    if (route.startsWith(CATALOGUE_PREFIX)) return answerCatalogue(res, entry, method, decodeURIComponent(route.slice(CATALOGUE_PREFIX.length)), account, bearer);
     if (!route.startsWith(PREFIX)) return send(res, entry, 404, { error: 'Not Found' });
     const [namespace, name, ...rest] = route.slice(PREFIX.length).split('/').map((part) => decodeURIComponent(part));
     const metricsRoute = rest.length === 1 && rest[0] === 'open-metrics';
@@ -476,6 +497,16 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     await keep(bearer, account);
     if (failing) return send(res, entry, failing.status, { error: STATUS_CODES[failing.status] ?? `HTTP ${failing.status}` });
     send(res, entry, 200, toWire(namespace, record));
+  }
+
+  /** `GET /provider/{namespace}`: the hardware catalogue, with the token's access checked as for its endpoints. */
+  function answerCatalogue(res: ServerResponse, entry: EndpointsRequest, method: string, namespace: string, account: AccountRecord | undefined, bearer: string | undefined): void {
+    if (namespace === '' || namespace.includes('/')) return send(res, entry, 404, { error: 'Not Found' });
+    if (bearer === undefined || !account) return send(res, entry, 401, { error: 'Invalid credentials in Authorization header' });
+    if (account.namespace !== namespace) return send(res, entry, 403, { error: `You don't have access to the namespace ${namespace}` });
+    if (method !== 'GET') return send(res, entry, 405, { error: 'Method Not Allowed' }, { allow: 'GET' });
+    if (catalogueFailure !== undefined) return send(res, entry, catalogueFailure, { error: STATUS_CODES[catalogueFailure] ?? `HTTP ${catalogueFailure}` });
+    send(res, entry, 200, catalogueWire(options.catalogue ?? DEFAULT_CATALOGUE, unpriced));
   }
 
   const server = createServer((req, res) => {
@@ -537,6 +568,12 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     setLatency(ms) {
       latencyMs = ms;
     },
+    failCatalogue(status) {
+      catalogueFailure = status;
+    },
+    unpriceCompute(...ids) {
+      for (const id of ids) unpriced.add(id);
+    },
     holdNextPut(name) {
       let arrive: () => void = () => undefined;
       let release: () => void = () => undefined;
@@ -563,6 +600,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
     reset() {
       metrics.reset();
       failPlan = undefined;
+      catalogueFailure = undefined;
+      unpriced.clear();
       putFaults.clear();
       latencyMs = 0;
       for (const [token, seed] of seeds) {

@@ -3,9 +3,10 @@ import type { BackendWords, CardWording } from '../../core/backend.ts';
 import type { Pin } from '../../core/domain/pin.ts';
 import { diffLists } from '../../core/domain/plan.ts';
 import type { EndpointInfo, NamespaceState } from './api.ts';
-import type { DiffLine, PartialWrite, Proposal } from '../../core/domain/proposal.ts';
+import type { DiffLine, PartialWrite } from '../../core/domain/proposal.ts';
 import { code, strong, text, type Inline, type Line } from '../../core/domain/ui.ts';
-import { NO_CHANGE, warmCostChange } from './plan.ts';
+import { endpointCostText, warmCostField, warmTotalLine } from './cost-words.ts';
+import { NO_CHANGE } from './plan.ts';
 
 /** More than any endpoint's `maxReplica` allows in practice; the endpoint's own maximum is checked when planning. */
 const MAX_REPLICAS = 100;
@@ -71,43 +72,22 @@ export const ENDPOINTS_WORDS: BackendWords = {
   noChange: NO_CHANGE,
 };
 
-/** The card's cost field on an endpoints proposal, when the prices are known. */
-function warmCostField(proposal: Proposal): { label: string; value: Line } | undefined {
-  const cost = warmCostChange(proposal);
-  if (cost === undefined) return undefined;
-  return { label: 'Warm cost', value: [text(`$${cost.before.toFixed(2)} → $${cost.after.toFixed(2)} per hour`)] };
-}
-
 /** `list` on an endpoints scope: every endpoint of the namespace, warm first. */
 export function endpointListLines(scope: string, list: NamespaceState): Line[] {
   const { endpoints } = list;
   const heading: Line = [strong(`Inference Endpoints (${scope})`), text(` — ${list.pins.length} of ${list.allowed} warm (max_warm)`)];
   if (endpoints.length === 0) return [heading, [text('This namespace has no endpoints.')]];
   const ordered = [...endpoints].sort((a, b) => Number(b.minReplica >= 1) - Number(a.minReplica >= 1));
-  const lines: Line[] = [heading, ...ordered.map(endpointLine)];
-  const cost = warmCost(endpoints);
-  if (cost !== undefined) lines.push([text(`Warm cost: $${cost.toFixed(2)} per hour at minimum replicas.`)]);
-  return lines;
+  return [heading, ...ordered.map(endpointLine), warmTotalLine(list)];
 }
 
 function endpointLine(endpoint: EndpointInfo): Line {
   const warmth = endpoint.minReplica >= 1 ? `warm, min ${endpoint.minReplica}` : `cold, min 0${endpoint.scaleToZeroTimeout !== undefined ? `, scales to zero after ${endpoint.scaleToZeroTimeout} min` : ''}`;
-  const price = endpoint.pricePerHour !== undefined ? `, $${endpoint.pricePerHour.toFixed(2)}/h per replica` : '';
   return [
     text('• '), code(endpoint.name),
-    text(` — ${warmth}, max ${endpoint.maxReplica}; ${endpoint.state}; ${endpoint.instance}${price}; serves `), code(endpoint.repository),
+    text(` — ${warmth}, max ${endpoint.maxReplica}; ${endpoint.state}; ${endpoint.instance}; serves `), code(endpoint.repository),
+    text(`; ${endpointCostText(endpoint)}`),
   ];
-}
-
-/** Hourly cost of the warm replicas, when every warm endpoint's price is known. */
-export function warmCost(endpoints: readonly EndpointInfo[]): number | undefined {
-  const warm = endpoints.filter((endpoint) => endpoint.minReplica >= 1);
-  let total = 0;
-  for (const endpoint of warm) {
-    if (endpoint.pricePerHour === undefined) return undefined;
-    total += endpoint.pricePerHour * endpoint.minReplica;
-  }
-  return warm.length === 0 ? undefined : total;
 }
 
 /** What a written change did to one endpoint: `cold → warm (1 replica)`. */

@@ -56,6 +56,9 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(list).toContain('Inference Endpoints (inference) — 1 of 2 warm (max_warm)');
     expect(list).toContain('llama-chat — warm, min 1, max 2; running; gpu nvidia-a10g x1; serves meta-llama/Llama-3.1-8B-Instruct');
     expect(list).toContain('sentiment — cold, min 0, scales to zero after 15 min, max 1; scaledToZero');
+    // Every endpoint here is an aws us-east-1 nvidia-a10g x1, at $1.00 per replica-hour in the simulator's catalogue.
+    expect(list).toContain('warm cost $1.00 per hour, up to $2.00 at max replicas ($1.00 per replica-hour)');
+    expect(list).toContain('Warm cost: $1.00 per hour at minimum replicas, up to $2.00 at maximum; $720.00 to $1,440.00 per 30-day month.');
 
     const over = await step('add embedder sentiment', 'pinbot> ');
     expect(over).toContain("Can't keep 3 endpoints warm: this scope's max_warm is 2. Nothing was proposed.");
@@ -75,6 +78,8 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     const card = await step('add BAAI/bge-small-en-v1.5', 'Apply? [y/N]');
     expect(card).toContain('Warm endpoints: 1 → 2 of 2 (max_warm)');
     expect(card).toContain('+ embedder (1 replica)');
+    expect(card).toContain('Warm cost: per hour $1.00 → $2.00 at minimum replicas, up to $2.00 → $3.00 at maximum; '
+      + 'per 30-day month $720.00 → $1,440.00, up to $1,440.00 → $2,160.00');
     const applied = await step('y', 'pinbot> ');
     expect(applied).toContain('✅ Applied');
     expect(applied).toContain('Updated 1 endpoint: embedder (min 0 → 1).');
@@ -163,6 +168,24 @@ describe('the console on an Inference Endpoints scope, as a spawned process', ()
     expect(await pinbot.exited()).toBe(0);
     expect(pinbot.stderr()).toContain('SANDBOX');
     expect(pinbot.stdout()).toContain('Inference Endpoints (endpoints) — 1 of 2 warm (max_warm)');
+    // The sandbox's simulator prices its endpoints from a fresh clone on.
+    expect(pinbot.stdout()).toContain('Warm cost: $1.00 per hour at minimum replicas, up to $2.00 at maximum; $720.00 to $1,440.00 per 30-day month.');
+    expect(pinbot.stdout()).toContain('$0.033 per replica-hour');
+  });
+
+  it('refuses a change over max_cost_per_hour with the numbers, and one it cannot price', async () => {
+    const sim = await simulator();
+    const file = join(testTempDir('pinbot-endpoints-'), 'pinbot.yml');
+    writeFileSync(file, `${CONFIG}    max_cost_per_hour: 1.5\n`);
+    const over = run(['add', 'embedder'], { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url });
+    await over.exited();
+    expect(over.stdout()).toContain("With this change the warm endpoints (llama-chat, embedder) would cost $2.00 per hour at minimum replicas; this scope's max_cost_per_hour is $1.50. Nothing was proposed.");
+
+    sim.failCatalogue(403);
+    const unpriced = run(['add', 'embedder'], { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url });
+    await unpriced.exited();
+    expect(unpriced.stdout()).toContain("The cost of this change cannot be checked against this scope's max_cost_per_hour of $1.50: the hardware catalogue, which holds the prices, could not be read. Nothing was proposed.");
+    expect(puts(sim)).toEqual([]);
   });
 
   it('says in one sentence that an endpoints scope needs max_warm, and exits 1', async () => {
