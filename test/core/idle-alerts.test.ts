@@ -146,8 +146,9 @@ describe('IdleAlerts against the Endpoints simulator', () => {
     expect(channel.delivered).toEqual([]);
   });
 
-  it('says how long in hours, days, or minutes for a short one', () => {
-    expect(idleFor(90 * 60_000)).toBe('90 min');
+  it('says how long in minutes, hours, or days', () => {
+    expect(idleFor(45 * 60_000)).toBe('45 min');
+    expect(idleFor(125 * 60_000)).toBe('2 h 5 min');
     expect(idleFor(26 * HOUR + 59 * 60_000)).toBe('26 h');
     expect(idleFor(52 * HOUR)).toBe('2 d 4 h');
     expect(idleFor(72 * HOUR)).toBe('3 d');

@@ -189,10 +189,12 @@ export function idleLines(scope: string, finding: IdleFinding, thing: string, no
   ];
 }
 
-/** `26 h`, `3 d 4 h`, `90 min`: how long, to the hour past a few hours. */
+/** `45 min`, `2 h 5 min`, `26 h`, `3 d 4 h`: how long, to the hour past a few hours. */
 export function idleFor(ms: number): string {
   const hours = Math.floor(ms / HOUR_MS);
-  if (hours < 3) return `${Math.round(ms / 60_000)} min`;
+  const minutes = Math.floor((ms % HOUR_MS) / 60_000);
+  if (hours < 1) return `${minutes} min`;
+  if (hours < 6) return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
   if (hours < 48) return `${hours} h`;
   return hours % 24 === 0 ? `${hours / 24} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
