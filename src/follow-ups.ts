@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { DriftWatcher, type WatchedScope } from './core/follow-ups/drift-watcher.ts';
+import { IdleAlerts } from './core/follow-ups/idle-alerts.ts';
 import { LoadTracker } from './core/follow-ups/load-tracker.ts';
 import { UsageSampler } from './core/follow-ups/usage-sampler.ts';
 import type { Notifier } from './core/follow-ups/notifications.ts';
@@ -48,5 +49,25 @@ export function createDriftWatcher(pinbot: Pinbot, config: Config, scopes: reado
     ...deps,
     newId,
     intervalMs: config.driftIntervalMs,
+  });
+}
+
+/**
+ * Tells the given scopes' channels of entries kept ready with no requests, once per idle period;
+ * checked every usage interval, so undefined when `PINBOT_USAGE_INTERVAL` is off.
+ */
+export function createIdleAlerts(pinbot: Pinbot, config: Config, scopes: readonly WatchedScope[], deps: FollowUpDeps): IdleAlerts | undefined {
+  if (config.usageIntervalMs === undefined) return undefined;
+  return new IdleAlerts({
+    scopes,
+    backendFor: (scope) => pinbot.backendFor(scope),
+    usage: pinbot.store.usage,
+    audit: pinbot.store.audit,
+    snapshots: pinbot.store.snapshots,
+    once: pinbot.store.once,
+    notifier: deps.notifier,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'idle-alerts' }),
+    intervalMs: config.usageIntervalMs,
   });
 }

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { WatchedScope } from './core/follow-ups/drift-watcher.ts';
-import { createDriftWatcher, createLoadTracker, createUsageSampler } from './follow-ups.ts';
+import { createDriftWatcher, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/follow-ups/notifications.ts';
 import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
@@ -201,12 +201,13 @@ export async function serve(
   }, options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS);
   sweep.unref();
 
-  const drift = createDriftWatcher(
-    pinbot, config, pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] })), { notifier, clock, logger },
-  );
+  const watched = pinbot.scopes.map((scope): WatchedScope => ({ name: scope.name, notify: scopeChannels.get(scope.name) ?? [] }));
+  const drift = createDriftWatcher(pinbot, config, watched, { notifier, clock, logger });
   drift?.start();
   const usage = createUsageSampler(pinbot, config, { clock, logger });
   usage?.start();
+  const idle = createIdleAlerts(pinbot, config, watched, { notifier, clock, logger });
+  idle?.start();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 
   return {
@@ -216,6 +217,7 @@ export async function serve(
       clearInterval(sweep);
       await drift?.stop();
       await usage?.stop();
+      await idle?.stop();
       for (const platform of platforms) await platform.stop();
       await loads.stop();
       await opsServer?.close();

@@ -4,6 +4,7 @@ import { parseScopes } from '../src/config-file.ts';
 import { defaultScopes } from '../src/scopes.ts';
 
 const env = { HF_TOKEN_ENDPOINTS: 'hf_endpoints_secret_value' };
+const DAY = 24 * 3_600_000;
 
 function problems(text: string): readonly string[] {
   try {
@@ -21,7 +22,7 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
       'scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme-ml\n    max_warm: 3\n  - name: pins\n    token_env: HF_TOKEN_ENDPOINTS\n',
       env,
     );
-    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 3 });
+    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 3, idleAfterMs: DAY });
     expect(classic?.backend).toEqual({ kind: 'classic' });
   });
 
@@ -37,17 +38,30 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
   it('refuses an unknown backend, a negative max_warm, and endpoints settings on a classic scope', () => {
     expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: serverless\n')).toEqual(['PINBOT_CONFIG: scopes.0.backend must be classic or endpoints']);
     expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: -1\n')[0]).toContain('scopes.0.max_warm');
-    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    max_warm: 2\n')).toEqual(['PINBOT_CONFIG: scopes.0 (a) namespace, max_warm and max_cost_per_hour apply only with backend: endpoints']);
+    expect(problems('scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    max_warm: 2\n')).toEqual(['PINBOT_CONFIG: scopes.0 (a) namespace, max_warm, max_cost_per_hour and idle_after apply only with backend: endpoints']);
   });
 
   it('reads an optional max_cost_per_hour, a positive number of dollars, and says so of anything else', () => {
     const scope = (extra: string) => `scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 2\n${extra}`;
-    expect(parseScopes(scope('    max_cost_per_hour: 2.5\n'), env)[0]?.backend).toEqual({ kind: 'endpoints', namespace: 'acme', maxWarm: 2, maxCostPerHour: 2.5 });
+    expect(parseScopes(scope('    max_cost_per_hour: 2.5\n'), env)[0]?.backend).toEqual({ kind: 'endpoints', namespace: 'acme', maxWarm: 2, maxCostPerHour: 2.5, idleAfterMs: DAY });
     expect(parseScopes(scope(''), env)[0]?.backend).not.toHaveProperty('maxCostPerHour');
     for (const bad of ['0', '-1']) {
       expect(problems(scope(`    max_cost_per_hour: ${bad}\n`))).toEqual(['PINBOT_CONFIG: scopes.0.max_cost_per_hour must be more than 0 dollars per hour, like 2.5']);
     }
     expect(problems(scope('    max_cost_per_hour: cheap\n'))).toEqual(['PINBOT_CONFIG: scopes.0.max_cost_per_hour must be a number, not text']);
+  });
+
+  it('reads an optional idle_after, a duration or off, 24h when absent, and says so of anything else', () => {
+    const scope = (extra: string) => `scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 2\n${extra}`;
+    const idleAfter = (extra: string) => (parseScopes(scope(extra), env)[0]?.backend as { idleAfterMs?: number } | undefined)?.idleAfterMs;
+    expect(idleAfter('')).toBe(DAY);
+    expect(idleAfter('    idle_after: 90m\n')).toBe(90 * 60_000);
+    expect(idleAfter('    idle_after: 2d\n')).toBe(2 * DAY);
+    expect(parseScopes(scope('    idle_after: off\n'), env)[0]?.backend).not.toHaveProperty('idleAfterMs');
+    for (const bad of ['soon', '0h', '"-1h"']) {
+      expect(problems(scope(`    idle_after: ${bad}\n`))).toEqual(['PINBOT_CONFIG: scopes.0.idle_after must be a duration like 24h, 90m or 2d, or off to never tell of idle endpoints']);
+    }
+    expect(problems(scope('    idle_after: 24\n'))).toEqual(['PINBOT_CONFIG: scopes.0.idle_after must be a duration like 24h, 90m or 2d, or off']);
   });
 
   it('types each scope\'s backend settings, a scope without backend and the default scope on classic', () => {
@@ -56,7 +70,7 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
       + '  - name: pins\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: classic\n  - name: more-pins\n    token_env: HF_TOKEN_ENDPOINTS\n',
       env,
     );
-    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 0 });
+    expect(endpoints?.backend).toEqual({ kind: 'endpoints', namespace: 'acme-ml', maxWarm: 0, idleAfterMs: DAY });
     expect(explicit?.backend).toEqual({ kind: 'classic' });
     expect(implicit?.backend).toEqual({ kind: 'classic' });
     expect(defaultScopes('hf_x')[0]?.backend).toEqual({ kind: 'classic' });
@@ -71,7 +85,7 @@ describe('PINBOT_CONFIG: a scope with backend: endpoints', () => {
 
 describe('PINBOT_CONFIG: each backend takes its own keys, and a scope is told which it lacks or holds wrongly', () => {
   const scope = (...lines: string[]) => `scopes:\n  - name: a\n    token_env: HF_TOKEN_ENDPOINTS\n${lines.map((line) => `    ${line}\n`).join('')}`;
-  const applyOnly = 'PINBOT_CONFIG: scopes.0 (a) namespace, max_warm and max_cost_per_hour apply only with backend: endpoints';
+  const applyOnly = 'PINBOT_CONFIG: scopes.0 (a) namespace, max_warm, max_cost_per_hour and idle_after apply only with backend: endpoints';
   const namespaceNeeded = 'PINBOT_CONFIG: scopes.0 (a) namespace is needed with backend: endpoints (the user or organization that owns the endpoints)';
   const maxWarmNeeded = 'PINBOT_CONFIG: scopes.0 (a) max_warm is needed with backend: endpoints (how many endpoints this scope may keep warm)';
 
@@ -117,7 +131,7 @@ describe('PINBOT_CONFIG: each backend takes its own keys, and a scope is told wh
       namespaceNeeded,
       maxWarmNeeded,
       'PINBOT_CONFIG: scopes.0 (a) policy.approvals_required is 2 but policy.approvers names only 1 person and no group or role, so nothing could ever be approved',
-      'PINBOT_CONFIG: scopes.1 (b) namespace, max_warm and max_cost_per_hour apply only with backend: endpoints',
+      'PINBOT_CONFIG: scopes.1 (b) namespace, max_warm, max_cost_per_hour and idle_after apply only with backend: endpoints',
     ]);
   });
 });

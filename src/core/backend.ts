@@ -75,6 +75,11 @@ export interface UsageSource<Live extends LiveState = LiveState> {
    * live state; undefined when its price is unknown.
    */
   readyCostPerHour(entry: Pin, live: Live): number | undefined;
+  /**
+   * How long an entry kept ready may go without requests before its scope is told once, with a
+   * button to let it go cold; absent: never told.
+   */
+  readonly idleAfterMs?: number;
 }
 
 /** A scope's live state as its backend reads it. */

@@ -82,7 +82,11 @@ export interface ScopeSnapshot {
   readonly at: number;
 }
 
-/** A change to a scope's list (or its quota) that did not come through pinbot. */
+/**
+ * A change to a scope's list (or its quota) that did not come through pinbot. An idle alert is kept
+ * the same way: `previous` is the list when it was found idle, `current` that list without the idle
+ * entry, which is what its Let it go cold button proposes.
+ */
 export interface DriftAlert {
   readonly id: string;
   readonly scope: string;
@@ -91,7 +95,7 @@ export interface DriftAlert {
   readonly detectedAt: number;
 }
 
-/** What the drift watcher compares against, and the alerts whose Restore button must keep working. */
+/** What the drift watcher compares against, and the alerts whose Restore (or Let it go cold) button must keep working. */
 export interface SnapshotStore {
   lastSeen(scope: string): Promise<ScopeSnapshot | undefined>;
   recordSeen(scope: string, snapshot: ScopeSnapshot): Promise<void>;

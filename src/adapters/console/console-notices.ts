@@ -15,7 +15,9 @@ export function consoleNotificationChannel(io: ConsoleIo, style: TextStyle): Not
 
 /** The notice's message, then each button as the command that does the same. */
 export function renderNoticeText(notification: Notification, style: TextStyle): string {
-  const commands = (notification.actions ?? []).flatMap((action) =>
-    action.kind === 'restore' ? [renderLine([text(`${action.label}: type `), code(`restore ${action.proposalId}`)], style)] : []);
+  const commands = (notification.actions ?? []).flatMap((action) => {
+    const typed = action.typed ?? (action.kind === 'restore' ? `restore ${action.proposalId}` : undefined);
+    return typed !== undefined ? [renderLine([text(`${action.label}: type `), code(typed)], style)] : [];
+  });
   return [renderMessageText(notification.message, style), ...commands].join('\n');
 }

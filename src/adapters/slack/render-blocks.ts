@@ -31,6 +31,7 @@ export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
   cancel: 'pinbot_cancel',
   repropose: 'pinbot_repropose',
   restore: 'pinbot_restore',
+  letgocold: 'pinbot_letgocold',
   // Slack confirms in a dialog of its own; these ids are never rendered, only understood.
   confirm: 'pinbot_confirm',
   back: 'pinbot_back',

@@ -15,7 +15,7 @@ export const ENDPOINTS_KIND = 'endpoints';
  * (one PUT of its scaling), so a change is checked endpoint by endpoint against the scaling it
  * overwrites, and a change that stops midway is reported exactly.
  */
-export function endpointsBackend(api: EndpointsScopeApi & { close?(): Promise<void> }, namespace: string): ScopeBackend<NamespaceState> {
+export function endpointsBackend(api: EndpointsScopeApi & { close?(): Promise<void> }, namespace: string, idleAfterMs?: number): ScopeBackend<NamespaceState> {
   return {
     kind: ENDPOINTS_KIND,
     words: ENDPOINTS_WORDS,
@@ -49,7 +49,7 @@ export function endpointsBackend(api: EndpointsScopeApi & { close?(): Promise<vo
         throw error;
       }
     },
-    usage: endpointsUsage(api, namespace),
+    usage: endpointsUsage(api, namespace, idleAfterMs),
     ...(api.close ? { close: () => api.close?.() ?? Promise.resolve() } : {}),
   };
 }

@@ -18,5 +18,5 @@ export const endpoints: BackendModule<typeof ENDPOINTS_KIND, EndpointsSettings> 
     logger: connection.logger,
     metrics: connection.metrics,
     scrub: connection.scrub,
-  }), settings.namespace),
+  }), settings.namespace, settings.idleAfterMs),
 };

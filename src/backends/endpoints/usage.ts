@@ -9,9 +9,11 @@ import { replicasOf } from './plan.ts';
  * Usage of a namespace's endpoints, from each endpoint's OpenMetrics snapshot: `http_requests` per
  * replica and status code, summed by status class, and the latency quantiles. What keeping one warm
  * costs is its price per replica-hour times its minimum replicas, where the API gives the price.
+ * `idleAfterMs` is the scope's `idle_after`; without it, no idle endpoint is told of.
  */
-export function endpointsUsage(api: EndpointsScopeApi, namespace: string): UsageSource<NamespaceState> {
+export function endpointsUsage(api: EndpointsScopeApi, namespace: string, idleAfterMs?: number): UsageSource<NamespaceState> {
   return {
+    ...(idleAfterMs !== undefined ? { idleAfterMs } : {}),
     entries: async () => (await api.readPins()).endpoints.map((endpoint) => endpoint.name),
     sample: async (name): Promise<UsageReading> => {
       let text: string;

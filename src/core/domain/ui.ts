@@ -20,6 +20,8 @@ export interface CardAction {
   readonly label: string;
   readonly style: 'primary' | 'danger' | 'secondary';
   readonly confirm?: { readonly title: string; readonly text: string; readonly confirm: string; readonly deny: string };
+  /** The command that does the same, for a platform with no buttons (the console); absent: the kind's own. */
+  readonly typed?: string;
 }
 
 /** A proposal as every platform shows it. */

@@ -32,6 +32,9 @@ export async function handleClick(deps: InteractionDeps, surface: ChatSurface, c
       case 'restore':
         await restore(deps, surface, click);
         return;
+      case 'letgocold':
+        await letGoCold(deps, surface, click);
+        return;
     }
   } catch (error) {
     await refuse(deps, surface, click, error);
@@ -81,6 +84,14 @@ async function restore(deps: InteractionDeps, surface: ChatSurface, click: Click
   if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
   if (click.channel === undefined) return;
   const proposal = await deps.service.restoreDrift(click.id, { principal: click.principal, channel: click.channel });
+  await surface.postCard(proposal, renderProposalCard(proposal, surface.style));
+}
+
+/** An idle alert's Let it go cold button: a normal proposal to remove the entry, through the same approval. */
+async function letGoCold(deps: InteractionDeps, surface: ChatSurface, click: Click): Promise<void> {
+  if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
+  if (click.channel === undefined) return;
+  const proposal = await deps.service.letGoCold(click.id, { principal: click.principal, channel: click.channel });
   await surface.postCard(proposal, renderProposalCard(proposal, surface.style));
 }
 

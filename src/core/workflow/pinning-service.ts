@@ -233,6 +233,16 @@ export class PinningService {
     return this.propose({ verb: 'restore', alertId }, { ...context, scope: alert.scope });
   }
 
+  /** Proposes removing the entry an idle alert found unused, for the alert's Let it go cold button. */
+  async letGoCold(alertId: string, context: Omit<RequestContext, 'scope'>): Promise<Proposal> {
+    const alert = await this.deps.snapshots?.getAlert(alertId);
+    const idle = alert?.previous.pins.find((pin) => !alert.current.pins.some((kept) => kept.modelId === pin.modelId));
+    if (alert === undefined || idle === undefined) {
+      throw new PinbotError('ALERT_NOT_FOUND', 'pinbot no longer knows that alert, so it cannot propose letting it go cold.', { alertId });
+    }
+    return this.propose({ verb: 'remove', modelIds: [idle.modelId] }, { ...context, scope: alert.scope });
+  }
+
   /**
    * Proposes the same change again on the current list, for a stale card's button, once: the stale
    * proposal remembers the new one, so its card can drop the button and a later click is told.
