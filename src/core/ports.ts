@@ -3,6 +3,7 @@ import type { Pin } from './domain/pin.ts';
 import type { Principal } from './domain/principal.ts';
 import type { Proposal, ProposalState } from './domain/proposal.ts';
 import type { Latency, StatusClass, UsageCounter } from './domain/usage.ts';
+import type { LeftState, Schedule } from './domain/schedule.ts';
 
 export interface ModelStatus {
   readonly modelId: string;
@@ -230,3 +231,32 @@ export const silentLogger: Logger = {
 };
 
 export type { ChannelRef, Platform } from './domain/channel.ts';
+
+/**
+ * Approved schedules. `claimBoundary` is how one process among several takes a switch: exactly one
+ * caller moves `handledBoundary` forward to a given boundary.
+ */
+export interface ScheduleStore {
+  create(schedule: Schedule): Promise<void>;
+  get(id: string): Promise<Schedule | undefined>;
+  /** Schedules not removed, oldest first; in every scope when `scope` is undefined. */
+  active(scope?: string): Promise<Schedule[]>;
+  /**
+   * Atomic: sets `handledBoundary` to `boundary` only if it is below it now and the schedule is not
+   * removed. True to the single winner.
+   */
+  claimBoundary(id: string, boundary: number): Promise<boolean>;
+  /** Records what a switch (or a resume) left the entry as. */
+  setLeft(id: string, left: LeftState): Promise<void>;
+  /** Sets, or (undefined) clears, the boundary a person's change holds the schedule until. */
+  setOverride(id: string, until: number | undefined): Promise<void>;
+  /** Marks it removed at `at`; true to the single caller that did. */
+  remove(id: string, at: number): Promise<boolean>;
+}
+
+/** How long entries took to become ready after a change brought them in, to start a scheduled switch early enough. */
+export interface ReadyTimeStore {
+  record(scope: string, entry: string, tookMs: number, at: number): Promise<void>;
+  /** The latest `limit` durations for the entry, newest first, in ms. */
+  recent(scope: string, entry: string, limit: number): Promise<number[]>;
+}
