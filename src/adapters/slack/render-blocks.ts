@@ -32,6 +32,8 @@ export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
   repropose: 'pinbot_repropose',
   restore: 'pinbot_restore',
   letgocold: 'pinbot_letgocold',
+  resume: 'pinbot_resume',
+  unschedule: 'pinbot_unschedule',
   // Slack confirms in a dialog of its own; these ids are never rendered, only understood.
   confirm: 'pinbot_confirm',
   back: 'pinbot_back',

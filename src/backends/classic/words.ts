@@ -17,6 +17,9 @@ export const USAGE: Readonly<Record<Verb, string>> = {
   history: 'history — the last applied changes',
   revert: 'revert <change-id> — propose the list as it was before that change',
   usage: 'usage [model] [24h|7d|30d] — requests and cost over a period (Inference Endpoints scopes only)',
+  schedule: 'schedule <model>[:cpu|:gpu] pinned <days> <HH:MM>-<HH:MM> [zone] — keep a model pinned in those hours only (days: mon-fri, daily, sat,sun; zone: Europe/Paris)',
+  schedules: 'schedules — the approved schedules and their next switches',
+  unschedule: 'unschedule <schedule id> — propose removing a schedule',
   help: 'help — this text',
 };
 
@@ -30,6 +33,7 @@ export const PINNED_COMMAND_WORDS: CommandWords = {
   thing: 'model',
   idNoun: 'model id',
   clearHint: 'To unpin everything, use `clear`.',
+  readyWord: 'pinned',
   foreignOptions: { replicas: REPLICAS_REFUSAL },
 };
 

@@ -24,6 +24,9 @@ export const ENDPOINTS_USAGE: Readonly<Record<Verb, string>> = {
   history: 'history — the last applied changes',
   revert: 'revert <change-id> — propose the warm set as it was before that change',
   usage: 'usage [endpoint] [24h|7d|30d] — requests, errors and warm cost per endpoint over a period (default 24h)',
+  schedule: 'schedule <endpoint> warm <days> <HH:MM>-<HH:MM> [zone] [replicas=N] — keep an endpoint warm in those hours only (days: mon-fri, daily, sat,sun; zone: Europe/Paris)',
+  schedules: 'schedules — the approved schedules and their next switches',
+  unschedule: 'unschedule <schedule id> — propose removing a schedule',
   help: 'help — this text',
 };
 
@@ -37,6 +40,7 @@ export const ENDPOINT_COMMAND_WORDS: CommandWords = {
   thing: 'endpoint',
   idNoun: 'endpoint name or model repository',
   clearHint: 'To let every endpoint go cold, use `clear`.',
+  readyWord: 'warm',
   computeRefusal: ENDPOINT_COMPUTE_REFUSAL,
   scaleOption: { key: 'replicas', noun: 'replicas', max: MAX_REPLICAS },
 };

@@ -1,11 +1,12 @@
 /**
  * What a button does. Buttons carry an id and nothing to be parsed back from text: a proposal id,
- * or for `restore` the id of a drift alert, for `letgocold` the id of an idle alert. `confirm` and
+ * or for `restore` the id of a drift alert, for `letgocold` the id of an idle alert, for `resume` and
+ * `unschedule` a schedule's id. `confirm` and
  * `back` answer the "replace the whole list?" step where a platform asks it with buttons of its own (Discord).
  */
-export type ActionKind = 'approve' | 'cancel' | 'repropose' | 'restore' | 'letgocold' | 'confirm' | 'back';
+export type ActionKind = 'approve' | 'cancel' | 'repropose' | 'restore' | 'letgocold' | 'resume' | 'unschedule' | 'confirm' | 'back';
 
-const KINDS: readonly ActionKind[] = ['approve', 'cancel', 'repropose', 'restore', 'letgocold', 'confirm', 'back'];
+const KINDS: readonly ActionKind[] = ['approve', 'cancel', 'repropose', 'restore', 'letgocold', 'resume', 'unschedule', 'confirm', 'back'];
 
 const PREFIX = 'pinbot';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

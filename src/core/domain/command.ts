@@ -1,4 +1,5 @@
 import type { ComputeType } from './pin.ts';
+import type { ScheduleSpec, TypedScheduleSpec } from './schedule.ts';
 import type { UsagePeriod } from './usage.ts';
 
 /** A model named in a command, with the compute type asked for. */
@@ -20,6 +21,12 @@ export type Command =
   | { readonly verb: 'revert'; readonly changeId: string }
   /** Requests, errors and what keeping ready cost over a period, for one entry or all. */
   | { readonly verb: 'usage'; readonly entry?: string; readonly period: UsagePeriod }
+  /** Keep an entry ready in windows of time: a proposal, approved like any change. */
+  | { readonly verb: 'schedule'; readonly spec: TypedScheduleSpec }
+  /** The scope's schedules, with their next switches. */
+  | { readonly verb: 'schedules' }
+  /** Proposes removing a schedule. */
+  | { readonly verb: 'unschedule'; readonly scheduleId: string }
   | { readonly verb: 'help' };
 
 export type Verb = Command['verb'];
@@ -37,8 +44,23 @@ export interface RestoreCommand {
 export type ChangeCommand = Extract<Command, { verb: 'add' | 'remove' | 'set' | 'compute' | 'clear' | 'revert' }> | RestoreCommand;
 
 export const VERBS: readonly Verb[] = [
-  'list', 'add', 'remove', 'set', 'compute', 'clear', 'status', 'pending', 'history', 'revert', 'usage', 'help',
+  'list', 'add', 'remove', 'set', 'compute', 'clear', 'status', 'pending', 'history', 'revert', 'usage', 'schedule', 'schedules', 'unschedule', 'help',
 ];
+
+/**
+ * A schedule's proposal, as kept: approving it starts (or removes) a schedule and writes nothing to
+ * the live state. `readyCostPerHour`: what keeping the entry ready cost per hour when proposed, where known.
+ */
+export type ScheduleChange =
+  | { readonly verb: 'schedule'; readonly spec: ScheduleSpec; readyCostPerHour?: number }
+  | { readonly verb: 'unschedule'; readonly scheduleId: string; readonly spec: ScheduleSpec };
+
+/** What a proposal proposes: a new list, or a schedule. */
+export type ProposalCommand = ChangeCommand | ScheduleChange;
+
+export function isScheduleChange(command: ProposalCommand): command is ScheduleChange {
+  return command.verb === 'schedule' || command.verb === 'unschedule';
+}
 
 export function isChangeCommand(command: Command | RestoreCommand): command is ChangeCommand {
   return ['add', 'remove', 'set', 'compute', 'clear', 'revert'].includes(command.verb);
@@ -63,6 +85,8 @@ export interface CommandWords {
   readonly computeRefusal?: string;
   /** The `key=N` option of `add` and `set` that sets how many instances an entry keeps ready, where there is one. */
   readonly scaleOption?: ScaleOption;
+  /** The word a schedule uses for keeping an entry ready (`warm`, `pinned`). */
+  readonly readyWord: string;
   /** Options of other backends, each refused with its sentence: `key` → sentence. */
   readonly foreignOptions?: Readonly<Record<string, string>>;
 }

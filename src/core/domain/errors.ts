@@ -49,6 +49,12 @@ export interface ErrorDetails {
   MODEL_NOT_AVAILABLE: { problems: HubProblem[] };
   /** What a stored proposal saw cannot be read back, so nothing can be checked or written on it. */
   PROPOSAL_UNREADABLE: Record<string, never>;
+  /** No schedule of the scope has that id (or it was removed). */
+  SCHEDULE_NOT_FOUND: { scheduleId: string };
+  /** The schedule's windows overlap those of another schedule of the same entry. */
+  SCHEDULE_OVERLAP: { entry: string; otherId: string };
+  /** A schedule's own proposal cannot be reverted or proposed again: it is removed with `unschedule`. */
+  NOT_A_LIST_CHANGE: { changeId: string; scheduleId: string };
   /** The write was answered, but the list it reports is not the one sent. */
   WRITE_NOT_CONFIRMED: { sent: Pin[]; reported: Pin[] };
 }

@@ -4,6 +4,7 @@ import { PinbotError } from './errors.ts';
 import { describeChar, modelIdProblem } from './model-id.ts';
 import { DEFAULT_COMPUTE_TYPE, isComputeType, type ComputeType } from './pin.ts';
 import { isUsagePeriod, USAGE_PERIODS, type UsagePeriod } from './usage.ts';
+import { parseScheduleArgs, parseUnscheduleArgs } from './schedule-words.ts';
 
 /** Longest text parsed; longer text is refused before it is looked at. */
 export const MAX_COMMAND_LENGTH = 4000;
@@ -134,6 +135,16 @@ export function parseCommand(text: string, words: CommandWords): Command {
       return parseRevert(args, input, words);
     case 'usage':
       return parseUsage(args, input, words);
+    case 'schedules':
+      expectNoArguments(word, args, input, words);
+      return { verb: word };
+    case 'schedule':
+      return {
+        verb: 'schedule',
+        spec: parseScheduleArgs(args, { readyWord: words.readyWord, computeTypes: words.computeRefusal === undefined, ...(words.scaleOption ? { scaleOption: words.scaleOption } : {}) }),
+      };
+    case 'unschedule':
+      return { verb: 'unschedule', scheduleId: parseUnscheduleArgs(args) };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeCommand } from './command.ts';
+import type { ProposalCommand } from './command.ts';
 import type { HubCheck } from './model-catalog.ts';
 import type { Pin } from './pin.ts';
 import type { ChannelRef } from './channel.ts';
@@ -59,7 +59,7 @@ export interface Proposal {
   readonly id: string;
   readonly scope: string;
   readonly state: ProposalState;
-  readonly command: ChangeCommand;
+  readonly command: ProposalCommand;
   readonly requester: Principal;
   readonly channel: ChannelRef;
   /** The backend that planned it (its registry name): the one that may apply it, and whose words its card uses. */

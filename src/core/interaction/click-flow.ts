@@ -35,6 +35,12 @@ export async function handleClick(deps: InteractionDeps, surface: ChatSurface, c
       case 'letgocold':
         await letGoCold(deps, surface, click);
         return;
+      case 'resume':
+        await resumeSchedule(deps, surface, click);
+        return;
+      case 'unschedule':
+        await proposeUnschedule(deps, surface, click);
+        return;
     }
   } catch (error) {
     await refuse(deps, surface, click, error);
@@ -92,6 +98,21 @@ async function letGoCold(deps: InteractionDeps, surface: ChatSurface, click: Cli
   if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
   if (click.channel === undefined) return;
   const proposal = await deps.service.letGoCold(click.id, { principal: click.principal, channel: click.channel });
+  await surface.postCard(proposal, renderProposalCard(proposal, surface.style));
+}
+
+/** An override notice's Resume button: the schedule takes the entry as it is and switches to what should hold now. */
+async function resumeSchedule(deps: InteractionDeps, surface: ChatSurface, click: Click): Promise<void> {
+  const resumed = await deps.service.resumeSchedule(click.id, click.principal);
+  await surface.answerPrivately({ ...resumed.line, visibility: 'private' });
+}
+
+/** An override notice's Remove button: a proposal to remove the schedule, through the same approval. */
+async function proposeUnschedule(deps: InteractionDeps, surface: ChatSurface, click: Click): Promise<void> {
+  if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
+  if (click.channel === undefined) return;
+  const schedule = await deps.service.scheduleOf(click.id);
+  const proposal = await deps.service.propose({ verb: 'unschedule', scheduleId: click.id }, { scope: schedule.scope, principal: click.principal, channel: click.channel });
   await surface.postCard(proposal, renderProposalCard(proposal, surface.style));
 }
 

@@ -4,6 +4,9 @@ import type { BackendWords, CardWording, WordsOf } from '../backend.ts';
 import type { Pin } from '../domain/pin.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Proposal } from '../domain/proposal.ts';
+import { isScheduleChange } from '../domain/command.ts';
+import { describeWindow } from '../domain/schedule-times.ts';
+import { renderScheduleCard, scheduleConfirmation, scheduleOutcome, schedulesLines } from './schedule-lines.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from '../workflow/pinning-service.ts';
 import { formatTime } from './format-time.ts';
 import { usageLines } from './usage-lines.ts';
@@ -29,6 +32,8 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
       return { visibility: 'private', lines: historyLines(result.changes, style, style.wordsOf(result.backend)) };
     case 'usage':
       return { visibility: 'private', lines: usageLines(result.report) };
+    case 'schedules':
+      return { visibility: 'private', lines: schedulesLines(result.schedules, result.now, style.wordsOf(result.backend)) };
     case 'help':
       return {
         visibility: 'private',
@@ -81,9 +86,20 @@ function pendingLines(proposals: readonly Proposal[]): Line[] {
   return [
     [strong('Waiting for approval')],
     ...proposals.map((p): Line => [
-      text('• '), code(p.id), text(` by `), user(p.requester), text(`: ${p.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ')}`),
+      text('• '), code(p.id), text(` by `), user(p.requester), text(`: ${changeSummary(p)}`),
     ]),
   ];
+}
+
+/** A proposal's change in a few words: its diff, or the schedule it starts or removes. */
+function changeSummary(proposal: Proposal): string {
+  const command = proposal.command;
+  if (isScheduleChange(command)) {
+    return command.verb === 'schedule'
+      ? `schedule ${command.spec.entry} ${describeWindow(command.spec)}`
+      : `remove schedule ${command.scheduleId} (${command.spec.entry})`;
+  }
+  return proposal.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ');
 }
 
 function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle, words: BackendWords): Line[] {
@@ -92,7 +108,12 @@ function historyLines(changes: readonly HistoryEntry[], style: ReplyStyle, words
     [strong('Recent changes'), text(` (undo one with `), code(`${style.commandPrefix}revert <change-id>`), text(')')],
     ...changes.map((change): Line => [
       text('• '), code(change.id), text(` ${formatTime(change.appliedAt)} — approved by `), user(change.approver),
-      text(': '), ...words.historyChange(change.before, change.after),
+      text(': '), ...(change.schedule !== undefined
+        ? [text(change.schedule.verb === 'schedule'
+          ? `schedule ${change.proposalId} started — ${change.schedule.spec.entry} ${describeWindow(change.schedule.spec)}`
+          : `schedule ${change.schedule.scheduleId} removed — ${change.schedule.spec.entry}`)]
+        : words.historyChange(change.before, change.after)),
+      ...(change.requester.userId.startsWith('schedule:') ? [text(` — switched by ${change.requester.displayName ?? change.requester.userId}`)] : []),
       ...(change.partial ? [text(' — partly applied: the change stopped midway, so only these were written')] : []),
       ...(change.revertOf !== undefined ? [text(' — revert of '), code(change.revertOf)] : []),
     ]),
@@ -112,6 +133,8 @@ function helpLines(scope: string, style: ReplyStyle, words: BackendWords): Line[
 
 /** The proposal card, in whatever state the proposal is in. */
 export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card {
+  const command = proposal.command;
+  if (isScheduleChange(command)) return renderScheduleCard(proposal, command, style.wordsOf(proposal.backend), scheduleConfirmation(command));
   const before = proposal.base.length;
   const partial = proposal.outcome?.kind === 'failed' ? proposal.outcome.partial : undefined;
   // A write that stopped midway is counted as it really left the list, not as proposed.
@@ -200,6 +223,7 @@ export function renderProposalCard(proposal: Proposal, style: ReplyStyle): Card 
 
 /** What Approve asks before anything is written, on every platform: Slack's dialog, Discord's private step. */
 export function approveConfirmation(proposal: Proposal, style: ReplyStyle): NonNullable<CardAction['confirm']> {
+  if (isScheduleChange(proposal.command)) return scheduleConfirmation(proposal.command);
   const words = style.wordsOf(proposal.backend).card;
   return {
     title: words.confirmTitle,
@@ -234,6 +258,7 @@ export function confirmationAnswered(answer: 'confirmed' | 'back'): Message {
 /** The one message posted to the channel when a proposal reaches its final state. */
 export function renderOutcome(proposal: Proposal, style: Pick<ReplyStyle, 'wordsOf'>): Message {
   const words = style.wordsOf(proposal.backend);
+  if (isScheduleChange(proposal.command)) return scheduleOutcome(proposal, proposal.command);
   const diffSummary = proposal.diff.map((d) => `${diffSymbol(d)} ${diffText(d)}`).join(', ');
   switch (proposal.outcome?.kind) {
     case 'applied':

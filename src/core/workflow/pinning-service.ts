@@ -1,19 +1,24 @@
-import { isChangeCommand, type ChangeCommand, type Command } from '../domain/command.ts';
+import { isChangeCommand, isScheduleChange, type ChangeCommand, type Command, type ScheduleChange } from '../domain/command.ts';
 import { parseCommand } from '../domain/grammar.ts';
 import { isPinbotError, PinbotError } from '../domain/errors.ts';
 import type { HubCheck, ModelCatalog } from '../domain/model-catalog.ts';
 import { checkModels } from './model-check.ts';
 import type { ApplyContext, RecordContext, Supersession } from '../apply-context.ts';
 import type { LiveState, ScopeBackend, SeenByProposal } from '../backend.ts';
+import type { Plan } from '../domain/plan.ts';
 import type { Policy } from './policy.ts';
 import { samePrincipal, type Principal } from '../domain/principal.ts';
 import type { Proposal, ProposalOutcome } from '../domain/proposal.ts';
 import type {
   AuditLog, ChangeRecord, ChannelRef, Clock, HeldLock, Logger, Metrics, ModelStatus, ProposalStore, ScopeLock, SnapshotStore,
 } from '../ports.ts';
-import type { Line } from '../domain/ui.ts';
+import type { Line, Message } from '../domain/ui.ts';
 import type { UsageReport } from '../domain/usage.ts';
 import type { UsageService } from './usage-service.ts';
+import type { Schedule, SwitchDirection } from '../domain/schedule.ts';
+import { stateAt } from '../domain/schedule-times.ts';
+import { switchLine } from '../words/schedule-lines.ts';
+import { entryIn, judgeSwitch, schedulePrincipal, switchCommand, type ScheduleRequest, type ScheduleWorkflow, type SwitchResult } from './schedule-workflow.ts';
 
 export interface PinningServiceDeps {
   /** Each scope's backend, bound to its token. */
@@ -37,6 +42,8 @@ export interface PinningServiceDeps {
   readonly hubConcurrency?: number;
   /** Answers `usage` from the sampled counts; without it every scope says it has none. */
   readonly usage?: UsageService;
+  /** Schedules: proposed, approved and switched like any change; without it `schedule` is refused. */
+  readonly schedules?: ScheduleWorkflow;
 }
 
 const DEFAULT_HUB_CONCURRENCY = 4;
@@ -61,7 +68,7 @@ export type StatusEntry =
  * One applied change, the change it reverted when it was a `revert`, and `partial` when it is
  * what a write that stopped midway changed.
  */
-export type HistoryEntry = ChangeRecord & { readonly revertOf?: string; readonly partial?: true };
+export type HistoryEntry = ChangeRecord & { readonly revertOf?: string; readonly partial?: true; readonly schedule?: ScheduleChange };
 
 /** `backend`: the scope's backend (its registry name), whose words the answer is given in. */
 export type CommandResult =
@@ -73,6 +80,7 @@ export type CommandResult =
   | { readonly kind: 'history'; readonly scope: string; readonly changes: readonly HistoryEntry[]; readonly backend: string }
   /** The report itself, so a platform that can draw a chart attaches one beside the text. */
   | { readonly kind: 'usage'; readonly scope: string; readonly report: UsageReport; readonly backend: string }
+  | { readonly kind: 'schedules'; readonly scope: string; readonly schedules: readonly Schedule[]; readonly backend: string; readonly now: number }
   | { readonly kind: 'help'; readonly scope: string; readonly rights: readonly string[]; readonly backend: string };
 
 export type ApproveResult =
@@ -143,7 +151,9 @@ export class PinningService {
   }
 
   private async run(command: Command, context: RequestContext): Promise<CommandResult> {
-    if (isChangeCommand(command)) return { kind: 'proposal', proposal: await this.propose(command, context) };
+    if (isChangeCommand(command) || command.verb === 'schedule' || command.verb === 'unschedule') {
+      return { kind: 'proposal', proposal: await this.propose(command, context) };
+    }
     const { scope } = context;
     switch (command.verb) {
       case 'list': {
@@ -163,15 +173,24 @@ export class PinningService {
           : { kind: 'unavailable' as const, scope, reason: 'pinbot keeps no usage here.' };
         return { kind: 'usage', scope, report, backend: this.deps.backendFor(scope).kind };
       }
+      case 'schedules':
+        return {
+          kind: 'schedules', scope, schedules: await this.scheduling().store.active(scope), backend: this.deps.backendFor(scope).kind, now: this.deps.clock.now(),
+        };
       case 'help':
         return { kind: 'help', scope, rights: this.deps.policy.describe?.(scope, context.principal) ?? [], backend: this.deps.backendFor(scope).kind };
     }
   }
 
   /** Reads the live list and records a pending proposal for the full list the change implies. */
-  async propose(command: ChangeCommand, context: RequestContext): Promise<Proposal> {
+  async propose(command: ChangeCommand | ScheduleRequest, context: RequestContext): Promise<Proposal> {
     const decision = this.deps.policy.canPropose(context.scope, context.principal);
     if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'propose', reason: decision.reason });
+    if (command.verb === 'schedule' || command.verb === 'unschedule') {
+      const backend = this.deps.backendFor(context.scope);
+      const { change, plan } = await this.scheduling().plan(command, context.scope, backend, await backend.read());
+      return this.record(change, plan, backend.kind, context);
+    }
     const revertTo = command.verb === 'revert'
       ? (await this.changeToRevert(context.scope, command.changeId)).before
       : command.verb === 'restore' ? (await this.alertToRestore(context.scope, command.alertId)).previous.pins : undefined;
@@ -183,6 +202,13 @@ export class PinningService {
     });
     // After the plan's own refusals, so a change refused anyway costs no Hub request.
     const hubChecks = await this.checkOnHub(context.scope, backend.modelsToCheck(plan, live));
+    return this.record(command, plan, backend.kind, context, hubChecks);
+  }
+
+  /** Records a pending proposal for a plan. */
+  private async record(
+    command: Proposal['command'], plan: Plan, backend: string, context: RequestContext, hubChecks?: readonly HubCheck[],
+  ): Promise<Proposal> {
     const now = this.deps.clock.now();
     const proposal: Proposal = {
       id: this.deps.newId(),
@@ -191,7 +217,7 @@ export class PinningService {
       command,
       requester: context.principal,
       channel: context.channel,
-      backend: backend.kind,
+      backend,
       base: plan.base,
       baseVersion: plan.baseVersion,
       ...(plan.seen !== undefined ? { seen: plan.seen } : {}),
@@ -272,7 +298,11 @@ export class PinningService {
       });
     }
     if (stale.reproposed) throw alreadyReproposed(original.id, stale.reproposed);
-    const fresh = await this.propose(original.command, { ...context, scope: original.scope });
+    const command = original.command;
+    const fresh = await this.propose(
+      isScheduleChange(command) ? (command.verb === 'schedule' ? { verb: 'schedule', spec: command.spec } : { verb: 'unschedule', scheduleId: command.scheduleId }) : command,
+      { ...context, scope: original.scope },
+    );
     await this.deps.store.transition(original.id, 'stale', 'stale', {
       outcome: { ...stale, reproposed: { proposalId: fresh.id, by: context.principal } },
     });
@@ -375,7 +405,14 @@ export class PinningService {
   private async apply(proposal: Proposal, held: HeldLock): Promise<Proposal> {
     const backend = this.deps.backendFor(proposal.scope);
     if (proposal.backend !== backend.kind) return this.settleForeign(proposal, backend.kind);
-    const context: ApplyContext = {
+    const context = this.applying(proposal, held);
+    const command = proposal.command;
+    return isScheduleChange(command) ? this.scheduling().apply(proposal, command, backend, context) : backend.apply(proposal, context);
+  }
+
+  /** What an apply under the scope's lock is lent. */
+  private applying(proposal: Proposal, held: HeldLock): ApplyContext {
+    return {
       ...this.recording(this.log(proposal)),
       confirmLock: () => held.confirm(),
       release: async (released) => {
@@ -386,7 +423,6 @@ export class PinningService {
         return (await this.deps.store.transition(unconfirmed.id, 'applying', 'applying', { outcome })) ?? { ...unconfirmed, outcome };
       },
     };
-    return backend.apply(proposal, context);
   }
 
   /**
@@ -423,9 +459,11 @@ export class PinningService {
           return;
         }
         for (const stuck of stuckHere) {
-          recovered.push(stuck.backend === backend.kind
-            ? await backend.recover(stuck, live, this.recording(this.log(stuck)))
-            : await this.settleForeign(stuck, backend.kind));
+          const command = stuck.command;
+          const record = this.recording(this.log(stuck));
+          if (stuck.backend !== backend.kind) recovered.push(await this.settleForeign(stuck, backend.kind));
+          else if (isScheduleChange(command)) recovered.push(await this.scheduling().recover(stuck, command, live, record));
+          else recovered.push(await backend.recover(stuck, live, record));
         }
       });
     }
@@ -505,10 +543,85 @@ export class PinningService {
       const partial = proposal?.outcome?.kind === 'failed' && (proposal.outcome.partial !== undefined || proposal.outcome.code === 'PARTIAL_WRITE');
       return {
         ...change,
+        ...(command !== undefined && isScheduleChange(command) ? { schedule: command } : {}),
         ...(command?.verb === 'revert' ? { revertOf: command.changeId } : {}),
         ...(partial ? { partial: true as const } : {}),
       };
     }));
+  }
+
+  private scheduling(): ScheduleWorkflow {
+    if (this.deps.schedules === undefined) throw new PinbotError('NOT_ALLOWED', 'Schedules are not kept by this pinbot.', { action: 'propose', reason: 'no schedules' });
+    return this.deps.schedules;
+  }
+
+  /**
+   * One switch of an approved schedule, under the scope's lock: nothing when the entry is already
+   * as the switch wants it or a person changed it since the schedule last left it (never undone);
+   * otherwise the change goes through the backend's apply like an approved proposal, made by the
+   * schedule and approved by its approver (`by`: who asked to resume it, when someone did).
+   */
+  async switchBySchedule(schedule: Schedule, to: SwitchDirection, by: Principal = schedule.approver): Promise<SwitchResult> {
+    const schedules = this.scheduling().store;
+    return this.deps.lock.withLock(schedule.scope, async (held) => {
+      const backend = this.deps.backendFor(schedule.scope);
+      const live = await backend.read();
+      const current = entryIn(live.pins, schedule.spec.entry);
+      const judged = judgeSwitch(schedule, to, live, (pins) => backend.version(pins));
+      if (judged === 'overridden') return { kind: 'overridden', ...(current ? { current } : {}), ...(schedule.left.pin ? { left: schedule.left.pin } : {}) };
+      if (judged === 'already') {
+        await schedules.setLeft(schedule.id, { ...(current ? { pin: current } : {}), at: this.deps.clock.now() });
+        return { kind: 'already', ...(current ? { current } : {}) };
+      }
+      const context: RequestContext = { scope: schedule.scope, principal: schedulePrincipal(schedule), channel: schedule.channel };
+      let plan: Plan;
+      try {
+        plan = await backend.plan({ command: switchCommand(schedule.spec, to), live, earlierSeen: () => this.earlierSeen(schedule.scope, backend.kind) });
+      } catch (error) {
+        if (isPinbotError(error)) return { kind: 'refused', error };
+        throw error;
+      }
+      const pending = await this.record(switchCommand(schedule.spec, to), plan, backend.kind, context);
+      const applying = await this.deps.store.transition(pending.id, 'pending', 'applying', { decidedBy: by, decidedAt: this.deps.clock.now(), approvals: [by] });
+      if (!applying) return { kind: 'written', proposal: await this.find(pending.id) };
+      const proposal = await backend.apply(applying, this.applying(applying, held));
+      if (proposal.state === 'applied') {
+        const left = entryIn(proposal.proposed, schedule.spec.entry);
+        await schedules.setLeft(schedule.id, { ...(left ? { pin: left } : {}), at: this.deps.clock.now() });
+      }
+      return { kind: 'written', proposal };
+    });
+  }
+
+  /** An active schedule by id. */
+  async scheduleOf(scheduleId: string): Promise<Schedule> {
+    const schedule = await this.scheduling().store.get(scheduleId);
+    if (schedule === undefined || schedule.removedAt !== undefined) {
+      throw new PinbotError('SCHEDULE_NOT_FOUND', `Schedule \`${scheduleId}\` was removed or never existed; \`schedules\` lists those there are.`, { scheduleId });
+    }
+    return schedule;
+  }
+
+  /**
+   * The Resume button of an override notice: the schedule takes the entry as it is now for its own
+   * and switches it to what it says should hold now. Who clicks must be allowed to propose here, and
+   * is named as the switch's approver.
+   */
+  async resumeSchedule(scheduleId: string, who: Principal): Promise<{ schedule: Schedule; result: SwitchResult; line: Message }> {
+    const schedules = this.scheduling().store;
+    const schedule = await this.scheduleOf(scheduleId);
+    const decision = this.deps.policy.canPropose(schedule.scope, who);
+    if (!decision.allowed) throw new PinbotError('NOT_ALLOWED', decision.reason, { action: 'propose', reason: decision.reason });
+    const backend = this.deps.backendFor(schedule.scope);
+    const current = entryIn((await backend.read()).pins, schedule.spec.entry);
+    const now = this.deps.clock.now();
+    const taken: Schedule = { ...schedule, left: { ...(current ? { pin: current } : {}), at: now } };
+    await schedules.setLeft(schedule.id, taken.left);
+    await schedules.setOverride(schedule.id, undefined);
+    this.deps.logger.info({ scope: schedule.scope, scheduleId }, 'schedule resumed');
+    const to = stateAt(schedule.spec, now);
+    const result = await this.switchBySchedule(taken, to, who);
+    return { schedule: taken, result, line: switchLine(taken, to, now, result, backend.words) };
   }
 
   private async status(scope: string, modelId: string | undefined): Promise<StatusEntry[]> {
@@ -551,6 +664,15 @@ export class PinningService {
     const change = await this.deps.audit.get(scope, changeId);
     if (!change) {
       throw new PinbotError('CHANGE_NOT_FOUND', `There is no change \`${changeId}\` in this scope's history.`, { changeId });
+    }
+    const made = (await this.deps.store.get(change.proposalId))?.command;
+    if (made !== undefined && isScheduleChange(made)) {
+      const scheduleId = made.verb === 'schedule' ? change.proposalId : made.scheduleId;
+      throw new PinbotError(
+        'NOT_A_LIST_CHANGE',
+        `Change \`${changeId}\` ${made.verb === 'schedule' ? 'started' : 'removed'} schedule \`${scheduleId}\` and wrote nothing, so there is nothing to revert; ${made.verb === 'schedule' ? `remove it with \`unschedule ${scheduleId}\`` : 'propose the schedule again to bring it back'}.`,
+        { changeId, scheduleId },
+      );
     }
     return change;
   }
