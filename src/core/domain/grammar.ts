@@ -20,7 +20,7 @@ const SHOWN_MAX_LENGTH = 60;
 const MODEL_ID_UNKNOWN_REASON = 'is not a Hugging Face repo id';
 /** What can be a mistyped compute type after ':'; anything else (a URL, an emoji code) makes the whole word a bad id. */
 const SUFFIX_WORD = /^[A-Za-z0-9]*$/;
-const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const CHANGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A word that is meant as a period (`24h`, `2w`, `90d`): a number and a unit, never a name. */
 const PERIOD_LIKE = /^\d+[a-z]+$/i;
 const DEFAULT_USAGE_PERIOD: UsagePeriod = '24h';
@@ -185,7 +185,7 @@ function takeScale(verb: Verb, args: readonly string[], input: string, words: Co
   return { scale: scaleValue(OPTION.exec(unwrap(given[0] ?? ''))?.[2] ?? '', option, input), rest: args.filter((word) => !isOption(word)) };
 }
 
-function scaleValue(value: string, option: ScaleOption, input: string): number {
+export function scaleValue(value: string, option: ScaleOption, input: string): number {
   const scale = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
   if (!(scale >= 1 && scale <= option.max)) {
     throw invalidCommand(`\`${option.key}=${show(value)}\` is not a number of ${option.noun}: use a whole number from 1 to ${option.max}, as in \`${option.key}=2\`.`, input);
@@ -323,7 +323,7 @@ function bareComputeType(word: string): ComputeType | undefined {
 }
 
 /** Strips matching quotes or code marks around a word; anything else is left for the id check to refuse. */
-function unwrap(word: string): string {
+export function unwrap(word: string): string {
   let current = word;
   for (;;) {
     const wrapper = WRAPPERS.find(
@@ -348,7 +348,7 @@ function invalidModelId(modelId: string, words: CommandWords): PinbotError<'INVA
   return new PinbotError('INVALID_MODEL_ID', `\`${show(modelId)}\` is not a valid ${words.idNoun}: it ${reason}.`, { modelId, reason });
 }
 
-function invalidCommand(message: string, input: string, suggestion?: Verb): PinbotError<'INVALID_COMMAND'> {
+export function invalidCommand(message: string, input: string, suggestion?: Verb): PinbotError<'INVALID_COMMAND'> {
   return new PinbotError('INVALID_COMMAND', message, suggestion === undefined ? { input } : { input, suggestion });
 }
 
@@ -379,7 +379,7 @@ export function suggestVerb(word: string, verbs: readonly Verb[] = VERBS): Verb 
 }
 
 /** A user's word as it can be echoed inside a code span: no backticks, invisible characters named, bounded length. */
-function show(word: string): string {
+export function show(word: string): string {
   const visible = word.replaceAll('`', "'").replace(INVISIBLE, (char) => `<${describeChar(char)}>`);
   const chars = Array.from(visible);
   return chars.length > SHOWN_MAX_LENGTH ? `${chars.slice(0, SHOWN_MAX_LENGTH).join('')}…` : visible;
