@@ -181,6 +181,43 @@ function migrations(kind: StoreKind): Record<string, Migration> {
           .execute();
       },
     },
+    '0009_schedules': {
+      async up(db: Kysely<unknown>) {
+        // Approved schedules; `handled_boundary` is moved forward by one conditional update per switch.
+        await db.schema
+          .createTable('schedules')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('backend', 'text', (c) => c.notNull())
+          .addColumn('spec', 'text', (c) => c.notNull())
+          .addColumn('proposal_id', 'text', (c) => c.notNull())
+          .addColumn('requester', 'text', (c) => c.notNull())
+          .addColumn('approver', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('removed_at', 'bigint')
+          .addColumn('handled_boundary', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('left', 'text', (c) => c.notNull())
+          .addColumn('overridden_until', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('schedules_active_scope')
+          .on('schedules')
+          .columns(['scope', 'created_at'])
+          .where(sql.ref('removed_at'), 'is', null)
+          .execute();
+        // How long entries took to become ready; `seq` orders rows written in the same millisecond.
+        await db.schema
+          .createTable('ready_times')
+          .addColumn('seq', seqColumn, (c) => (kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('took_ms', 'bigint', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ready_times_entry_at').on('ready_times').columns(['scope', 'entry', 'at desc']).execute();
+      },
+    },
   };
 }
 

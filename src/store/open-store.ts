@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type pg from 'pg';
-import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore, type UsageStore } from '../core/ports.ts';
+import { silentLogger, systemClock, type AuditLog, type Clock, type LoadFollowStore, type Logger, type ProposalStore, type ReadyTimeStore, type ScheduleStore, type ScopeLock, type SnapshotStore, type UsageStore } from '../core/ports.ts';
 import { describeTarget, parseDatabaseUrl, sandboxTarget, type StoreTarget } from './database-url.ts';
 import { migrationProvider } from './migrations.ts';
 import { retainedDatabase, retainForProcess } from './retained-sqlite.ts';
@@ -12,6 +12,8 @@ import { SqlAuditLog } from './sql-audit-log.ts';
 import { SqlLoadFollowStore } from './sql-load-follow-store.ts';
 import { SqlOnceLedger, type PrunableOnceLedger } from './sql-once-ledger.ts';
 import { SqlProposalStore } from './sql-proposal-store.ts';
+import { SqlReadyTimeStore } from './sql-ready-time-store.ts';
+import { SqlScheduleStore } from './sql-schedule-store.ts';
 import { forgetEarlierSandbox } from './earlier-sandbox.ts';
 import { SqlSandboxAccounts, SqlSandboxEndpoints } from './sql-sandbox-accounts.ts';
 import { SqlSnapshotStore } from './sql-snapshot-store.ts';
@@ -36,6 +38,10 @@ export interface PinbotStore {
   readonly loads: LoadFollowStore;
   /** Hourly request counts sampled from each entry's counters. */
   readonly usage: UsageStore;
+  /** Approved schedules, and the boundary each last switched at. */
+  readonly schedules: ScheduleStore;
+  /** How long entries took to become ready, the latest few per entry. */
+  readonly readyTimes: ReadyTimeStore;
   /**
    * Drops what a sandbox of an earlier pinbot left in this store (see `earlier-sandbox.ts`); true
    * when there was some. Called for a real account's store, never for the sandbox's own.
@@ -105,7 +111,7 @@ async function openSqlite(filename: string, options: OpenStoreOptions, logger: L
   const checkpointer: WalCheckpointer | undefined = filename === ':memory:' ? undefined : startWalCheckpointer(sqlite, resolve(filename), { logger });
   return {
     kind: 'sqlite',
-    ...sqlPorts(db, options),
+    ...sqlPorts(db, options, logger),
     lock: new SqliteScopeLock(db, {
       leaseMs: options.lock?.leaseMs ?? DEFAULT_LEASE_MS,
       pollMs: options.lock?.pollMs ?? DEFAULT_POLL_MS,
@@ -144,7 +150,7 @@ async function openPostgres(target: Extract<StoreTarget, { kind: 'postgres' }>, 
   }
   return {
     kind: 'postgres',
-    ...sqlPorts(db, options),
+    ...sqlPorts(db, options, logger),
     lock: new PostgresScopeLock(lockPool, `pinbot:${schema}:`, logger),
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -156,7 +162,7 @@ async function openPostgres(target: Extract<StoreTarget, { kind: 'postgres' }>, 
   };
 }
 
-function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
+function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions, logger: Logger) {
   return {
     proposals: new SqlProposalStore(db),
     audit: new SqlAuditLog(db),
@@ -166,6 +172,8 @@ function sqlPorts(db: Kysely<Database>, options: OpenStoreOptions) {
     sandboxEndpoints: new SqlSandboxEndpoints(db),
     loads: new SqlLoadFollowStore(db, options.clock ?? systemClock),
     usage: new SqlUsageStore(db),
+    schedules: new SqlScheduleStore(db, logger),
+    readyTimes: new SqlReadyTimeStore(db),
     forgetEarlierSandbox: () => forgetEarlierSandbox(db),
   };
 }

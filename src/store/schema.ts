@@ -126,7 +126,37 @@ export interface UsageDenialRow {
   denied_at: number;
 }
 
+/** An approved schedule; `spec`, `requester`, `approver`, `channel` and `left` are JSON. */
+export interface ScheduleRow {
+  id: string;
+  scope: string;
+  backend: string;
+  spec: string;
+  proposal_id: string;
+  requester: string;
+  approver: string;
+  channel: string;
+  created_at: number;
+  removed_at: number | null;
+  /** The latest boundary claimed, epoch ms; 0 before the first. */
+  handled_boundary: number;
+  left: string;
+  overridden_until: number | null;
+}
+
+/** How long one entry took to become ready after a change brought it in. */
+export interface ReadyTimeRow {
+  /** Insertion order, to break ties between rows of the same millisecond. */
+  readonly seq?: number;
+  scope: string;
+  entry: string;
+  took_ms: number;
+  at: number;
+}
+
 export interface Database {
+  schedules: ScheduleRow;
+  ready_times: ReadyTimeRow;
   usage_hours: UsageHourRow;
   usage_baselines: UsageBaselineRow;
   usage_denials: UsageDenialRow;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ScopeLock, SnapshotStore, UsageStore } from '../../src/core/ports.ts';
+import type { AuditLog, ChangeRecord, OnceLedger, ProposalStore, ReadyTimeStore, ScheduleStore, ScopeLock, SnapshotStore, UsageStore } from '../../src/core/ports.ts';
 import type { Principal } from '../../src/core/domain/principal.ts';
 import type { Proposal } from '../../src/core/domain/proposal.ts';
+import type { Schedule } from '../../src/core/domain/schedule.ts';
 
 /** The ports one store implementation provides, and how to let it go. */
 export interface StoreUnderTest {
@@ -13,6 +14,8 @@ export interface StoreUnderTest {
   readonly once: OnceLedger;
   readonly snapshots: SnapshotStore;
   readonly usage: UsageStore;
+  readonly schedules: ScheduleStore;
+  readonly readyTimes: ReadyTimeStore;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,24 @@ function aChange(overrides: Partial<ChangeRecord> = {}): ChangeRecord {
     channel: { platform: 'discord', channelId: '1100000000000000009' },
     proposedAt: T0,
     appliedAt: T0 + 1000,
+    ...overrides,
+  };
+}
+
+/** An approved schedule with every field; optional ones are left to the caller. */
+function aSchedule(overrides: Partial<Schedule> = {}): Schedule {
+  return {
+    id: unique('s'),
+    scope: unique('scope'),
+    backend: 'endpoints',
+    spec: { entry: 'llama-chat', days: [1, 2, 3, 4, 5], start: { hour: 8, minute: 30 }, end: { hour: 18, minute: 0 }, zone: 'Europe/Paris' },
+    proposalId: unique('p'),
+    requester: alice,
+    approver: bob,
+    channel: { platform: 'discord', channelId: '1100000000000000009', guildId: '1100000000000000001' },
+    createdAt: T0,
+    handledBoundary: 0,
+    left: { at: T0 },
     ...overrides,
   };
 }
@@ -395,6 +416,131 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await store.snapshots.saveAlert({ ...alert, detectedAt: T0 + 5 });
         expect(await store.snapshots.getAlert(alert.id)).toEqual(alert);
         expect(await store.snapshots.getAlert(unique('missing'))).toBeUndefined();
+      });
+    });
+
+    describe('schedules', () => {
+      it('returns a created schedule with every field as it was stored', async () => {
+        const full = aSchedule({
+          spec: { entry: 'embedder', computeType: 'gpu', scale: 2, days: [6, 7], start: { hour: 22, minute: 0 }, end: { hour: 24, minute: 0 }, zone: 'UTC' },
+          removedAt: T0 + 10,
+          handledBoundary: T0 + 5,
+          left: { pin: { modelId: 'embedder', computeType: '2 replicas', wire: { minReplica: 2 } }, at: T0 + 5 },
+          overriddenUntil: T0 + 86_400_000,
+        });
+        const minimal = aSchedule();
+        await store.schedules.create(full);
+        await store.schedules.create(minimal);
+
+        expect(await store.schedules.get(full.id)).toStrictEqual(full);
+        expect(await store.schedules.get(minimal.id)).toStrictEqual(minimal);
+        expect(await store.schedules.get('no-such-schedule')).toBeUndefined();
+      });
+
+      it('refuses a second schedule with the same id', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        await expect(store.schedules.create({ ...schedule, scope: 'other' })).rejects.toThrow();
+        expect((await store.schedules.get(schedule.id))?.scope).toBe(schedule.scope);
+      });
+
+      it('lists schedules not removed, oldest first, in one scope or in all', async () => {
+        const scope = unique('scope');
+        const other = unique('scope');
+        const later = aSchedule({ scope, createdAt: T0 + 2000 });
+        const earlier = aSchedule({ scope, createdAt: T0 + 1000 });
+        const elsewhere = aSchedule({ scope: other, createdAt: T0 + 1500 });
+        const removed = aSchedule({ scope, createdAt: T0 + 500 });
+        for (const schedule of [later, earlier, elsewhere, removed]) await store.schedules.create(schedule);
+        await store.schedules.remove(removed.id, T0 + 3000);
+
+        expect(await store.schedules.active(scope)).toStrictEqual([earlier, later]);
+        expect(await store.schedules.active(other)).toStrictEqual([elsewhere]);
+        expect(await store.schedules.active(unique('empty'))).toEqual([]);
+        const ours = new Set([later.id, earlier.id, elsewhere.id, removed.id]);
+        expect((await store.schedules.active()).filter((s) => ours.has(s.id)).map((s) => s.id)).toEqual([earlier.id, elsewhere.id, later.id]);
+      });
+
+      it('claims a boundary only forward', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 500)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 1000);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000)).toBe(true);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 2000);
+        expect(await store.schedules.claimBoundary('no-such-schedule', T0 + 3000)).toBe(false);
+      });
+
+      it('gives a boundary to exactly one of 20 simultaneous claims', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+
+        const claims = await Promise.all(Array.from({ length: 20 }, () => store.schedules.claimBoundary(schedule.id, T0 + 60_000)));
+
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 60_000);
+      });
+
+      it('removes a schedule once, and refuses claims on it after', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+
+        const removals = await Promise.all(Array.from({ length: 5 }, (_, i) => store.schedules.remove(schedule.id, T0 + 100 + i)));
+
+        expect(removals.filter(Boolean)).toHaveLength(1);
+        const removedAt = (await store.schedules.get(schedule.id))?.removedAt;
+        expect(removedAt).toBe(T0 + 100 + removals.indexOf(true));
+        expect(await store.schedules.remove(schedule.id, T0 + 999)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.removedAt).toBe(removedAt);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 60_000)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(0);
+        expect(await store.schedules.remove('no-such-schedule', T0)).toBe(false);
+      });
+
+      it('records what a switch left and the override, and clears the override', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        const kept = { pin: { modelId: 'llama-chat', computeType: '1 replica', wire: { minReplica: 1 } }, at: T0 + 1000 };
+
+        await store.schedules.setLeft(schedule.id, kept);
+        await store.schedules.setOverride(schedule.id, T0 + 86_400_000);
+        expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, left: kept, overriddenUntil: T0 + 86_400_000 });
+
+        await store.schedules.setLeft(schedule.id, { at: T0 + 2000 });
+        await store.schedules.setOverride(schedule.id, undefined);
+        expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, left: { at: T0 + 2000 } });
+      });
+    });
+
+    describe('ready times', () => {
+      it('returns an entry’s latest durations newest first, up to the limit, and no other entry’s', async () => {
+        const scope = unique('scope');
+        await store.readyTimes.record(scope, 'chat', 300_000, T0 + 1000);
+        await store.readyTimes.record(scope, 'chat', 100_000, T0 + 3000);
+        await store.readyTimes.record(scope, 'chat', 200_000, T0 + 2000);
+        await store.readyTimes.record(scope, 'embed', 50_000, T0 + 4000);
+        await store.readyTimes.record(unique('other'), 'chat', 1, T0 + 5000);
+
+        expect(await store.readyTimes.recent(scope, 'chat', 10)).toEqual([100_000, 200_000, 300_000]);
+        expect(await store.readyTimes.recent(scope, 'chat', 2)).toEqual([100_000, 200_000]);
+        expect(await store.readyTimes.recent(scope, 'embed', 10)).toEqual([50_000]);
+        expect(await store.readyTimes.recent(scope, 'none', 10)).toEqual([]);
+      });
+
+      it('keeps only the latest 20 per entry', async () => {
+        const scope = unique('scope');
+        for (let i = 0; i < 25; i++) await store.readyTimes.record(scope, 'chat', 1000 + i, T0 + i);
+        await store.readyTimes.record(scope, 'embed', 7, T0);
+
+        const kept = await store.readyTimes.recent(scope, 'chat', 100);
+        expect(kept).toEqual(Array.from({ length: 20 }, (_, i) => 1024 - i));
+        // An older record than all kept is dropped at once.
+        await store.readyTimes.record(scope, 'chat', 5, T0 - 1);
+        expect(await store.readyTimes.recent(scope, 'chat', 100)).toEqual(kept);
+        expect(await store.readyTimes.recent(scope, 'embed', 100)).toEqual([7]);
       });
     });
 
