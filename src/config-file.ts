@@ -1,3 +1,4 @@
+import { isValidZone } from './core/domain/schedule-times.ts';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -48,6 +49,8 @@ const fileSchema = z.object({
         discord_channels: idList,
         discord_guilds: idList,
         notify: z.object({ slack: z.string().optional(), discord: z.string().optional() }).strict().default({}),
+        // The zone a schedule typed without one is read in.
+        timezone: z.string().default('UTC'),
         // Without `backend`, a scope manages the account's classic pinned list, as it did before there were others.
         backend: z.enum(backendIds, { error: `must be ${oneOf(backendIds)}` }).default('classic'),
         ...anyBackendKeys,
@@ -110,6 +113,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
     if (ttl === undefined || ttl < MIN_PROPOSAL_TTL_MS || ttl > MAX_PROPOSAL_TTL_MS) {
       problems.push(`${at} policy.proposal_ttl must be a duration from 1m to 30d, like 30m, 24h or 2d`);
     }
+    if (!isValidZone(scope.timezone)) problems.push(`${at} timezone must be an IANA time zone, like Europe/Paris or America/New_York, or UTC`);
     const token = env[scope.token_env]?.trim() || undefined;
     if (token === undefined) problems.push(`${at} token_env: the variable ${describeMissing(env, scope.token_env)}`);
     const approvers = patterns(scope.policy.approvers, 'approvers');
@@ -125,6 +129,7 @@ export function parseScopes(text: string, env: Record<string, string | undefined
       discordChannels: scope.discord_channels,
       discordGuilds: scope.discord_guilds,
       notify: scope.notify,
+      timezone: scope.timezone,
       policy: {
         proposers: patterns(scope.policy.proposers, 'proposers'),
         approvers,

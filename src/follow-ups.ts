@@ -17,6 +17,7 @@ export interface FollowUpDeps {
 export function createLoadTracker(pinbot: Pinbot, config: Config, deps: FollowUpDeps, initialDelayMs?: number): LoadTracker {
   return new LoadTracker({
     backendFor: (scope) => pinbot.backendFor(scope), ...deps, timeoutMs: config.loadTimeoutMs, follows: pinbot.store.loads,
+    readyTimes: pinbot.store.readyTimes,
     ...(initialDelayMs !== undefined ? { initialDelayMs } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_SCOPE_POLICY, ScopedPolicy } from './core/workflow/access-policy.ts';
 import { isPinbotError } from './core/domain/errors.ts';
+import { ScheduleWorkflow } from './core/workflow/schedule-workflow.ts';
 import { PinningService } from './core/workflow/pinning-service.ts';
 import { UsageService } from './core/workflow/usage-service.ts';
 import type { ScopeBackend } from './core/backend.ts';
@@ -211,6 +212,11 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     newId,
     proposalTtlMs: config.proposalTtlMs,
     usage: new UsageService({ backendFor, usage: store.usage, audit: store.audit, clock: options.clock ?? systemClock }),
+    schedules: new ScheduleWorkflow({
+      store: store.schedules,
+      clock: options.clock ?? systemClock,
+      defaultZone: (scope) => scopes.find((candidate) => candidate.name === scope)?.timezone ?? 'UTC',
+    }),
     ...(catalogs.size > 0 ? { catalogFor: (scope: string) => catalogs.get(scope) ?? noCatalog } : {}),
     onSettled: (proposal) => {
       options.onSettled?.(proposal);

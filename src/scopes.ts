@@ -13,6 +13,8 @@ export interface ScopeConfig {
   readonly discordChannels: readonly string[] | '*';
   readonly discordGuilds: readonly string[];
   readonly notify: { readonly slack?: string; readonly discord?: string };
+  /** The zone schedules typed without one are read in (`timezone:`, default UTC). */
+  readonly timezone?: string;
   readonly policy: ScopePolicy;
   /** What the scope manages and how: `backend:` in PINBOT_CONFIG with its own keys. */
   readonly backend: BackendSettings;

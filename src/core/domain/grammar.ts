@@ -141,7 +141,10 @@ export function parseCommand(text: string, words: CommandWords): Command {
     case 'schedule':
       return {
         verb: 'schedule',
-        spec: parseScheduleArgs(args, { readyWord: words.readyWord, computeTypes: words.computeRefusal === undefined, ...(words.scaleOption ? { scaleOption: words.scaleOption } : {}) }),
+        spec: parseScheduleArgs(args, {
+          readyWord: words.readyWord, computeTypes: words.computeRefusal === undefined, thing: words.thing, idNoun: words.idNoun,
+          ...(words.scaleOption ? { scaleOption: words.scaleOption } : {}),
+        }),
       };
     case 'unschedule':
       return { verb: 'unschedule', scheduleId: parseUnscheduleArgs(args) };

@@ -1,7 +1,7 @@
 import { isPinbotError } from '../domain/errors.ts';
 import type { Notifier } from './notifications.ts';
 import type { ScopeBackend } from '../backend.ts';
-import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus } from '../ports.ts';
+import type { Clock, LoadFollow, LoadFollowStore, Logger, ModelStatus, ReadyTimeStore } from '../ports.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import { describeCompute } from '../words/replies.ts';
 import { code, text, type Line } from '../domain/ui.ts';
@@ -18,6 +18,8 @@ export interface LoadTrackerOptions {
   readonly timeoutMs?: number;
   /** Where follows are kept so a restart resumes them; in this process only when absent. */
   readonly follows?: LoadFollowStore;
+  /** Where how long each entry took to be ready is kept, so a schedule can start it early enough. */
+  readonly readyTimes?: ReadyTimeStore;
 }
 
 type LoadResult =
@@ -121,6 +123,7 @@ export class LoadTracker {
     try {
       const result = await this.poll(follow);
       if (result === undefined) return;
+      if (result.kind === 'loaded') await this.learnReadyTime(follow, result.afterMs);
       await this.options.notifier.send({
         key: `loaded:${key}`,
         scope: follow.scope,
@@ -132,6 +135,14 @@ export class LoadTracker {
       await this.options.follows?.finish(follow.proposalId, follow.modelId);
     } finally {
       this.following.delete(key);
+    }
+  }
+
+  private async learnReadyTime(follow: LoadFollow, tookMs: number): Promise<void> {
+    try {
+      await this.options.readyTimes?.record(follow.scope, follow.modelId, tookMs, this.options.clock.now());
+    } catch (error) {
+      this.options.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'ready time not recorded');
     }
   }
 

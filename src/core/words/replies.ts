@@ -5,7 +5,7 @@ import type { Pin } from '../domain/pin.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import { isScheduleChange } from '../domain/command.ts';
-import { describeWindow } from '../domain/schedule-times.ts';
+import { describeWindow } from '../domain/schedule-words.ts';
 import { renderScheduleCard, scheduleConfirmation, scheduleOutcome, schedulesLines } from './schedule-lines.ts';
 import type { CommandResult, HistoryEntry, StatusEntry } from '../workflow/pinning-service.ts';
 import { formatTime } from './format-time.ts';

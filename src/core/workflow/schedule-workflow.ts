@@ -7,7 +7,8 @@ import type { Plan } from '../domain/plan.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import type { Schedule, ScheduleSpec, SwitchDirection } from '../domain/schedule.ts';
-import { describeWindow, latestSwitch, windowsOverlap } from '../domain/schedule-times.ts';
+import { latestSwitch, windowsOverlap } from '../domain/schedule-times.ts';
+import { describeWindow } from '../domain/schedule-words.ts';
 import type { Clock, ScheduleStore } from '../ports.ts';
 
 /** A command that proposes a schedule or its removal, as typed. */
