@@ -46,6 +46,11 @@ describe('Discord: what warm endpoints cost, and max_cost_per_hour, served in pr
     expect(unescaped(warmCost)).toBe('per hour $1.00 → $1.80 at minimum replicas, up to $2.00 → $2.80 at maximum; per 30-day month $720.00 → $1,296.00, up to $1,440.00 → $2,016.00');
     await approveAndSettle(card, 'Applied');
     expect(writes(sim)).toBe(1);
+    const twoWarm = (await command('list')).content;
+    expect(twoWarm).toContain('warm cost $1.00 per hour, up to $2.00 at max replicas ($1.00 per replica-hour)');
+    expect(twoWarm).toContain('`embedder` — warm, min 1, max 1; ');
+    expect(twoWarm).toContain('warm cost $0.80 per hour, up to $0.80 at max replicas ($0.80 per replica-hour)');
+    expect(twoWarm).toContain('Warm cost: $1.80 per hour at minimum replicas, up to $2.80 at maximum; $1,296.00 to $2,016.00 per 30-day month.');
 
     // A warm endpoint without a price: its cost and the total are unknown, never a partial sum.
     const unpriced = await proposeCard('add', { models: 'sentiment-eu' });
