@@ -4,7 +4,7 @@ import { startPricedAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { CHANNEL_ID } from '../../helpers/discord-peer.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-import { serveDiscord, text, unescaped, WAIT } from './served-discord.ts';
+import { embedOf, serveDiscord, text, unescaped, WAIT } from './served-discord.ts';
 
 /**
  * `acme` on priced hardware: llama-chat warm (min 1, max 2) at $1.00 per replica-hour, embedder
@@ -42,8 +42,7 @@ describe('Discord: what warm endpoints cost, and max_cost_per_hour, served in pr
 
     // The floor (minimum replicas) and the ceiling (maximum) differ: llama-chat may scale to 2.
     const card = await proposeCard('add', { models: 'embedder' });
-    const warmCost = card.embeds[0]?.fields?.find((field) => field.name === 'Warm cost')?.value ?? '';
-    expect(unescaped(warmCost)).toBe('per hour $1.00 → $1.80 at minimum replicas, up to $2.00 → $2.80 at maximum; per 30-day month $720.00 → $1,296.00, up to $1,440.00 → $2,016.00');
+    expect(embedOf(card).fields.find((field) => field.name === 'Warm cost')?.value).toBe('per hour $1.00 → $1.80 at minimum replicas, up to $2.00 → $2.80 at maximum; per 30-day month $720.00 → $1,296.00, up to $1,440.00 → $2,016.00');
     await approveAndSettle(card, 'Applied');
     expect(writes(sim)).toBe(1);
     const twoWarm = (await command('list')).content;
@@ -85,8 +84,8 @@ describe('Discord: what warm endpoints cost, and max_cost_per_hour, served in pr
     const refused = await approveAndSettle(card, 'Not applied');
     const sentence = 'With the endpoints warm now (llama-chat, sentiment), this change would make the warm endpoints (llama-chat, sentiment, embedder) cost $1.90 per hour '
       + "at minimum replicas; this scope's max_cost_per_hour is $1.85. Nothing was written.";
-    expect(refused.embeds[0]?.title).toBe('❌ Not applied');
-    expect(unescaped(refused.embeds[0]?.description ?? '')).toContain(sentence);
+    expect(embedOf(refused).title).toBe('❌ Not applied');
+    expect(embedOf(refused).description).toContain(sentence);
     expect(refused.components).toEqual([]);
     const announcement = () => [...peer.messages.values()].find((m) => unescaped(m.content).includes(`was not applied: ${sentence}`));
     await waitFor(() => announcement() !== undefined, WAIT, 'the channel message saying it was not applied');

@@ -17,6 +17,16 @@ export const unescaped = (value: string): string => value.replace(/\\/g, '');
 /** A message as the user reads it (content, embeds, buttons), as one text. */
 export const text = (message: PeerMessage | Record<string, unknown>): string => unescaped(JSON.stringify(message));
 
+/** The first embed of a message (a card), its text unescaped. */
+export function embedOf(message: PeerMessage): { title: string; description: string; fields: { name: string; value: string }[] } {
+  const [embed] = message.embeds as { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
+  return {
+    title: unescaped(embed?.title ?? ''),
+    description: unescaped(embed?.description ?? ''),
+    fields: (embed?.fields ?? []).map((field) => ({ name: field.name, value: unescaped(field.value) })),
+  };
+}
+
 export interface ServedDiscord {
   readonly peer: DiscordPeer;
   readonly pinbot: Pinbot;
