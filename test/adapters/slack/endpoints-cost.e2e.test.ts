@@ -3,7 +3,8 @@ import type { EndpointsSimulator } from '../../../src/backends/endpoints/simulat
 import { startPricedAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { CHANNEL } from '../../helpers/slack-process.ts';
-import { serveSlack } from './served-slack.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+import { serveSlack, WAIT } from './served-slack.ts';
 
 /**
  * `acme` on priced hardware: llama-chat warm (min 1, max 2) at $1.00 per replica-hour, embedder
@@ -85,8 +86,9 @@ describe('Slack: what warm endpoints cost, and max_cost_per_hour, served in proc
       + "at minimum replicas; this scope's max_cost_per_hour is $1.85. Nothing was written.";
     expect(refused.params['blocks']).toContain(sentence);
     expect(refused.params['blocks']).not.toContain('pinbot_approve');
-    const announced = slack.callsTo('chat.postMessage').map((call) => call.params['text'] ?? '');
-    expect(announced).toContainEqual(expect.stringContaining(`was not applied: ${sentence}`));
+    // The channel is told after the card is edited.
+    const announced = () => slack.callsTo('chat.postMessage').some((call) => (call.params['text'] ?? '').includes(`was not applied: ${sentence}`));
+    await waitFor(announced, WAIT, 'the channel message saying it was not applied');
     expect(writes(sim)).toBe(0);
     expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 0 } } });
   });
