@@ -63,6 +63,10 @@ export function buttonClick(message: PeerMessage, customId: string, member: Memb
   const payload = base(buttonFixture, member);
   const fixtureMessage = buttonFixture['message'] as Record<string, unknown>;
   payload['message'] = { ...structuredClone(fixtureMessage), ...structuredClone(message) };
+  // Discord sends a click from the channel its message is in.
+  const channelId = message.channel_id;
+  payload['channel_id'] = channelId;
+  payload['channel'] = { ...(buttonFixture['channel'] as Record<string, unknown>), id: channelId };
   payload['data'] = { custom_id: customId, component_type: 2, id: 2 };
   return payload;
 }
