@@ -3,6 +3,8 @@ import { DriftWatcher, type WatchedScope } from './core/follow-ups/drift-watcher
 import { IdleAlerts } from './core/follow-ups/idle-alerts.ts';
 import { LoadTracker } from './core/follow-ups/load-tracker.ts';
 import { UsageSampler } from './core/follow-ups/usage-sampler.ts';
+import { ScheduleSwitcher } from './core/follow-ups/schedule-switcher.ts';
+import { wordsOf } from './backends/registry.ts';
 import type { Notifier } from './core/follow-ups/notifications.ts';
 import type { Clock, Logger } from './core/ports.ts';
 import { newId, type Pinbot } from './pinbot.ts';
@@ -70,5 +72,19 @@ export function createIdleAlerts(pinbot: Pinbot, config: Config, scopes: readonl
     clock: deps.clock,
     logger: deps.logger.child({ component: 'idle-alerts' }),
     intervalMs: config.usageIntervalMs,
+  });
+}
+
+/** Fires the approved schedules' switches on time; every process runs one, and each switch is claimed by one. */
+export function createScheduleSwitcher(pinbot: Pinbot, deps: FollowUpDeps, tickMs?: number): ScheduleSwitcher {
+  return new ScheduleSwitcher({
+    service: pinbot.service,
+    schedules: pinbot.store.schedules,
+    readyTimes: pinbot.store.readyTimes,
+    notifier: deps.notifier,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'schedules' }),
+    wordsOf,
+    ...(tickMs !== undefined ? { tickMs } : {}),
   });
 }

@@ -9,7 +9,10 @@ import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { CONSOLE_CHANNEL } from './adapters/console/channel-ref.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
-import { createDriftWatcher, createLoadTracker, createUsageSampler } from './follow-ups.ts';
+import { createDriftWatcher, createLoadTracker, createScheduleSwitcher, createUsageSampler } from './follow-ups.ts';
+import { ConsoleClock } from './adapters/console/sandbox-clock.ts';
+import { sandboxClockMessage } from './adapters/console/sandbox-clock-words.ts';
+import type { Message } from './core/domain/ui.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
 import { buildPinbot, someNames, type Pinbot } from './pinbot.ts';
@@ -74,9 +77,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, scru
     secrets: scrubber,
   });
   const metrics = createPrometheusMetrics();
+  // The console's clock can be moved ahead in the sandbox (`advance`), to see a schedule switch.
+  const clock = serving ? systemClock : new ConsoleClock();
   let pinbot;
   try {
-    pinbot = await buildPinbot(config, { env, logger, metrics, scrubber });
+    pinbot = await buildPinbot(config, { env, logger, metrics, scrubber, clock });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -84,7 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, scru
     }
     throw error;
   }
-  return serving ? runServer(pinbot, config, logger, metrics) : runConsole(pinbot, config, logger, args);
+  return clock instanceof ConsoleClock ? runConsole(pinbot, config, logger, args, clock) : runServer(pinbot, config, logger, metrics);
 }
 
 async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof serve>): Promise<number> {
@@ -127,7 +132,7 @@ async function runServer(...[pinbot, config, logger, metrics]: Parameters<typeof
   return 0;
 }
 
-async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: CliArguments): Promise<number> {
+async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: CliArguments, clock: ConsoleClock): Promise<number> {
   const scope = args.scope ?? pinbot.scopes[0]?.name ?? 'default';
   if (!pinbot.scopes.some((known) => known.name === scope)) {
     process.stderr.write(`There is no scope named ${scope}. Scopes: ${someNames(pinbot.scopes.map((known) => known.name))}.\n`);
@@ -159,19 +164,27 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
   }
   // As on Slack and Discord: a change applied here is followed until it loads, and a change made
   // elsewhere to this scope is reported; both are printed between commands.
-  const deps = { notifier: new Notifier(pinbot.store.once, logger), clock: systemClock, logger };
+  const deps = { notifier: new Notifier(pinbot.store.once, logger), clock, logger };
   const loads = createLoadTracker(pinbot, config, deps);
   pinbot.onSettled((proposal) => {
     if (proposal.state === 'applied') void loads.track(proposal);
   });
   const drift = createDriftWatcher(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   const usage = createUsageSampler(pinbot, config, deps);
+  const switcher = createScheduleSwitcher(pinbot, deps);
+  const advance = async (ms: number): Promise<Message> => {
+    clock.advance(ms);
+    const fired = await switcher.tick();
+    return sandboxClockMessage(clock, fired.length);
+  };
   try {
     usage?.start();
+    switcher.start();
     // The console's channel is added as the session opens, before the watcher's first timer can fire.
     drift?.start();
-    return await runInteractive({ ...options, notifier: deps.notifier });
+    return await runInteractive({ ...options, notifier: deps.notifier, ...(pinbot.sandbox ? { advance } : {}) });
   } finally {
+    await switcher.stop();
     await drift?.stop();
     await usage?.stop();
     await loads.stop();

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { WatchedScope } from './core/follow-ups/drift-watcher.ts';
-import { createDriftWatcher, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
+import { createScheduleSwitcher, createDriftWatcher, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/follow-ups/notifications.ts';
 import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly clock?: Clock;
   /** First wait before asking whether a newly pinned model has loaded. Default 2 s. */
   readonly loadPollMs?: number;
+  /** How often due schedule switches are looked for. Default 15 s. */
+  readonly scheduleTickMs?: number;
   /** Stops start-up while it waits for a chat platform it cannot reach (SIGTERM while starting). */
   readonly signal?: AbortSignal;
 }
@@ -208,6 +210,8 @@ export async function serve(
   usage?.start();
   const idle = createIdleAlerts(pinbot, config, watched, { notifier, clock, logger });
   idle?.start();
+  const switcher = createScheduleSwitcher(pinbot, { notifier, clock, logger }, options.scheduleTickMs);
+  switcher.start();
   logger.info({ port, platforms: platforms.map((p) => p.name) }, 'pinbot ready');
 
   return {
@@ -218,6 +222,7 @@ export async function serve(
       await drift?.stop();
       await usage?.stop();
       await idle?.stop();
+      await switcher.stop();
       for (const platform of platforms) await platform.stop();
       await loads.stop();
       await opsServer?.close();

@@ -12,6 +12,8 @@ export function consoleHelpLines(scope: string, scopes: readonly string[]): Line
   const [restore = 'restore <alert id>', restoreMeaning = ''] = RESTORE_USAGE.split(' — ');
   const lines: Line[] = [
     [text('• '), code(restore), text(` — ${restoreMeaning}`)],
+    [text('• '), code('resume <schedule id>'), text(" — resume a schedule a person's change held (what a schedule's notice offers)")],
+    [text('• '), code('advance <duration>'), text(' — sandbox only: move the demo clock ahead (e.g. 8h) to see schedules switch')],
     [text('• '), code('exit'), text(' — leave the console')],
   ];
   const others = scopes.filter((name) => name !== scope);

@@ -1,4 +1,6 @@
 import { parseRestore } from '../../core/domain/grammar.ts';
+import { parseUnscheduleArgs } from '../../core/domain/schedule-words.ts';
+import { parseDuration } from '../../core/workflow/access-policy.ts';
 import { isPinbotError } from '../../core/domain/errors.ts';
 import { decideAtOnce, type AskingSurface } from '../../core/interaction/decide-at-once.ts';
 import type { PinningService, RequestContext } from '../../core/workflow/pinning-service.ts';
@@ -21,7 +23,12 @@ export interface ConsoleSessionOptions {
   readonly assumeYes: boolean;
   /** Every scope's name, so that `help` can say how to reach the others. */
   readonly scopes?: readonly string[];
+  /** The sandbox's `advance <duration>`: moves the console's clock ahead and fires the switches now due. */
+  readonly advance?: (ms: number) => Promise<Message>;
 }
+
+const RESUME = /^\s*resume(?:\s+(\S+))?\s*$/i;
+const ADVANCE = /^\s*advance(?:\s+(\S+))?\s*$/i;
 
 const STYLE: ReplyStyle = { commandPrefix: '', wordsOf };
 
@@ -41,6 +48,27 @@ export class ConsoleSession {
       const restore = parseRestore(line);
       if (restore !== undefined) {
         return await this.decide(await service.restoreDrift(restore.alertId, { principal: context.principal, channel: context.channel }));
+      }
+      // The console's Resume schedule button: an override notice prints the command that stands for it.
+      const resume = RESUME.exec(line);
+      if (resume !== null) {
+        if (resume[1] === undefined) {
+          io.write('`resume` needs the id of a schedule: the notice that offers it prints the whole command.');
+          return false;
+        }
+        const resumed = await service.resumeSchedule(parseUnscheduleArgs([resume[1]]), context.principal);
+        io.write(renderMessageText(resumed.line, this.options.textStyle));
+        return true;
+      }
+      const advance = ADVANCE.exec(line);
+      if (advance !== null && this.options.advance !== undefined) {
+        const ms = advance[1] !== undefined ? parseDuration(advance[1]) : undefined;
+        if (ms === undefined || ms <= 0) {
+          io.write('`advance` takes a duration, like `advance 30m` or `advance 8h`: the sandbox clock moves that far ahead.');
+          return false;
+        }
+        io.write(renderMessageText(await this.options.advance(ms), this.options.textStyle));
+        return true;
       }
       const result = await service.execute(service.parse(line, context.scope), context);
       if (result.kind !== 'proposal') {

@@ -1,3 +1,4 @@
+import type { Message } from '../../core/domain/ui.ts';
 import type { Notifier } from '../../core/follow-ups/notifications.ts';
 import type { PinningService, RequestContext } from '../../core/workflow/pinning-service.ts';
 import { consoleNotificationChannel } from './console-notices.ts';
@@ -35,6 +36,8 @@ export async function runOneShot(commandLine: string, options: ConsoleOptions): 
 export interface InteractiveOptions extends ConsoleOptions {
   /** Where load follow-ups and drift alerts come from; they are printed between commands. */
   readonly notifier?: Notifier;
+  /** The sandbox's `advance <duration>` (a demo clock); absent on a real account. */
+  readonly advance?: (ms: number) => Promise<Message>;
 }
 
 /** The interactive console: reads commands until `exit` or the end of input. */

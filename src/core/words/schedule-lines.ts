@@ -49,7 +49,8 @@ export function renderScheduleCard(proposal: Proposal, change: ScheduleChange, w
   ];
   if (adding) {
     fields.push({ label: 'Next switches', value: switchesLine(change.spec, from, words) });
-    fields.push({ label: 'Cost', value: costLine(change.spec, change.readyCostPerHour, from) });
+    // A backend with no price source says so in `usage`; its cards speak of no cost.
+    if (words.usageUnavailable === undefined) fields.push({ label: 'Cost', value: costLine(change.spec, change.readyCostPerHour, from) });
   }
   const notes: Line[] = [];
   let title: Line;

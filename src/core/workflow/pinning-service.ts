@@ -560,14 +560,17 @@ export class PinningService {
    * as the switch wants it or a person changed it since the schedule last left it (never undone);
    * otherwise the change goes through the backend's apply like an approved proposal, made by the
    * schedule and approved by its approver (`by`: who asked to resume it, when someone did).
+   * `adopt`: the entry as it is now is taken as the schedule's own (a held schedule's next window).
    */
-  async switchBySchedule(schedule: Schedule, to: SwitchDirection, by: Principal = schedule.approver): Promise<SwitchResult> {
+  async switchBySchedule(schedule: Schedule, to: SwitchDirection, options: { readonly by?: Principal; readonly adopt?: boolean } = {}): Promise<SwitchResult> {
+    const by = options.by ?? schedule.approver;
     const schedules = this.scheduling().store;
     return this.deps.lock.withLock(schedule.scope, async (held) => {
       const backend = this.deps.backendFor(schedule.scope);
       const live = await backend.read();
       const current = entryIn(live.pins, schedule.spec.entry);
-      const judged = judgeSwitch(schedule, to, live, (pins) => backend.version(pins));
+      const mine = options.adopt === true ? { ...schedule, left: { ...(current ? { pin: current } : {}), at: this.deps.clock.now() } } : schedule;
+      const judged = judgeSwitch(mine, to, live, (pins) => backend.version(pins));
       if (judged === 'overridden') return { kind: 'overridden', ...(current ? { current } : {}), ...(schedule.left.pin ? { left: schedule.left.pin } : {}) };
       if (judged === 'already') {
         await schedules.setLeft(schedule.id, { ...(current ? { pin: current } : {}), at: this.deps.clock.now() });
@@ -620,7 +623,7 @@ export class PinningService {
     await schedules.setOverride(schedule.id, undefined);
     this.deps.logger.info({ scope: schedule.scope, scheduleId }, 'schedule resumed');
     const to = stateAt(schedule.spec, now);
-    const result = await this.switchBySchedule(taken, to, who);
+    const result = await this.switchBySchedule(taken, to, { by: who });
     return { schedule: taken, result, line: switchLine(taken, to, now, result, backend.words) };
   }
 
