@@ -16,7 +16,7 @@ const SWITCHES_SHOWN = 3;
 
 const usd = (amount: number): string => `$${amount.toFixed(2)}`;
 
-/** `keep \`x\` warm (2 replicas)`: what a window does, in the backend's words. */
+/** `keep \`x\` warm (2 instances)`: what a window does, in the backend's words. */
 function keepsLine(spec: ScheduleSpec, words: BackendWords): Line {
   const setting = spec.scale !== undefined && words.command.scaleOption
     ? ` (${spec.scale} ${words.command.scaleOption.noun})`
