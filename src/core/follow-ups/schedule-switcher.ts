@@ -120,13 +120,19 @@ export class ScheduleSwitcher {
     const held = schedule.overriddenUntil;
     if (held !== undefined && due.at < held) return undefined;
     if (!(await this.options.schedules.claimBoundary(schedule.id, due.at))) return undefined;
+    // Read again once claimed: another process's switch since this pass began may have changed what it left.
+    const claimed = await this.options.schedules.get(schedule.id);
+    if (claimed === undefined) return undefined;
     const log = this.options.logger.child({ scheduleId: schedule.id, scope: schedule.scope });
     // The window a person's change held it until has come: the entry as it is now is the schedule's own again.
     const adopt = held !== undefined;
     if (adopt) await this.options.schedules.setOverride(schedule.id, undefined);
-    const result = await this.options.service.switchBySchedule(schedule, due.to, { adopt });
+    const result = await this.options.service.switchBySchedule(claimed, due.to, { adopt });
     log.info({ to: due.to, boundary: due.at, result: result.kind }, 'schedule switch');
-    await this.tell(schedule, due, result);
+    // A person's change holds the schedule still until its next window starts.
+    const resumesAt = result.kind === 'overridden' ? nextSwitches(schedule.spec, due.at, 2).find((next) => next.to === 'ready')?.at : undefined;
+    if (resumesAt !== undefined) await this.options.schedules.setOverride(schedule.id, resumesAt);
+    await this.tell(claimed, due, result, resumesAt);
     return { scheduleId: schedule.id, boundary: due, result };
   }
 
@@ -140,7 +146,7 @@ export class ScheduleSwitcher {
   }
 
   /** The switch's line under the schedule's card; for a person's change, the notice with its buttons. */
-  private async tell(schedule: Schedule, due: ScheduledSwitch, result: SwitchResult): Promise<void> {
+  private async tell(schedule: Schedule, due: ScheduledSwitch, result: SwitchResult, resumesAt: number | undefined): Promise<void> {
     const words = this.options.wordsOf(schedule.backend);
     const card = await this.options.service.getProposal(schedule.proposalId).catch(() => undefined);
     const base = {
@@ -150,8 +156,6 @@ export class ScheduleSwitcher {
     };
     let notification: Notification;
     if (result.kind === 'overridden') {
-      const resumesAt = nextSwitches(schedule.spec, due.at, 2).find((next) => next.to === 'ready')?.at;
-      if (resumesAt !== undefined) await this.options.schedules.setOverride(schedule.id, resumesAt);
       const notice = overrideNotice(schedule, due.to, resumesAt, words);
       notification = { ...base, key: `schedule-override:${schedule.id}:${due.at}`, message: notice.message, actions: notice.actions };
     } else {
