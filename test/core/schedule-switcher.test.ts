@@ -200,6 +200,37 @@ describe('the switcher on a clock', () => {
     expect(s.told()).toHaveLength(mine.length);
   });
 
+  it("hands over between two schedules of one entry whose windows touch: the first's end does not let go of what the second keeps ready", async () => {
+    const start = usePinbotHarness();
+    const s = await switching(start);
+    const morning = await s.approve('schedule t5-small pinned mon 09:00-12:00 UTC');
+    const afternoon = await s.approve('schedule t5-small pinned mon 12:00-17:00 UTC');
+
+    for (const [at, ready] of [
+      [Date.UTC(2026, 2, 2, 9, 0), true], [Date.UTC(2026, 2, 2, 11, 55), true], [Date.UTC(2026, 2, 2, 12, 0), true],
+      [Date.UTC(2026, 2, 2, 14, 0), true], [Date.UTC(2026, 2, 2, 17, 0), false],
+    ] as const) {
+      s.setClock(at);
+      await s.switcher.tick();
+      expect(has(s.pinned(), 't5-small'), new Date(at).toISOString()).toBe(ready);
+    }
+    expect(s.h.writes()).toHaveLength(2);
+    expect(s.told()).toContainEqual(`Schedule ${morning.id}, Mon 2 Mar 12:00 UTC: t5-small stays pinned: schedule ${afternoon.id} keeps it pinned from here; nothing written.`);
+
+    // A week later, first looked at just after noon: both switches are due at once, and the entry is written once, not let go and brought back.
+    s.setClock(Date.UTC(2026, 2, 9, 12, 0, 30));
+    const both = await s.switcher.tick();
+    expect(both.map((fired) => [fired.scheduleId, fired.result.kind]).sort()).toEqual([[morning.id, 'handed-over'], [afternoon.id, 'written']].sort());
+    expect(has(s.pinned(), 't5-small')).toBe(true);
+    expect(s.h.writes()).toHaveLength(3);
+    // The morning window after that finds the entry as the afternoon left it (let go), not as a person's change.
+    s.setClock(Date.UTC(2026, 2, 9, 17, 0));
+    await s.switcher.tick();
+    s.setClock(Date.UTC(2026, 2, 16, 9, 0));
+    expect((await s.switcher.tick()).map((fired) => [fired.scheduleId, fired.result.kind])).toEqual([[morning.id, 'written']]);
+    expect(s.h.writes()).toHaveLength(5);
+  });
+
   it('says once, with why, that a cap refused a switch, and not again on later ticks', async () => {
     const start = usePinbotHarness();
     const s = await switching(start, { allowed: 2 });
