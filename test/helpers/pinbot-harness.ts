@@ -1,7 +1,8 @@
 import { afterEach } from 'vitest';
 import { openPolicy, type Policy } from '../../src/core/workflow/policy.ts';
 import { PinningService } from '../../src/core/workflow/pinning-service.ts';
-import { systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
+import { ScheduleWorkflow } from '../../src/core/workflow/schedule-workflow.ts';
+import { systemClock, type AuditLog, type Clock, type Logger, type ProposalStore, type ScheduleStore, type ScopeLock, type SnapshotStore } from '../../src/core/ports.ts';
 import type { Proposal } from '../../src/core/domain/proposal.ts';
 import { createHfClient } from '../../src/backends/classic/client.ts';
 import { createEndpointsClient, type EndpointsClient } from '../../src/backends/endpoints/client.ts';
@@ -44,6 +45,8 @@ export interface PinbotHarnessOptions {
    * names another server; `timeoutMs` bounds each lookup (default 1000). Off when absent.
    */
   readonly hub?: { readonly url?: string; readonly timeoutMs?: number };
+  /** Keeps schedules here, on the harness's clock, read in `UTC` unless they name a zone; without it `schedule` is refused. */
+  readonly schedules?: ScheduleStore;
 }
 
 export interface EndpointsSetup {
@@ -140,6 +143,7 @@ export function usePinbotHarness() {
     const given = options.storage ?? { proposals: new MemoryProposalStore(), audit: new MemoryAuditLog(), lock: new MemoryScopeLock() };
     const storage = { ...given, snapshots: given.snapshots ?? new MemorySnapshotStore() };
     const settled: Proposal[] = [];
+    const schedules = options.schedules && new ScheduleWorkflow({ store: options.schedules, clock: options.clock ?? systemClock, defaultZone: () => 'UTC' });
     const serviceWith = ({ proposals, audit, lock, snapshots }: HarnessStorage) => new PinningService({
       backendFor: () => backend,
       store: proposals,
@@ -153,6 +157,7 @@ export function usePinbotHarness() {
       proposalTtlMs: options.proposalTtlMs ?? 60_000,
       onSettled: (proposal) => settled.push(proposal),
       ...(catalog ? { catalogFor: () => catalog } : {}),
+      ...(schedules ? { schedules } : {}),
     });
     const service = serviceWith(storage);
     const clientRequests = () => simulator.requestLog.filter((entry) => entry.source === 'client');

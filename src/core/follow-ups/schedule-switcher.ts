@@ -99,9 +99,10 @@ export class ScheduleSwitcher {
   /** One pass over every active schedule; returns the switches this process fired. */
   async tick(): Promise<SwitchDone[]> {
     const done: SwitchDone[] = [];
-    for (const schedule of await this.options.schedules.active()) {
+    const active = await this.options.schedules.active();
+    for (const schedule of active) {
       try {
-        const fired = await this.switchIfDue(schedule);
+        const fired = await this.switchIfDue(schedule, active);
         if (fired) done.push(fired);
       } catch (error) {
         this.options.logger.warn({
@@ -113,7 +114,7 @@ export class ScheduleSwitcher {
     return done;
   }
 
-  private async switchIfDue(schedule: Schedule): Promise<SwitchDone | undefined> {
+  private async switchIfDue(schedule: Schedule, active: readonly Schedule[]): Promise<SwitchDone | undefined> {
     const now = this.options.clock.now();
     const due = dueSwitch(schedule.spec, now, await this.leadTime(schedule));
     if (due === undefined || due.at <= schedule.handledBoundary) return undefined;
@@ -127,13 +128,37 @@ export class ScheduleSwitcher {
     // The window a person's change held it until has come: the entry as it is now is the schedule's own again.
     const adopt = held !== undefined;
     if (adopt) await this.options.schedules.setOverride(schedule.id, undefined);
-    const result = await this.options.service.switchBySchedule(claimed, due.to, { adopt });
+    const keeper = due.to === 'let-go' ? await this.keptReadyBy(claimed, active, now) : undefined;
+    const result = keeper !== undefined
+      ? await this.handOver(claimed, keeper, now)
+      : await this.options.service.switchBySchedule(claimed, due.to, { adopt });
     log.info({ to: due.to, boundary: due.at, result: result.kind }, 'schedule switch');
     // A person's change holds the schedule still until its next window starts.
     const resumesAt = result.kind === 'overridden' ? nextSwitches(schedule.spec, due.at, 2).find((next) => next.to === 'ready')?.at : undefined;
     if (resumesAt !== undefined) await this.options.schedules.setOverride(schedule.id, resumesAt);
     await this.tell(claimed, due, result, resumesAt);
     return { scheduleId: schedule.id, boundary: due, result };
+  }
+
+  /**
+   * Another schedule of the same entry whose window is open now, or opens within its lead time (its
+   * switch to ready may have found the entry ready already): letting go here would undo it.
+   */
+  private async keptReadyBy(schedule: Schedule, active: readonly Schedule[], now: number): Promise<Schedule | undefined> {
+    for (const other of active) {
+      if (other.id === schedule.id || other.scope !== schedule.scope || other.spec.entry !== schedule.spec.entry) continue;
+      if (dueSwitch(other.spec, now, await this.leadTime(other))?.to === 'ready') return other;
+    }
+    return undefined;
+  }
+
+  /**
+   * Leaves the entry to the schedule that keeps it ready. For this one the entry is let go: its next
+   * window finds it as the other schedule left it, not as a person's change.
+   */
+  private async handOver(schedule: Schedule, keeper: Schedule, now: number): Promise<SwitchResult> {
+    await this.options.schedules.setLeft(schedule.id, { at: now });
+    return { kind: 'handed-over', to: keeper.id };
   }
 
   private async leadTime(schedule: Schedule): Promise<number> {

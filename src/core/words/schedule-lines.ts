@@ -145,6 +145,8 @@ export function switchLine(schedule: Schedule, to: SwitchDirection, at: number, 
       return { visibility: 'channel', lines: [[...head, code(schedule.spec.entry), text(` was changed since the schedule left it, so it was not switched ${wanted}.`)]] };
     case 'refused':
       return { visibility: 'channel', isError: true, lines: [[...head, code(schedule.spec.entry), text(` was not switched ${wanted}: `), text(refusal(result.error))]] };
+    case 'handed-over':
+      return { visibility: 'channel', lines: [[...head, code(schedule.spec.entry), text(` stays ${words.command.readyWord}: schedule `), code(result.to), text(` keeps it ${words.command.readyWord} from here; nothing written.`)]] };
     case 'written': {
       const { proposal } = result;
       if (proposal.state === 'applied') {

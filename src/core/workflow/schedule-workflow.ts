@@ -30,7 +30,9 @@ export type SwitchResult =
   /** The change was refused before any write (a cap, say): why. */
   | { readonly kind: 'refused'; readonly error: PinbotError }
   /** The change went through the backend's apply: how it ended. */
-  | { readonly kind: 'written'; readonly proposal: Proposal };
+  | { readonly kind: 'written'; readonly proposal: Proposal }
+  /** A let-go while another schedule of the same entry keeps it ready (`to`, its id): left to that one, nothing written. */
+  | { readonly kind: 'handed-over'; readonly to: string };
 
 /** The entry as the scope has it now, if it keeps it ready. */
 export function entryIn(pins: readonly Pin[], entry: string): Pin | undefined {
