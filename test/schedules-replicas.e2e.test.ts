@@ -29,13 +29,13 @@ describe('schedules on two replicas sharing one PostgreSQL store and one Endpoin
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
   });
 
-  async function setUp() {
+  async function setUp(count = SCHEDULES) {
     const clock = manualClock(MONDAY);
-    const sim = await startColdNamespace(SCHEDULES, 20);
+    const sim = await startColdNamespace(count, 20);
     cleanups.push(() => sim.close());
     const schema = freshSchemaName();
     cleanups.push(() => dropSchema(schema));
-    const env = scheduleScopeEnv(testTempDir('pinbot-schedule-replicas-'), sim.url, urlWithSchema(schema), SCHEDULES);
+    const env = scheduleScopeEnv(testTempDir('pinbot-schedule-replicas-'), sim.url, urlWithSchema(schema), count);
     const replica = async (tickMs?: number) => {
       const started = await startScheduleReplica(env, clock, tickMs);
       cleanups.push(() => started.close());
@@ -43,7 +43,7 @@ describe('schedules on two replicas sharing one PostgreSQL store and one Endpoin
     };
     const a = await replica();
     const b = await replica();
-    const names = endpointNames(SCHEDULES);
+    const names = endpointNames(count);
     const schedules = await approveSchedules([a, b], names, WINDOW);
     const entryOf = new Map(schedules.map((proposal) => [proposal.id, proposal.command.verb === 'schedule' ? proposal.command.spec.entry : '']));
     /** The PUTs that reached each endpoint, by name. */
@@ -125,6 +125,29 @@ describe('schedules on two replicas sharing one PostgreSQL store and one Endpoin
 
     process.stdout.write(`schedule replicas: ${JSON.stringify({ switches: done.length, byA: early[0]?.length ?? 0, byB: early[1]?.length ?? 0, puts: lastSeq(sim) })}\n`);
   }, 120_000);
+
+  it('gives back a switch that failed before writing, so a later pass on the other replica writes it, once, and says so', async () => {
+    const { clock, sim, a, b, names, putsTo, minReplica } = await setUp(3);
+    clock.advance(at(0, 8, 50) - clock.now());
+
+    // The namespace read of a's first switch is refused: that switch fails; the other two go through.
+    sim.failNext(1, 403);
+    const first = await a.switcher.tick();
+    expect(first).toHaveLength(2);
+    const failed = names.filter((name) => putsTo(name).length === 0);
+    expect(failed).toHaveLength(1);
+
+    // b's next pass finds it still due, and writes it.
+    const second = await b.switcher.tick();
+    expect(second).toHaveLength(1);
+    expect([...(await a.switcher.tick()), ...(await b.switcher.tick())]).toEqual([]);
+    for (const name of names) {
+      expect(putsTo(name).map((put) => put.status), name).toEqual([200]);
+      expect(minReplica(name), name).toBe(1);
+    }
+    expect(b.delivered.map(text)).toEqual([expect.stringContaining(`: ${failed[0] ?? '?'} switched warm`)]);
+    expect(a.delivered).toHaveLength(2);
+  }, 60_000);
 
   it('catches up at the first pass of a replica that was down across a boundary, once, while the other passes too; after a longer outage only the state due now', async () => {
     const { clock, sim, a, b, replica, names, putsTo, minReplica } = await setUp();

@@ -123,8 +123,17 @@ export class ScheduleSwitcher {
     const log = this.options.logger.child({ scheduleId: schedule.id, scope: schedule.scope });
     // The window a person's change held it until has come: the entry as it is now is the schedule's own again.
     const adopt = held !== undefined;
+    let result: SwitchResult;
+    try {
+      result = await this.options.service.switchBySchedule(schedule, due.to, { adopt });
+    } catch (error) {
+      // Claimed but not done (the live state unreadable, the store or the lock failing): given back,
+      // so a later pass here or in another process tries again instead of the switch being lost
+      // unsaid. A retry cannot write twice: it reads the entry under the lock and finds it as wanted.
+      await this.options.schedules.releaseBoundary(schedule.id, due.at, schedule.handledBoundary).catch(() => false);
+      throw error;
+    }
     if (adopt) await this.options.schedules.setOverride(schedule.id, undefined);
-    const result = await this.options.service.switchBySchedule(schedule, due.to, { adopt });
     log.info({ to: due.to, boundary: due.at, result: result.kind }, 'schedule switch');
     await this.tell(schedule, due, result);
     return { scheduleId: schedule.id, boundary: due, result };
