@@ -63,7 +63,8 @@ export function dueSwitch(spec: ScheduleSpec, now: number, leadMs: number): Sche
 
 /**
  * Fires each schedule's switches on time, on every pinbot process at once: each switch is claimed
- * in the store by exactly one. A switch goes through the backend's apply (stale check, caps,
+ * in the store by exactly one, and given back if it fails before it is done, for the next pass on
+ * any process to try again. A switch goes through the backend's apply (stale check, caps,
  * partial writes) and says one line under the schedule's card. A person's change since the
  * schedule last left the entry is never undone: the schedule says so, with Resume and Remove
  * buttons, and stays still until its next window starts, when it takes the entry as it finds it.
