@@ -1,6 +1,6 @@
 // `npm run bench`: measurements, not pass/fail. Prints two tables and writes bench/results.json.
 // What each number means and the figures measured: bench/README.md.
-// BENCH_ONLY=economy,slack,discord,startup,scopes,store,replicas runs a subset.
+// BENCH_ONLY=economy,slack,discord,startup,scopes,store,replicas,schedules runs a subset.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { requestEconomy } from './economy.ts';
 import { printReport } from './report.ts';
 import type { BenchResults, PartResult } from './results.ts';
 import { benchReplicaScaling } from './scale-replicas.ts';
+import { benchScheduleSwitches } from './schedule-replicas.ts';
 import { benchScopeScaling } from './scale-scopes.ts';
 import { benchStoreScaling } from './scale-store.ts';
 import { benchSlackAck } from './slack-ack.ts';
@@ -25,6 +26,7 @@ const parts: Record<string, (say: typeof log) => Promise<PartResult>> = {
   scopes: benchScopeScaling,
   store: benchStoreScaling,
   replicas: benchReplicaScaling,
+  schedules: benchScheduleSwitches,
 };
 /** Run in a fresh process each, as a deployed pinbot starts, rather than on the heap the parts before left. */
 const IN_OWN_PROCESS = new Set(['slack', 'discord']);

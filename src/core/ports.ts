@@ -246,6 +246,11 @@ export interface ScheduleStore {
    * removed. True to the single winner.
    */
   claimBoundary(id: string, boundary: number): Promise<boolean>;
+  /**
+   * Atomic: gives back a claimed `boundary` whose switch failed, setting `handledBoundary` to
+   * `previous` only while it is still `boundary`; true when it did.
+   */
+  releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean>;
   /** Records what a switch (or a resume) left the entry as. */
   setLeft(id: string, left: LeftState): Promise<void>;
   /** Sets, or (undefined) clears, the boundary a person's change holds the schedule until. */

@@ -30,6 +30,13 @@ export class MemoryScheduleStore implements ScheduleStore {
     return true;
   }
 
+  async releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean> {
+    const current = this.schedules.get(id);
+    if (current === undefined || current.handledBoundary !== boundary) return false;
+    this.schedules.set(id, { ...current, handledBoundary: previous });
+    return true;
+  }
+
   async setLeft(id: string, left: LeftState): Promise<void> {
     const current = this.schedules.get(id);
     if (current !== undefined) this.schedules.set(id, { ...current, left });

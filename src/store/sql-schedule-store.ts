@@ -5,8 +5,8 @@ import { fromScheduleRow, leftColumn, toScheduleRow } from './schedule-columns.t
 import type { Database, ScheduleRow } from './schema.ts';
 
 /**
- * Schedules in SQLite or PostgreSQL. Claiming a boundary and removing are each one conditional
- * UPDATE, so exactly one caller wins, whichever process or replica it runs in.
+ * Schedules in SQLite or PostgreSQL. Claiming a boundary, giving it back and removing are each one
+ * conditional UPDATE, so exactly one caller wins, whichever process or replica it runs in.
  */
 export class SqlScheduleStore implements ScheduleStore {
   constructor(
@@ -37,6 +37,16 @@ export class SqlScheduleStore implements ScheduleStore {
       .where('id', '=', id)
       .where('handled_boundary', '<', boundary)
       .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('schedules')
+      .set({ handled_boundary: previous })
+      .where('id', '=', id)
+      .where('handled_boundary', '=', boundary)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

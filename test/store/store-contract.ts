@@ -484,6 +484,22 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 60_000);
       });
 
+      it('gives back a claimed boundary only while it is still the one handled, so it can be claimed again', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
+
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 500, 0)).toBe(false);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(true);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(0);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000)).toBe(true);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 2000);
+        expect(await store.schedules.releaseBoundary('no-such-schedule', T0 + 1000, 0)).toBe(false);
+      });
+
       it('removes a schedule once, and refuses claims on it after', async () => {
         const schedule = aSchedule();
         await store.schedules.create(schedule);

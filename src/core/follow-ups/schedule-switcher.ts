@@ -63,7 +63,8 @@ export function dueSwitch(spec: ScheduleSpec, now: number, leadMs: number): Sche
 
 /**
  * Fires each schedule's switches on time, on every pinbot process at once: each switch is claimed
- * in the store by exactly one. A switch goes through the backend's apply (stale check, caps,
+ * in the store by exactly one, and given back if it fails before it is done, for the next pass on
+ * any process to try again. A switch goes through the backend's apply (stale check, caps,
  * partial writes) and says one line under the schedule's card. A person's change since the
  * schedule last left the entry is never undone: the schedule says so, with Resume and Remove
  * buttons, and stays still until its next window starts, when it takes the entry as it finds it.
@@ -127,11 +128,20 @@ export class ScheduleSwitcher {
     const log = this.options.logger.child({ scheduleId: schedule.id, scope: schedule.scope });
     // The window a person's change held it until has come: the entry as it is now is the schedule's own again.
     const adopt = held !== undefined;
+    let result: SwitchResult;
+    try {
+      const keeper = due.to === 'let-go' ? await this.keptReadyBy(claimed, active, now) : undefined;
+      result = keeper !== undefined
+        ? await this.handOver(claimed, keeper, now)
+        : await this.options.service.switchBySchedule(claimed, due.to, { adopt });
+    } catch (error) {
+      // Claimed but not done (the live state unreadable, the store or the lock failing): given back,
+      // so a later pass here or in another process tries again instead of the switch being lost
+      // unsaid. A retry cannot write twice: it reads the entry under the lock and finds it as wanted.
+      await this.options.schedules.releaseBoundary(schedule.id, due.at, schedule.handledBoundary).catch(() => false);
+      throw error;
+    }
     if (adopt) await this.options.schedules.setOverride(schedule.id, undefined);
-    const keeper = due.to === 'let-go' ? await this.keptReadyBy(claimed, active, now) : undefined;
-    const result = keeper !== undefined
-      ? await this.handOver(claimed, keeper, now)
-      : await this.options.service.switchBySchedule(claimed, due.to, { adopt });
     log.info({ to: due.to, boundary: due.at, result: result.kind }, 'schedule switch');
     // A person's change holds the schedule still until its next window starts.
     const resumesAt = result.kind === 'overridden' ? nextSwitches(schedule.spec, due.at, 2).find((next) => next.to === 'ready')?.at : undefined;
