@@ -9,7 +9,7 @@ import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { CONSOLE_CHANNEL } from './adapters/console/channel-ref.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
-import { createDriftWatcher, createLoadTracker, createUsageSampler } from './follow-ups.ts';
+import { createDriftWatcher, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
 import { createLogger } from './logger.ts';
 import { createPrometheusMetrics } from './metrics.ts';
 import { buildPinbot, someNames, type Pinbot } from './pinbot.ts';
@@ -166,13 +166,17 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
   });
   const drift = createDriftWatcher(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   const usage = createUsageSampler(pinbot, config, deps);
+  const idle = createIdleAlerts(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   try {
     usage?.start();
     // The console's channel is added as the session opens, before the watcher's first timer can fire.
     drift?.start();
+    // An entry already idle is told of as the console opens, not minutes later.
+    idle?.start({ checkNow: true });
     return await runInteractive({ ...options, notifier: deps.notifier });
   } finally {
     await drift?.stop();
+    await idle?.stop();
     await usage?.stop();
     await loads.stop();
     await pinbot.close();
