@@ -74,6 +74,8 @@ describe('usage in the sandbox, on a fresh store, through the real console', () 
     mark = pinbot.stdout().length;
     pinbot.send('remove llama-chat');
     await pinbot.waitForOutput('Apply? [y/N]', 15_000, mark);
+    // The card prices the change from the simulator's catalogue at once.
+    expect(pinbot.stdout().slice(mark)).toContain('Warm cost: per hour $1.00 → $0.00 at minimum replicas');
     pinbot.send('y');
     await pinbot.waitForOutput('Applied', 15_000, mark);
     mark = pinbot.stdout().length;
