@@ -9,7 +9,7 @@ import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { CONSOLE_CHANNEL } from './adapters/console/channel-ref.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
-import { createDriftWatcher, createLoadTracker, createScheduleSwitcher, createUsageSampler } from './follow-ups.ts';
+import { createDriftWatcher, createIdleAlerts, createLoadTracker, createScheduleSwitcher, createUsageSampler } from './follow-ups.ts';
 import { ConsoleClock } from './adapters/console/sandbox-clock.ts';
 import { sandboxClockMessage } from './adapters/console/sandbox-clock-words.ts';
 import type { Message } from './core/domain/ui.ts';
@@ -177,15 +177,19 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
     const fired = await switcher.tick();
     return sandboxClockMessage(clock, fired.length);
   };
+  const idle = createIdleAlerts(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   try {
     usage?.start();
     switcher.start();
     // The console's channel is added as the session opens, before the watcher's first timer can fire.
     drift?.start();
+    // An entry already idle is told of as the console opens, not minutes later.
+    idle?.start({ checkNow: true });
     return await runInteractive({ ...options, notifier: deps.notifier, ...(pinbot.sandbox ? { advance } : {}) });
   } finally {
     await switcher.stop();
     await drift?.stop();
+    await idle?.stop();
     await usage?.stop();
     await loads.stop();
     await pinbot.close();

@@ -19,7 +19,7 @@ import { SANDBOX_MARKER, type Line } from './core/domain/ui.ts';
 
 const SANDBOX_ENDPOINTS_SCOPE = 'endpoints';
 
-function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }): ScopeConfig {
+function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number; idleAfterMs: number }): ScopeConfig {
   return {
     name: SANDBOX_ENDPOINTS_SCOPE,
     tokenEnv: 'HF_TOKEN',
@@ -30,7 +30,7 @@ function sandboxEndpointsScope(sandbox: { namespace: string; maxWarm: number }):
     discordGuilds: [],
     notify: {},
     policy: DEFAULT_SCOPE_POLICY,
-    backend: { kind: 'endpoints', namespace: sandbox.namespace, maxWarm: sandbox.maxWarm },
+    backend: { kind: 'endpoints', namespace: sandbox.namespace, maxWarm: sandbox.maxWarm, idleAfterMs: sandbox.idleAfterMs },
   };
 }
 
@@ -128,6 +128,26 @@ async function startSandboxEndpoints(store: PinbotStore, clock: Clock) {
   });
 }
 
+/** How often the sandbox's simulated endpoints are sent a few more made-up requests. */
+const SANDBOX_TRAFFIC_TICK_MS = 30_000;
+
+/**
+ * The sandbox's endpoints get a week of made-up usage in a fresh sandbox store, so `usage` has
+ * something to show at once, and a trickle of made-up requests while pinbot runs, so their
+ * counters move; `usage` there says the figures are simulated. Returns what stops the trickle.
+ */
+async function simulateSandboxTraffic(store: PinbotStore, clock: Clock, sandbox: { simulator: { traffic: (token: string, name: string, requests: Readonly<Record<string, number>>, options?: { latencySeconds?: number }) => void }; token: string; endpoints: readonly string[] }): Promise<() => void> {
+  const { seedSandboxUsage, sandboxTrafficTick } = await import('./backends/endpoints/sandbox-traffic.ts');
+  await seedSandboxUsage(store.usage, SANDBOX_ENDPOINTS_SCOPE, sandbox.endpoints, clock.now());
+  const timer = setInterval(() => {
+    for (const tick of sandboxTrafficTick(sandbox.endpoints, clock.now(), SANDBOX_TRAFFIC_TICK_MS)) {
+      sandbox.simulator.traffic(sandbox.token, tick.name, tick.requests, tick.latencySeconds !== undefined ? { latencySeconds: tick.latencySeconds } : {});
+    }
+  }, SANDBOX_TRAFFIC_TICK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The composition root: builds every part once from the configuration. */
 export async function buildPinbot(config: Config, options: BuildOptions): Promise<Pinbot> {
   const { logger } = options;
@@ -154,9 +174,12 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
   }
   // The sandbox also offers a simulated Inference Endpoints namespace, as the scope `endpoints`.
   let sandboxEndpoints: Awaited<ReturnType<typeof startSandboxEndpoints>> | undefined;
+  let stopSandboxTraffic: (() => void) | undefined;
   try {
     sandboxEndpoints = sandbox ? await startSandboxEndpoints(store, options.clock ?? systemClock) : undefined;
+    if (sandboxEndpoints) stopSandboxTraffic = await simulateSandboxTraffic(store, options.clock ?? systemClock, sandboxEndpoints);
   } catch (error) {
+    await sandboxEndpoints?.simulator.close();
     await sandbox?.simulator.close();
     await store.close();
     throw error;
@@ -211,7 +234,11 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     metrics,
     newId,
     proposalTtlMs: config.proposalTtlMs,
-    usage: new UsageService({ backendFor, usage: store.usage, audit: store.audit, clock: options.clock ?? systemClock }),
+    usage: new UsageService({
+      backendFor, usage: store.usage, audit: store.audit, clock: options.clock ?? systemClock,
+      // Every hour the sandbox shows was made up or counted from made-up requests: its reports say so.
+      ...(sandbox !== undefined ? { simulated: () => true } : {}),
+    }),
     schedules: new ScheduleWorkflow({
       store: store.schedules,
       clock: options.clock ?? systemClock,
@@ -254,6 +281,7 @@ export async function buildPinbot(config: Config, options: BuildOptions): Promis
     },
     backendFor,
     close: async () => {
+      stopSandboxTraffic?.();
       for (const backend of backends.values()) await backend.close?.();
       for (const hub of hubClients.values()) await hub.close();
       await store.close();

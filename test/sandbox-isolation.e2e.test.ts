@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -6,7 +6,7 @@ import { parseCommand } from '../src/core/domain/grammar.ts';
 import { Notifier } from '../src/core/follow-ups/notifications.ts';
 import type { RequestContext } from '../src/core/workflow/pinning-service.ts';
 import { silentLogger, systemClock, type Logger } from '../src/core/ports.ts';
-import { createDriftWatcher } from '../src/follow-ups.ts';
+import { createDriftWatcher, createIdleAlerts } from '../src/follow-ups.ts';
 import { startSimulator, type Simulator } from '../src/backends/classic/simulator.ts';
 import { buildPinbot, type Pinbot } from '../src/pinbot.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -15,6 +15,8 @@ import { dropSchema, freshSchemaName, urlWithSchema } from './store/postgres-tes
 import { spawnPinbot, type RunningPinbot } from './helpers/spawn-pinbot.ts';
 import { testTempDir } from './helpers/temp-dir.ts';
 import { PINNED_COMMAND_WORDS } from '../src/backends/classic/words.ts';
+import { ENDPOINT_COMMAND_WORDS } from '../src/backends/endpoints/words.ts';
+import { startAcmeEndpoints } from './helpers/acme-endpoints.ts';
 
 const context: RequestContext = {
   scope: 'default',
@@ -117,6 +119,37 @@ describe('the sandbox and a real account on the same DATABASE_URL', () => {
     warnings.length = 0;
     await build(env, logger);
     expect(warnings.filter((message) => message.includes('sandbox of an earlier pinbot'))).toEqual([]);
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('on %s, keeps the simulated usage week to the sandbox: a real scope named endpoints shows no hours, no "simulated", and no idle alert', async (kind) => {
+    const databaseUrl = stores[kind]();
+    const endpointsContext: RequestContext = { ...context, scope: 'endpoints' };
+    const sandbox = await build({ DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' });
+    const simulated = await sandbox.service.execute(parseCommand('usage 7d', ENDPOINT_COMMAND_WORDS), endpointsContext);
+    expect(simulated).toMatchObject({ kind: 'usage', report: { kind: 'report', simulated: true } });
+    const idleAlertsOf = (pinbot: Pinbot, env: Record<string, string>) =>
+      createIdleAlerts(pinbot, loadConfig(env), [{ name: 'endpoints', notify: [] }], { notifier: new Notifier(pinbot.store.once, silentLogger), clock: systemClock, logger: silentLogger });
+    expect((await idleAlertsOf(sandbox, { DATABASE_URL: databaseUrl })?.checkAll())?.map((found) => found.entry)).toEqual(['llama-chat']);
+    await sandbox.close();
+
+    const sim = await startAcmeEndpoints(10);
+    cleanups.push(() => sim.close());
+    const file = join(testTempDir('pinbot-sandbox-usage-'), 'pinbot.yml');
+    writeFileSync(file, 'scopes:\n  - name: endpoints\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 2\n');
+    const env = { PINBOT_CONFIG: file, HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url, DATABASE_URL: databaseUrl, HF_HUB_URL: 'off' };
+    const real = await build(env);
+    expect(real.sandbox).toBe(false);
+    expect(await real.store.usage.hours('endpoints', 0, Date.now() + 1)).toEqual([]);
+    expect(await real.store.usage.baseline('endpoints', 'llama-chat')).toBeUndefined();
+    const report = await real.service.execute(parseCommand('usage 7d', ENDPOINT_COMMAND_WORDS), endpointsContext);
+    if (report.kind !== 'usage' || report.report.kind !== 'report') throw new Error(`expected a usage report, got ${report.kind}`);
+    expect(report.report.simulated).toBeUndefined();
+    expect(report.report.entries.map((entry) => [entry.entry, entry.requests, entry.hours.some((hour) => hour.sampled)])).toEqual([
+      ['embedder', 0, false], ['llama-chat', 0, false], ['sentiment', 0, false],
+    ]);
+    expect(await idleAlertsOf(real, env)?.checkAll()).toEqual([]);
+    // No made-up requests reach a real namespace's counters.
+    expect(sim.replicas(TOKEN, 'embedder')).toEqual([]);
   });
 
   it('keeps the sandbox in a file of its own beside the configured one, which it still finds in the next run', async () => {

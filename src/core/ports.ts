@@ -143,6 +143,9 @@ export interface UsageBaseline {
   readonly gap: boolean;
 }
 
+/** Which baseline a count started from: when it was read, and whether a failed sample had broken it. */
+export type BaselineRef = Pick<UsageBaseline, 'at' | 'gap'>;
+
 /** One entry's requests in one hour, as kept. */
 export interface StoredUsageHour {
   readonly entry: string;
@@ -172,9 +175,12 @@ export interface UsageDenial {
 export interface UsageStore {
   /**
    * Keeps a sample at once: adds `increment` (when the sample counted one) to its hour's row,
-   * setting the hour's latency when given, and replaces the entry's baseline.
+   * setting the hour's latency when given, and replaces the entry's baseline. With `from` (the
+   * baseline the increment was counted from, `null` for none), only if the stored baseline is
+   * still that one: two processes that counted from the same baseline never both add. Returns
+   * whether it was kept.
    */
-  record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void>;
+  record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement, from?: BaselineRef | null): Promise<boolean>;
   /** Marks the entry's baseline as broken by a failed sample (nothing is counted across it). */
   markGap(scope: string, entry: string): Promise<void>;
   baseline(scope: string, entry: string): Promise<UsageBaseline | undefined>;

@@ -1,4 +1,4 @@
-import type { StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
+import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
 import { STATUS_CLASSES, type StatusClass } from '../core/domain/usage.ts';
 
 /** Hourly usage, baselines and refusals in this process's memory. */
@@ -7,14 +7,17 @@ export class MemoryUsageStore implements UsageStore {
   private readonly baselines = new Map<string, UsageBaseline>();
   private readonly denials = new Map<string, UsageDenial>();
 
-  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void> {
+  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement, from?: BaselineRef | null): Promise<boolean> {
+    const stored = this.baselines.get(key(scope, entry));
+    if (from !== undefined && (from === null ? stored !== undefined : stored === undefined || stored.at !== from.at || stored.gap !== from.gap)) return false;
     this.baselines.set(key(scope, entry), baseline);
-    if (increment === undefined) return;
+    if (increment === undefined) return true;
     const at = key(scope, entry, increment.hour);
     const row = this.hourRows.get(at);
     const requests = Object.fromEntries(STATUS_CLASSES.map((status) => [status, (row?.requests[status] ?? 0) + increment.requests[status]])) as Record<StatusClass, number>;
     const latency = increment.latency ?? row?.latency;
     this.hourRows.set(at, { scope, entry, hour: increment.hour, requests, ...(latency !== undefined ? { latency } : {}) });
+    return true;
   }
 
   async markGap(scope: string, entry: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
+import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
 import type { UsageCounter } from '../core/domain/usage.ts';
 import { parseJson } from './json-column.ts';
 import type { Database, UsageHourRow } from './schema.ts';
@@ -8,16 +8,32 @@ import type { Database, UsageHourRow } from './schema.ts';
 export class SqlUsageStore implements UsageStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement): Promise<void> {
+  async record(scope: string, entry: string, baseline: UsageBaseline, increment?: UsageIncrement, from?: BaselineRef | null): Promise<boolean> {
     // One transaction: a crash never counts a sample's increase without moving its baseline, or the reverse.
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const values = { sampled_at: baseline.at, counters: JSON.stringify(baseline.counters), gap: baseline.gap ? 1 : 0 };
-      await trx
-        .insertInto('usage_baselines')
-        .values({ scope, entry, ...values })
-        .onConflict((oc) => oc.columns(['scope', 'entry']).doUpdateSet(values))
-        .execute();
-      if (increment === undefined) return;
+      if (from === undefined) {
+        await trx
+          .insertInto('usage_baselines')
+          .values({ scope, entry, ...values })
+          .onConflict((oc) => oc.columns(['scope', 'entry']).doUpdateSet(values))
+          .execute();
+      } else if (from === null) {
+        const inserted = await trx.insertInto('usage_baselines').values({ scope, entry, ...values }).onConflict((oc) => oc.columns(['scope', 'entry']).doNothing()).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      } else {
+        // Compare-and-set: under PostgreSQL's row lock a second writer re-reads the row and finds it moved.
+        const updated = await trx
+          .updateTable('usage_baselines')
+          .set(values)
+          .where('scope', '=', scope)
+          .where('entry', '=', entry)
+          .where('sampled_at', '=', from.at)
+          .where('gap', '=', from.gap ? 1 : 0)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) return false;
+      }
+      if (increment === undefined) return true;
       const { requests, latency } = increment;
       const added = (column: 'r2xx' | 'r3xx' | 'r4xx' | 'r5xx') => sql<number>`${sql.ref(`usage_hours.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
       const latencyValues = { p50: latency?.p50 ?? null, p90: latency?.p90 ?? null, p99: latency?.p99 ?? null };
@@ -30,6 +46,7 @@ export class SqlUsageStore implements UsageStore {
           ...(latency !== undefined ? latencyValues : {}),
         }))
         .execute();
+      return true;
     });
   }
 

@@ -603,6 +603,27 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(await store.usage.baseline(scope, 'embed')).toBeUndefined();
       });
 
+      it('keeps a count only from the baseline it was counted from: of two counts from one baseline, one is kept', async () => {
+        const scope = unique('scope');
+        // No baseline yet: of two first samples at once, one becomes it.
+        const firsts = await Promise.all([T0, T0 + 1].map((at) => store.usage.record(scope, 'chat', baseline(at), undefined, null)));
+        expect(firsts.filter(Boolean)).toHaveLength(1);
+        const first = await store.usage.baseline(scope, 'chat');
+        if (first === undefined) throw new Error('expected a baseline');
+        // Two processes counted from it at once (a late sample of one interval and the next one's): one count is kept.
+        const kept = await Promise.all([T0 + 10, T0 + 11].map((at) => store.usage.record(scope, 'chat', baseline(at), { hour: T0, requests: requests(40) }, { at: first.at, gap: first.gap })));
+        expect(kept.filter(Boolean)).toHaveLength(1);
+        expect((await store.usage.hours(scope, T0, T0 + 1)).map((hour) => hour.requests)).toEqual([requests(40)]);
+        // A count from a baseline a failed sample has broken since is not kept either.
+        const now = await store.usage.baseline(scope, 'chat');
+        if (now === undefined) throw new Error('expected a baseline');
+        await store.usage.markGap(scope, 'chat');
+        expect(await store.usage.record(scope, 'chat', baseline(T0 + 20), { hour: T0, requests: requests(5) }, { at: now.at, gap: false })).toBe(false);
+        expect(await store.usage.record(scope, 'chat', baseline(T0 + 21), undefined, { at: now.at, gap: true })).toBe(true);
+        expect(await store.usage.baseline(scope, 'chat')).toEqual(baseline(T0 + 21));
+        expect((await store.usage.hours(scope, T0, T0 + 1)).map((hour) => hour.requests)).toEqual([requests(40)]);
+      });
+
       it('remembers a scope whose account may not read usage until told it may again', async () => {
         const scope = unique('scope');
         expect(await store.usage.denied(scope)).toBeUndefined();

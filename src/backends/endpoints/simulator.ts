@@ -619,6 +619,8 @@ export async function startEndpointsSimulator(options: EndpointsSimulatorOptions
 export const SANDBOX_ENDPOINTS_TOKEN = 'hf_sandbox_endpoints_token_not_secret';
 export const SANDBOX_NAMESPACE = 'sandbox-org';
 export const SANDBOX_MAX_WARM = 2;
+/** The sandbox's `idle_after`: the default's day, which its made-up history's warm endpoint has gone without requests. */
+export const SANDBOX_IDLE_AFTER_MS = 24 * 3_600_000;
 
 export const SANDBOX_ENDPOINTS: readonly SimulatedEndpoint[] = [
   { name: 'llama-chat', repository: 'meta-llama/Llama-3.1-8B-Instruct', minReplica: 1, maxReplica: 2, scaleToZeroTimeout: null },
@@ -637,7 +639,7 @@ export async function startSandboxEndpoints(
     scaling?: readonly EndpointScaling[];
     onScalingChange?: EndpointsSimulatorOptions['onScalingChange'];
   } = {},
-): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number }> {
+): Promise<{ simulator: EndpointsSimulator; token: string; namespace: string; maxWarm: number; idleAfterMs: number; endpoints: string[] }> {
   const kept = new Map((options.scaling ?? []).map((entry) => [entry.name, entry]));
   const endpoints = SANDBOX_ENDPOINTS.map((endpoint): SimulatedEndpoint => {
     const scaling = kept.get(endpoint.name);
@@ -651,5 +653,8 @@ export async function startSandboxEndpoints(
     ...(options.onScalingChange !== undefined ? { onScalingChange: options.onScalingChange } : {}),
     accounts: { [SANDBOX_ENDPOINTS_TOKEN]: { namespace: SANDBOX_NAMESPACE, endpoints } },
   });
-  return { simulator, token: SANDBOX_ENDPOINTS_TOKEN, namespace: SANDBOX_NAMESPACE, maxWarm: SANDBOX_MAX_WARM };
+  return {
+    simulator, token: SANDBOX_ENDPOINTS_TOKEN, namespace: SANDBOX_NAMESPACE, maxWarm: SANDBOX_MAX_WARM,
+    idleAfterMs: SANDBOX_IDLE_AFTER_MS, endpoints: SANDBOX_ENDPOINTS.map((endpoint) => endpoint.name),
+  };
 }

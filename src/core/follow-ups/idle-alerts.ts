@@ -49,8 +49,9 @@ export class IdleAlerts {
 
   constructor(private readonly options: IdleAlertsOptions) {}
 
-  start(): void {
-    this.schedule();
+  /** With `checkNow`, the first check runs as soon as the caller's synchronous work is done (a console that has just opened). */
+  start(options: { checkNow?: boolean } = {}): void {
+    this.schedule(options.checkNow === true ? 0 : undefined);
   }
 
   /** Stops the timer and waits for a check in flight. */
@@ -132,7 +133,7 @@ export class IdleAlerts {
     }
   }
 
-  private schedule(): void {
+  private schedule(delayMs?: number): void {
     if (this.stopped) return;
     const { clock, intervalMs } = this.options;
     // Half way into each interval, on the wall clock, so every process picks the same moment.
@@ -148,7 +149,7 @@ export class IdleAlerts {
           this.schedule();
         });
       this.running = run;
-    }, next - clock.now());
+    }, delayMs ?? next - clock.now());
     this.timer.unref();
   }
 }

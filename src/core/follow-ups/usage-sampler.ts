@@ -128,9 +128,16 @@ export class UsageSampler {
       logger.info({ scope }, 'usage is readable again for this scope');
     }
     const { counters, latency } = reading.sample;
-    const requests = countIncrease(await usage.baseline(scope, entry), counters, now, GAP_INTERVALS * intervalMs);
+    const before = await usage.baseline(scope, entry);
+    const requests = countIncrease(before, counters, now, GAP_INTERVALS * intervalMs);
     const increment = requests === undefined ? undefined : { hour: now - (now % HOUR_MS), requests, ...(latency !== undefined ? { latency } : {}) };
-    await usage.record(scope, entry, { at: now, counters, gap: false }, increment);
+    // Kept only if no other process moved the baseline since it was read (a late sample of the
+    // interval before, at the same moment): else both would add the same requests.
+    const kept = await usage.record(scope, entry, { at: now, counters, gap: false }, increment, before === undefined ? null : { at: before.at, gap: before.gap });
+    if (!kept) {
+      logger.info({ scope, entry }, 'usage sample dropped: another process sampled this entry meanwhile');
+      return 'elsewhere';
+    }
     return increment === undefined ? 'baseline' : 'counted';
   }
 

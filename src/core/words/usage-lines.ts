@@ -38,7 +38,8 @@ function entrySummary(entry: EntryUsage): string {
   const readyHours = entry.ready.reduce((sum, period) => sum + (period.to - period.from), 0) / HOUR_MS;
   const cost = [readyHours > 0 ? `kept ready ${readyHours.toFixed(1)} h` : 'not kept ready'];
   if (entry.cost !== undefined && readyHours > 0) cost.push(`cost ${dollars(entry.cost)}`);
-  if (entry.costPer1000 !== undefined) cost.push(`${dollars(entry.costPer1000)} per 1,000 requests`);
+  // Not kept ready costs nothing pinbot can measure (time woken on demand is not sampled): no $0.00 per 1,000.
+  if (entry.costPer1000 !== undefined && readyHours > 0) cost.push(`${dollars(entry.costPer1000)} per 1,000 requests`);
   return `${parts.join(', ')}; ${cost.join(', ')}`;
 }
 

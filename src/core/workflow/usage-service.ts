@@ -13,6 +13,8 @@ export interface UsageServiceDeps {
   readonly usage: UsageStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
+  /** Whether a scope's hours were made up (the sandbox's): its reports say they are simulated. */
+  readonly simulated?: (scope: string) => boolean;
 }
 
 /** Said for a backend that gives no words of its own for having no usage source. */
@@ -55,7 +57,7 @@ export class UsageService {
       { from, hours },
       readyCost(readySegments(name, changes, live.pins, from, to), source, live),
     ));
-    return { kind: 'report', scope, period, from, to, entries };
+    return { kind: 'report', scope, period, from, to, entries, ...(this.deps.simulated?.(scope) === true ? { simulated: true } : {}) };
   }
 }
 
