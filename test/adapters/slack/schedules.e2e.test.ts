@@ -95,8 +95,8 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     expect(minReplica(sim)).toBe(0);
   });
 
-  it('switches once at the window start less the lead time, says so once under the card, meets a person\'s change with a notice, and Resume switches off at once', async () => {
-    const { sim, clock, slack, pinbot, server, proposeCard, approveAndSettle, click, command, answer, approvedSchedule } = await start();
+  it('switches once at the window start less the lead time, says so once under the card, meets a person\'s change with a notice; Resume switches off at once, Remove schedule posts a removal card', async () => {
+    const { sim, clock, slack, pinbot, server, cards, proposeCard, approveAndSettle, click, command, answer, approvedSchedule } = await start();
     const { id, ts } = await approvedSchedule();
     const told = threadReplies(slack, ts).length;
 
@@ -160,6 +160,52 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     expect(list).toContain(`• \`${id}\`: keep \`sentiment\` warm (2 replicas) *Mon–Fri 09:00–17:00 Europe/Paris* — approved by ${ALICE_MENTION}`);
     expect(list).toContain('next: warm Tue 8 Dec 09:00 CET · off Tue 8 Dec 17:00 CET · warm Wed 9 Dec 09:00 CET');
     expect(list).not.toContain('held by');
+
+    // Remove schedule, from the same notice: a removal card in the channel, approved like any; it writes nothing.
+    const before = cards().length;
+    await click(notice, 'pinbot_unschedule', id);
+    await waitFor(() => cards().length === before + 1, WAIT, 'the removal card');
+    const removal = cards()[before] as SlackApiCall;
+    expect(removal.params['channel']).toBe(CHANNEL);
+    expect(blocksOf(removal)[0]?.text?.text).toBe(`*Proposed removal of schedule ${id}*`);
+    await approveAndSettle(removal, `Schedule ${id} removed`);
+    expect(await answer(await command('schedules'))).toContain('This scope has no schedules.');
+    clock.advance(24 * 60 * MINUTE);
+    expect(await other.tick()).toEqual([]);
+    expect(writes(sim)).toBe(3);
+  });
+
+  it('left alone, a person\'s change holds the schedule until its next window, which takes the endpoint as it finds it and switches it off that evening', async () => {
+    const { sim, clock, slack, proposeCard, approveAndSettle, approvedSchedule } = await start();
+    const { id, ts } = await approvedSchedule();
+    const linesAfter = async (count: number, what: string) => {
+      await waitFor(() => threadReplies(slack, ts).length > count, WAIT, what);
+      return textOf(threadReplies(slack, ts)[count] as SlackApiCall);
+    };
+
+    let told = threadReplies(slack, ts).length;
+    clock.advance(MONDAY_0900 - clock.now());
+    expect(await linesAfter(told, 'the morning switch')).toContain('switched warm');
+    clock.advance(2 * 60 * MINUTE);
+    await approveAndSettle(await proposeCard('add sentiment replicas=3'), 'Applied');
+    told = threadReplies(slack, ts).length;
+    clock.advance(MONDAY_1700 - clock.now());
+    expect(await linesAfter(told, 'the override notice')).toContain('was changed since the schedule last switched it');
+    expect(writes(sim)).toBe(2);
+
+    // Tuesday 09:00: the endpoint, warm at 3 replicas, is the schedule's own again; warm already, nothing is written.
+    told = threadReplies(slack, ts).length;
+    clock.advance(MONDAY_0900 + 24 * 60 * MINUTE - clock.now());
+    expect(await linesAfter(told, 'the next morning\'s line')).toBe(`Schedule ${id}, Tue 8 Dec 09:00 CET: \`sentiment\` is already warm; nothing written.`);
+    expect(writes(sim)).toBe(2);
+    expect(minReplica(sim)).toBe(3);
+
+    // Tuesday 17:00: as the schedule left it, so it is switched off.
+    told = threadReplies(slack, ts).length;
+    clock.advance(MONDAY_1700 + 24 * 60 * MINUTE - clock.now());
+    expect(await linesAfter(told, 'the evening switch')).toMatch(new RegExp(`^Schedule ${id}, Tue 8 Dec 17:00 CET: \`sentiment\` switched off \\(not warm\\), approved by ${ALICE_MENTION}; change \`\\w+\`\\.$`));
+    expect(writes(sim)).toBe(3);
+    expect(minReplica(sim)).toBe(0);
   });
 
   it('unschedule typed as a command posts a removal card; approving it removes the schedule and writes nothing', async () => {
