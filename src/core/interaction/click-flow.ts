@@ -108,12 +108,13 @@ async function resumeSchedule(deps: InteractionDeps, surface: ChatSurface, click
   if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
   const { schedule, result, line } = await deps.service.resumeSchedule(click.id, click.principal);
   await surface.answerPrivately({ ...line, visibility: 'private' });
-  // The channel reads it under the schedule's card, as it reads a switch made on time.
-  if (result.kind === 'overridden') return;
+  // A switch written is read in the channel under the schedule's card, as one made on time; a
+  // click that found nothing to write (a repeat, say) is the clicker's business only.
+  if (result.kind !== 'written') return;
   if (deps.notifier) {
     const card = await deps.service.getProposal(schedule.proposalId).catch(() => undefined);
     await deps.notifier.send(switchNotice(schedule, card?.messageRef, schedule.left.at, result, line));
-  } else if (result.kind === 'written') {
+  } else {
     await surface.announce(result.proposal, { ...line, visibility: 'channel' });
   }
 }

@@ -156,10 +156,19 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
       expect(await server.notifier.send(settledNotice(proposal, { wordsOf }))).toBe(false);
     }
 
+    // A second click finds nothing to write: said to the clicker alone.
+    const again = slack.responses.length;
+    await click(notice, 'pinbot_resume', id);
+    await waitFor(() => slack.responses.length > again, WAIT, 'the answer to a second Resume');
+    expect(slack.responses[again]?.body['text']).toBe(`Schedule ${id}, Mon 7 Dec 17:00 CET: \`sentiment\` is already off (not warm); nothing written.`);
+    expect(writes(sim)).toBe(3);
+    expect(threadReplies(slack, ts)).toHaveLength(lines + 1);
+
     const list = await answer(await command('schedules'));
     expect(list).toContain(`• \`${id}\`: keep \`sentiment\` warm (2 replicas) *Mon–Fri 09:00–17:00 Europe/Paris* — approved by ${ALICE_MENTION}`);
     expect(list).toContain('next: warm Tue 8 Dec 09:00 CET · off Tue 8 Dec 17:00 CET · warm Wed 9 Dec 09:00 CET');
     expect(list).not.toContain('held by');
+    expect(threadReplies(slack, ts)).toHaveLength(lines + 1);
 
     // Remove schedule, from the same notice: a removal card in the channel, approved like any; it writes nothing.
     const before = cards().length;
