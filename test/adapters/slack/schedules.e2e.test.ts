@@ -163,6 +163,11 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     expect(slack.responses[again]?.body['text']).toBe(`Schedule ${id}, Mon 7 Dec 17:00 CET: \`sentiment\` is already off (not warm); nothing written.`);
     expect(writes(sim)).toBe(3);
     expect(threadReplies(slack, ts)).toHaveLength(lines + 1);
+    // History names the schedule as what switched, and the person who approved it.
+    const history = await answer(await command('history'));
+    expect(history).toContain(`approved by ${ALICE_MENTION}: \`sentiment\` warm (3 replicas) → cold — switched by schedule ${id}`);
+    expect(history).toContain(`approved by ${ALICE_MENTION}: \`sentiment\` cold → warm (2 replicas) — switched by schedule ${id}`);
+    expect(history).toContain(`approved by ${ALICE_MENTION}: schedule ${id} started — sentiment Mon–Fri 09:00–17:00 Europe/Paris`);
 
     const list = await answer(await command('schedules'));
     expect(list).toContain(`• \`${id}\`: keep \`sentiment\` warm (2 replicas) *Mon–Fri 09:00–17:00 Europe/Paris* — approved by ${ALICE_MENTION}`);
