@@ -44,12 +44,12 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup();
   });
 
-  async function start() {
+  async function start(maxWarm = 4) {
     const sim = await startPricedAcmeEndpoints(60);
     cleanups.push(() => sim.close());
     const clock = manualClock(SUNDAY_1300);
     const world = await serveSlack({
-      configYaml: `scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 4\n    slack_channels: [${CHANNEL}]\n`,
+      configYaml: `scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: ${maxWarm}\n    slack_channels: [${CHANNEL}]\n`,
       env: { HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url, HF_HUB_URL: 'off', PINBOT_USAGE_INTERVAL: 'off' },
       clock,
       scheduleTickMs: 20,
@@ -219,6 +219,22 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     clock.advance(MONDAY_1700 + 24 * 60 * MINUTE - clock.now());
     expect(await linesAfter(told, 'the evening switch')).toMatch(new RegExp(`^Schedule ${id}, Tue 8 Dec 17:00 CET: \`sentiment\` switched off \\(not warm\\), approved by ${ALICE_MENTION}; change \`\\w+\`\\.$`));
     expect(writes(sim)).toBe(3);
+    expect(minReplica(sim)).toBe(0);
+  });
+
+  it('a switch the cap refuses writes nothing and says why under the card', async () => {
+    const { sim, clock, slack, proposeCard, approveAndSettle, approvedSchedule } = await start(2);
+    const { id, ts } = await approvedSchedule();
+    // Before the window a person makes embedder warm: with llama-chat, max_warm is reached.
+    await approveAndSettle(await proposeCard('add embedder'), 'Applied');
+    expect(writes(sim)).toBe(1);
+
+    const told = threadReplies(slack, ts).length;
+    clock.advance(MONDAY_0900 - DEFAULT_LEAD - clock.now());
+    await waitFor(() => threadReplies(slack, ts).length > told, WAIT, 'the refused switch under the card');
+    expect(textOf(threadReplies(slack, ts)[told] as SlackApiCall))
+      .toContain(`Schedule ${id}, Mon 7 Dec 09:00 CET: \`sentiment\` was not switched warm: Can't keep 3 endpoints warm: this scope's max_warm is 2.`);
+    expect(writes(sim)).toBe(1);
     expect(minReplica(sim)).toBe(0);
   });
 
