@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/backends/classic/simulator.ts';
+import { startPricedAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { decodeAction, encodeAction } from '../../../src/core/domain/actions.ts';
 import { silentLogger } from '../../../src/core/ports.ts';
 import { createScheduleSwitcher } from '../../../src/follow-ups.ts';
@@ -157,5 +158,38 @@ describe('Discord: a schedule keeps a model pinned in office hours, served in pr
     expect(refused.content).toMatch(/^`funday` is not a day: use `daily`, `weekdays`, `weekends`, `mon`…`sun`, lists like `sat,sun` or ranges like `mon-fri`\. Did you mean `sun`\?/);
     expect(cards()).toHaveLength(before);
     expect(writes(sim)).toBe(0);
+  });
+
+  it('on an Endpoints scope the card gives the monthly cost against always warm, and the window start writes one PUT and one reply to the card', async () => {
+    const sim = await startPricedAcmeEndpoints(60);
+    cleanups.push(() => sim.close());
+    const clock = manualClock(SUNDAY_1300);
+    const { peer, proposeCard, approveAndSettle } = await serveDiscord({
+      configYaml: `scopes:\n  - name: inference\n    token_env: HF_TOKEN_ENDPOINTS\n    backend: endpoints\n    namespace: acme\n    max_warm: 4\n    discord_channels: ["${CHANNEL_ID}"]\n`,
+      env: { HF_TOKEN_ENDPOINTS: TOKEN, HF_ENDPOINTS_API_URL: sim.url, HF_HUB_URL: 'off', PINBOT_USAGE_INTERVAL: 'off' },
+      clock,
+      scheduleTickMs: 20,
+    }, cleanups);
+    const puts = () => sim.requestLog.filter((r) => r.source === 'client' && (r.method === 'PUT' || r.method === 'POST')).map((r) => r.path);
+    const replies = (to: PeerMessage) => peer.requests.filter((r) => isChannelPost(r)
+      && (body(r)['message_reference'] as { message_id?: string } | undefined)?.message_id === to.id).map((r) => unescaped(String(body(r)['content'] ?? '')));
+
+    const card = await proposeCard('schedule', { schedule: 'embedder warm mon-fri 09:00-17:00 Europe/Paris' });
+    const id = decodeAction(customIds(card).find((custom) => decodeAction(custom)?.kind === 'approve') ?? '')?.proposalId ?? '';
+    const fields = embedOf(card).fields;
+    expect(fields.find((f) => f.name === 'Windows')?.value).toBe('keep `embedder` warm **Mon–Fri 09:00–17:00 Europe/Paris**');
+    expect(fields.find((f) => f.name === 'Next switches')?.value).toBe('warm Mon 7 Dec 09:00 CET · off Mon 7 Dec 17:00 CET · warm Tue 8 Dec 09:00 CET');
+    // $0.80 for 40 hours a week, against 720 hours a month.
+    expect(fields.find((f) => f.name === 'Cost')?.value).toBe('$137.14 a month, against $576.00 kept ready all the time ($0.80/h while ready)');
+    await approveAndSettle(card, `Schedule ${id} is on`);
+    await waitFor(() => replies(card).some((line) => line.includes('Nothing was written now')), WAIT, 'the schedule told on, under its card');
+    expect(puts()).toEqual([]);
+
+    const told = replies(card).length;
+    clock.advance(MONDAY_0900 - DEFAULT_LEAD - clock.now());
+    await waitFor(() => replies(card).length > told, WAIT, 'the switch line under the card');
+    expect(replies(card)[told]).toMatch(new RegExp(`^Schedule ${id}, Mon 7 Dec 09:00 CET: \`embedder\` switched warm, approved by ${ALICE_MENTION}; change \`\\w+\`\\.$`));
+    expect(puts()).toEqual(['/endpoint/acme/embedder']);
+    expect(sim.endpoint(TOKEN, 'embedder')).toMatchObject({ compute: { scaling: { minReplica: 1 } } });
   });
 });
