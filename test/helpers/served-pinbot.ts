@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { silentLogger, type Logger } from '../../src/core/ports.ts';
+import { silentLogger, type Clock, type Logger } from '../../src/core/ports.ts';
 import { createPrometheusMetrics } from '../../src/metrics.ts';
 import { buildPinbot, type Pinbot } from '../../src/pinbot.ts';
 import { serve, type Server } from '../../src/serve.ts';
@@ -16,6 +16,10 @@ export interface ServedPinbotOptions {
   readonly overrides?: Partial<Config>;
   /** Where pinbot logs; silent by default. */
   readonly logger?: Logger;
+  /** The clock of the service and its follow-ups; the system clock unless a test moves time by hand. */
+  readonly clock?: Clock;
+  /** How often the schedule switcher looks for due switches (15 s unless set). */
+  readonly scheduleTickMs?: number;
 }
 
 /**
@@ -29,8 +33,11 @@ export async function servePinbot(options: ServedPinbotOptions, cleanups: (() =>
   const env = { ...options.env, PORT: '0', DATABASE_URL: join(dir, 'pinbot.sqlite'), PINBOT_CONFIG: configFile };
   const config: Config = { ...loadConfig(env), ...options.overrides };
   const logger = options.logger ?? silentLogger;
-  const pinbot = await buildPinbot(config, { env, logger });
-  const server = await serve(pinbot, config, logger, createPrometheusMetrics({ defaultMetrics: false }), { loadPollMs: 20 });
+  const clock = options.clock !== undefined ? { clock: options.clock } : {};
+  const pinbot = await buildPinbot(config, { env, logger, ...clock });
+  const server = await serve(pinbot, config, logger, createPrometheusMetrics({ defaultMetrics: false }), {
+    loadPollMs: 20, ...clock, ...(options.scheduleTickMs !== undefined ? { scheduleTickMs: options.scheduleTickMs } : {}),
+  });
   cleanups.push(() => server.shutdown());
   return { pinbot, server };
 }

@@ -9,7 +9,7 @@ export const COMMAND_NAME = 'pins';
  * Option names. Several models go in ONE space-separated string option (`models`), exactly as
  * they are typed after the verb in Slack (`gpt2 org/name:gpu`), so both platforms share one grammar.
  */
-export const OPTION = { models: 'models', model: 'model', compute: 'compute', change: 'change', period: 'period' } as const;
+export const OPTION = { models: 'models', model: 'model', compute: 'compute', change: 'change', period: 'period', schedule: 'schedule', id: 'id' } as const;
 
 /** Subcommands whose model option autocompletes from the live pinned list. */
 export const AUTOCOMPLETED: ReadonlySet<Verb> = new Set<Verb>(['remove', 'compute', 'status', 'usage']);
@@ -68,6 +68,15 @@ export function pinsCommand(): SlashCommandBuilder {
         .addStringOption((o) => o.setName(OPTION.model).setDescription('One entry (default: all)').setAutocomplete(true).setMaxLength(200))
         .addStringOption((o) => o.setName(OPTION.period).setDescription('The period (default 24h)')
           .addChoices(...USAGE_PERIODS.map((period) => ({ name: period, value: period })))))
+    .addSubcommand((s) =>
+      s.setName('schedule').setDescription('Keep an entry ready in some hours only (changes need approval)')
+        // The words after the verb, as typed in Slack, so both platforms share the schedule grammar.
+        .addStringOption((o) => o.setName(OPTION.schedule).setRequired(true).setMaxLength(300)
+          .setDescription('Entry, warm or pinned, days, hours, zone: my-endpoint warm mon-fri 09:00-17:00 Europe/Paris')))
+    .addSubcommand((s) => s.setName('schedules').setDescription(describe('schedules')))
+    .addSubcommand((s) =>
+      s.setName('unschedule').setDescription(describe('unschedule'))
+        .addStringOption((o) => o.setName(OPTION.id).setDescription('Schedule id, as shown by /pins schedules').setRequired(true).setMaxLength(64)))
     .addSubcommand((s) => s.setName('help').setDescription(describe('help')));
   return command;
 }

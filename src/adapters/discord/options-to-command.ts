@@ -11,6 +11,8 @@ const pinsOptionsSchema = z.object({
   compute: z.string().optional(),
   change: z.string().optional(),
   period: z.string().optional(),
+  schedule: z.string().optional(),
+  id: z.string().optional(),
 });
 
 export type PinsOptions = z.infer<typeof pinsOptionsSchema>;
@@ -20,7 +22,7 @@ export type PinsOptions = z.infer<typeof pinsOptionsSchema>;
  * option values follow in the grammar's order (models, then the compute type).
  */
 export function commandText(options: PinsOptions): string {
-  const args = [options.models, options.model, options.change, options.compute, options.period].filter((value): value is string => value !== undefined);
+  const args = [options.schedule, options.id, options.models, options.model, options.change, options.compute, options.period].filter((value): value is string => value !== undefined);
   return [options.subcommand, ...args].join(' ');
 }
 
@@ -42,5 +44,7 @@ export function readPinsOptions(interaction: ChatInputCommandInteraction): PinsO
     compute: value(OPTION.compute),
     change: value(OPTION.change),
     period: value(OPTION.period),
+    schedule: value(OPTION.schedule),
+    id: value(OPTION.id),
   });
 }

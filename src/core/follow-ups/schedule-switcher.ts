@@ -2,6 +2,7 @@ import type { WordsOf } from '../backend.ts';
 import { isPinbotError } from '../domain/errors.ts';
 import type { Schedule, ScheduledSwitch, ScheduleSpec } from '../domain/schedule.ts';
 import { latestSwitch, nextSwitches } from '../domain/schedule-times.ts';
+import type { Message } from '../domain/ui.ts';
 import type { Clock, Logger, ReadyTimeStore, ScheduleStore } from '../ports.ts';
 import { overrideNotice, switchLine } from '../words/schedule-lines.ts';
 import type { PinningService } from '../workflow/pinning-service.ts';
@@ -194,10 +195,25 @@ export class ScheduleSwitcher {
       const notice = overrideNotice(schedule, due.to, resumesAt, words);
       notification = { ...base, key: `schedule-override:${schedule.id}:${due.at}`, message: notice.message, actions: notice.actions };
     } else {
-      // Keyed as the switch's own settled notice, so the sweep that tells settled proposals does not tell it twice.
-      const key = result.kind === 'written' ? `settled:${result.proposal.id}` : `schedule:${schedule.id}:${due.at}`;
-      notification = { ...base, key, message: switchLine(schedule, due.to, due.at, result, words) };
+      notification = switchNotice(schedule, card?.messageRef, due.at, result, switchLine(schedule, due.to, due.at, result, words));
     }
     await this.options.notifier.send(notification);
   }
+}
+
+/**
+ * A switch's one line, under the schedule's card (`cardRef`), whether fired on time or by Resume.
+ * Keyed as the switch's own settled notice when it wrote, so the sweep that tells settled proposals
+ * does not tell it a second time, out of the card's thread.
+ */
+export function switchNotice(
+  schedule: Schedule, cardRef: string | undefined, at: number, result: Exclude<SwitchResult, { kind: 'overridden' }>, line: Message,
+): Notification {
+  return {
+    key: result.kind === 'written' ? `settled:${result.proposal.id}` : `schedule:${schedule.id}:${at}`,
+    scope: schedule.scope,
+    channel: schedule.channel,
+    ...(cardRef !== undefined ? { replyTo: cardRef } : {}),
+    message: { ...line, visibility: 'channel' },
+  };
 }

@@ -1,5 +1,6 @@
 import { hasCode, isPinbotError } from '../domain/errors.ts';
 import { settledNotice } from '../follow-ups/notifications.ts';
+import { switchNotice } from '../follow-ups/schedule-switcher.ts';
 import { isFinal, type Proposal } from '../domain/proposal.ts';
 import { confirmationAnswered, describeError, renderApproveConfirmation, renderOutcome, renderProposalCard } from '../words/replies.ts';
 import type { ChatSurface, Click, InteractionDeps } from './chat-surface.ts';
@@ -103,8 +104,19 @@ async function letGoCold(deps: InteractionDeps, surface: ChatSurface, click: Cli
 
 /** An override notice's Resume button: the schedule takes the entry as it is and switches to what should hold now. */
 async function resumeSchedule(deps: InteractionDeps, surface: ChatSurface, click: Click): Promise<void> {
-  const resumed = await deps.service.resumeSchedule(click.id, click.principal);
-  await surface.answerPrivately({ ...resumed.line, visibility: 'private' });
+  // The switch is written at once, which can take longer than a platform waits for its answer.
+  if (surface.acknowledgeProposal && !(await surface.acknowledgeProposal())) return;
+  const { schedule, result, line } = await deps.service.resumeSchedule(click.id, click.principal);
+  await surface.answerPrivately({ ...line, visibility: 'private' });
+  // A switch written is read in the channel under the schedule's card, as one made on time; a
+  // click that found nothing to write (a repeat, say) is the clicker's business only.
+  if (result.kind !== 'written') return;
+  if (deps.notifier) {
+    const card = await deps.service.getProposal(schedule.proposalId).catch(() => undefined);
+    await deps.notifier.send(switchNotice(schedule, card?.messageRef, schedule.left.at, result, line));
+  } else {
+    await surface.announce(result.proposal, { ...line, visibility: 'channel' });
+  }
 }
 
 /** An override notice's Remove button: a proposal to remove the schedule, through the same approval. */

@@ -14,7 +14,10 @@ const HOURS_PER_MONTH = 30 * 24;
 const WEEKS_PER_MONTH = 30 / 7;
 const SWITCHES_SHOWN = 3;
 
-const usd = (amount: number): string => `$${amount.toFixed(2)}`;
+/** `$1,440.00`: an amount to the cent, as every other card gives one. */
+const usd = (amount: number): string => `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** `$0.066`: an hourly rate to the tenth of a cent where it has one, as the price lists give them. */
+const usdRate = (rate: number): string => (Number(rate.toFixed(2)) === Number(rate.toFixed(3)) ? usd(rate) : `$${rate.toFixed(3)}`);
 
 /** `keep \`x\` warm (2 instances)`: what a window does, in the backend's words. */
 function keepsLine(spec: ScheduleSpec, words: BackendWords): Line {
@@ -35,7 +38,7 @@ function costLine(spec: ScheduleSpec, costPerHour: number | undefined, from: num
   if (costPerHour === undefined) return [text('price unknown')];
   const scheduled = costPerHour * readyHoursPerWeek(spec, from) * WEEKS_PER_MONTH;
   const always = costPerHour * HOURS_PER_MONTH;
-  return [text(`${usd(scheduled)} a month, against ${usd(always)} kept ready all the time (${usd(costPerHour)}/h while ready)`)];
+  return [text(`${usd(scheduled)} a month, against ${usd(always)} kept ready all the time (${usdRate(costPerHour)}/h while ready)`)];
 }
 
 /** A schedule's proposal card, in whatever state it is in. */

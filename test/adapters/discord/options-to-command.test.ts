@@ -18,6 +18,9 @@ const SAME_AS_SLACK: readonly [PinsOptions, string][] = [
   [{ subcommand: 'pending' }, 'pending'],
   [{ subcommand: 'history' }, 'history'],
   [{ subcommand: 'revert', change: 'abc123' }, 'revert abc123'],
+  [{ subcommand: 'schedule', schedule: 'gpt2:gpu pinned mon-fri 09:00-17:00 Europe/Paris' }, 'schedule gpt2:gpu pinned mon-fri 09:00-17:00 Europe/Paris'],
+  [{ subcommand: 'schedules' }, 'schedules'],
+  [{ subcommand: 'unschedule', id: 'AbC123xy' }, 'unschedule AbC123xy'],
   [{ subcommand: 'help' }, 'help'],
 ];
 

@@ -45,6 +45,9 @@ describe('registering /pins with Discord', () => {
     expect(option('compute', 'models')?.autocomplete).toBe(true);
     expect(option('status', 'model')?.autocomplete).toBe(true);
     expect(option('revert', 'change')?.required).toBe(true);
+    expect(option('schedule', 'schedule')).toMatchObject({ type: 3, required: true });
+    expect(subcommands.find((s) => s.name === 'schedules')?.options ?? []).toEqual([]);
+    expect(option('unschedule', 'id')).toMatchObject({ type: 3, required: true });
 
     expect(registration).toMatchObject({ target: 'guild', guildId: GUILD_ID, commands: ['pins'] });
     expect(describeRegistration(registration)).toContain(`in guild ${GUILD_ID}`);

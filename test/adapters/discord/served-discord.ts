@@ -1,11 +1,9 @@
-import type { Config } from '../../../src/config.ts';
 import { decodeAction, encodeAction, type ActionKind } from '../../../src/core/domain/actions.ts';
-import type { Logger } from '../../../src/core/ports.ts';
 import type { Pinbot } from '../../../src/pinbot.ts';
 import type { Server } from '../../../src/serve.ts';
 import { buttonClick, customIds, slashCommand } from '../../helpers/discord-interactions.ts';
 import { APPLICATION_ID, startDiscordPeer, type DiscordPeer, type PeerMessage } from '../../helpers/discord-peer.ts';
-import { servePinbot } from '../../helpers/served-pinbot.ts';
+import { servePinbot, type ServedPinbotOptions } from '../../helpers/served-pinbot.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { body, DISCORD_TOKEN, waitForRequest } from './use-discord.ts';
 
@@ -48,7 +46,7 @@ export interface ServedDiscord {
  * are bound to the peer's `CHANNEL_ID` by the caller. Everything is closed through `cleanups`.
  */
 export async function serveDiscord(
-  options: { configYaml: string; env: Record<string, string>; overrides?: Partial<Config>; logger?: Logger },
+  options: ServedPinbotOptions,
   cleanups: (() => Promise<void>)[],
 ): Promise<ServedDiscord> {
   const peer = await startDiscordPeer();

@@ -1,8 +1,6 @@
-import type { Config } from '../../../src/config.ts';
-import type { Logger } from '../../../src/core/ports.ts';
 import type { Pinbot } from '../../../src/pinbot.ts';
 import type { Server } from '../../../src/serve.ts';
-import { servePinbot } from '../../helpers/served-pinbot.ts';
+import { servePinbot, type ServedPinbotOptions } from '../../helpers/served-pinbot.ts';
 import { startSlackApiServer, type SlackApiCall, type SlackApiServer } from '../../helpers/slack-api-server.ts';
 import { ALICE, approveValue, BOT_TOKEN, CHANNEL, cardUpdates, SIGNING_SECRET } from '../../helpers/slack-process.ts';
 import { actionBody, buttonPayload, commandBody, postSigned } from '../../helpers/slack-requests.ts';
@@ -33,7 +31,7 @@ export interface ServedSlack {
  * config's scopes are bound to `CHANNEL` by the caller. Everything is closed through `cleanups`.
  */
 export async function serveSlack(
-  options: { configYaml: string; env: Record<string, string>; overrides?: Partial<Config>; logger?: Logger },
+  options: ServedPinbotOptions,
   cleanups: (() => Promise<void>)[],
 ): Promise<ServedSlack> {
   const slack = await startSlackApiServer();
