@@ -5,6 +5,8 @@ import { LoadTracker } from './core/follow-ups/load-tracker.ts';
 import { UsageSampler } from './core/follow-ups/usage-sampler.ts';
 import { ScheduleSwitcher } from './core/follow-ups/schedule-switcher.ts';
 import { wordsOf } from './backends/registry.ts';
+import type { Proposal } from './core/domain/proposal.ts';
+import { scheduleIdOf } from './core/workflow/schedule-workflow.ts';
 import type { Notifier } from './core/follow-ups/notifications.ts';
 import type { Clock, Logger } from './core/ports.ts';
 import { newId, type Pinbot } from './pinbot.ts';
@@ -87,4 +89,14 @@ export function createScheduleSwitcher(pinbot: Pinbot, deps: FollowUpDeps, tickM
     wordsOf,
     ...(tickMs !== undefined ? { tickMs } : {}),
   });
+}
+
+/**
+ * Follows an applied change's new entries until they load. A schedule's switch has no card of its
+ * own: its follow-ups reply under the schedule's card, as its switch line does.
+ */
+export async function followLoads(pinbot: Pinbot, loads: LoadTracker, proposal: Proposal, startedAt?: number): Promise<void> {
+  const scheduleId = scheduleIdOf(proposal.requester);
+  const scheduleCard = scheduleId === undefined ? undefined : (await pinbot.service.getProposal(scheduleId).catch(() => undefined))?.messageRef;
+  await loads.track(proposal, startedAt, proposal.messageRef ?? scheduleCard);
 }

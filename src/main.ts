@@ -9,7 +9,7 @@ import { runInteractive, runOneShot } from './adapters/console/run-console.ts';
 import { CONSOLE_CHANNEL } from './adapters/console/channel-ref.ts';
 import { StartAbortedError } from './adapters/start-with-retry.ts';
 import { fatalMessage } from './fatal-message.ts';
-import { createDriftWatcher, createIdleAlerts, createLoadTracker, createScheduleSwitcher, createUsageSampler } from './follow-ups.ts';
+import { createDriftWatcher, createIdleAlerts, createLoadTracker, createScheduleSwitcher, createUsageSampler, followLoads } from './follow-ups.ts';
 import { ConsoleClock } from './adapters/console/sandbox-clock.ts';
 import { sandboxClockMessage } from './adapters/console/sandbox-clock-words.ts';
 import type { Message } from './core/domain/ui.ts';
@@ -167,7 +167,7 @@ async function runConsole(pinbot: Pinbot, config: Config, logger: Logger, args: 
   const deps = { notifier: new Notifier(pinbot.store.once, logger), clock, logger };
   const loads = createLoadTracker(pinbot, config, deps);
   pinbot.onSettled((proposal) => {
-    if (proposal.state === 'applied') void loads.track(proposal);
+    if (proposal.state === 'applied') void followLoads(pinbot, loads, proposal);
   });
   const drift = createDriftWatcher(pinbot, config, [{ name: scope, notify: [context.channel] }], deps);
   const usage = createUsageSampler(pinbot, config, deps);

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { WatchedScope } from './core/follow-ups/drift-watcher.ts';
-import { createScheduleSwitcher, createDriftWatcher, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
+import { createScheduleSwitcher, createDriftWatcher, followLoads, createIdleAlerts, createLoadTracker, createUsageSampler } from './follow-ups.ts';
 import { Notifier, settledNotice, type Notification } from './core/follow-ups/notifications.ts';
 import { wordsOf } from './backends/registry.ts';
 import { systemClock, type ChannelRef, type Clock, type Logger } from './core/ports.ts';
@@ -166,7 +166,7 @@ export async function serve(
   // the store outlive this process, and those a stopped one left are resumed here.
   const loads = createLoadTracker(pinbot, config, { notifier, clock, logger }, options.loadPollMs);
   pinbot.onSettled((proposal) => {
-    if (proposal.state === 'applied') void loads.track(proposal);
+    if (proposal.state === 'applied') void followLoads(pinbot, loads, proposal);
     // Settled by another proposal's apply, not by a click on its own card: redraw it and tell the channel here.
     if (proposal.outcome?.kind === 'stale' && proposal.outcome.supersededBy !== undefined) {
       announceSettled([proposal]).catch((error: unknown) => {
@@ -182,7 +182,7 @@ export async function serve(
   // follow them now, from the approval, for changes recent enough to be still followed.
   for (const proposal of recent) {
     const appliedAt = proposal.decidedAt ?? 0;
-    if (proposal.state === 'applied' && clock.now() - appliedAt < config.loadTimeoutMs) void loads.track(proposal, appliedAt);
+    if (proposal.state === 'applied' && clock.now() - appliedAt < config.loadTimeoutMs) void followLoads(pinbot, loads, proposal, appliedAt);
   }
   let onceKeysPrunedAt = Number.NEGATIVE_INFINITY;
   const sweep = setInterval(() => {

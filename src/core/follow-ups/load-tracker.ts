@@ -51,15 +51,16 @@ export class LoadTracker {
 
   /**
    * Starts following an applied proposal's new models; returns when every follow-up is sent.
-   * `startedAt` is when the change was applied, if not now.
+   * `startedAt` is when the change was applied, if not now; `replyTo`, the card to reply under when
+   * the proposal has none of its own (a schedule's switch replies under the schedule's card).
    */
-  track(proposal: Proposal, startedAt = this.options.clock.now()): Promise<void> {
+  track(proposal: Proposal, startedAt = this.options.clock.now(), replyTo = proposal.messageRef): Promise<void> {
     if (proposal.state !== 'applied' || this.stopping.signal.aborted) return Promise.resolve();
     const follows = proposal.diff.flatMap((line): LoadFollow[] =>
       line.kind === 'added' || line.kind === 'compute'
         ? [{
           proposalId: proposal.id, scope: proposal.scope, modelId: line.modelId, channel: proposal.channel, startedAt,
-          ...(proposal.messageRef !== undefined ? { replyTo: proposal.messageRef } : {}),
+          ...(replyTo !== undefined ? { replyTo } : {}),
         }]
         : []);
     return this.run(async () => {

@@ -44,6 +44,11 @@ export function schedulePrincipal(schedule: Schedule): Principal {
   return { platform: schedule.channel.platform, userId: `schedule:${schedule.id}`, displayName: `schedule ${schedule.id}` };
 }
 
+/** The schedule a switch was made by, from its principal; undefined for a person. */
+export function scheduleIdOf(principal: Principal): string | undefined {
+  return principal.userId.startsWith('schedule:') ? principal.userId.slice('schedule:'.length) : undefined;
+}
+
 /** The change a switch makes: keep the entry ready with the schedule's setting, or let it go. */
 export function switchCommand(spec: ScheduleSpec, to: SwitchDirection) {
   return to === 'ready'

@@ -8,9 +8,14 @@ import { startPricedAcmeEndpoints } from '../../helpers/acme-endpoints.ts';
 import { TOKEN } from '../../helpers/hf-harness.ts';
 import { manualClock } from '../../helpers/pinbot-harness.ts';
 import type { SlackApiCall } from '../../helpers/slack-api-server.ts';
-import { CHANNEL, threadReplies } from '../../helpers/slack-process.ts';
+import { CHANNEL, threadReplies as allThreadReplies } from '../../helpers/slack-process.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { serveSlack, WAIT } from './served-slack.ts';
+
+/** A switch's load follow-up replies under the schedule's card too; these tests count the schedule's own lines. */
+const LOAD_FOLLOW_UP = /after the change was applied|pinbot stopped following it|did not load/;
+const threadReplies = (...args: Parameters<typeof allThreadReplies>) =>
+  allThreadReplies(...args).filter((call) => !LOAD_FOLLOW_UP.test(textOf(call)));
 
 const MINUTE = 60_000;
 /** Sunday 6 Dec 2026, 13:00 in Paris (CET, UTC+1): the schedule is proposed and approved then. */
@@ -109,6 +114,9 @@ describe('Slack: a schedule keeps an endpoint warm in office hours, served in pr
     expect(textOf(line)).toMatch(new RegExp(`^Schedule ${id}, Mon 7 Dec 09:00 CET: \`sentiment\` switched warm, approved by ${ALICE_MENTION}; change \`\\w+\`\\.$`));
 
     // The served switcher keeps looking every 20 ms, and another process looks as often as it likes: the switch was claimed once.
+    // The endpoint's load follow-up replies under the schedule's card as well, as it would under a card of its own.
+    await waitFor(() => allThreadReplies(slack, ts).some((call) => /`sentiment` is loaded.* after the change was applied/.test(textOf(call))), WAIT, 'the load follow-up under the card');
+
     const other = createScheduleSwitcher(pinbot, { notifier: server.notifier, clock, logger: silentLogger });
     for (let look = 0; look < 20; look += 1) expect(await other.tick()).toEqual([]);
     expect(writes(sim)).toBe(1);
