@@ -240,7 +240,8 @@ export type { ChannelRef, Platform } from './domain/channel.ts';
 
 /**
  * Approved schedules. `claimBoundary` is how one process among several takes a switch: exactly one
- * caller moves `handledBoundary` forward to a given boundary.
+ * caller moves `handledBoundary` forward to a given boundary. A claim whose switch never finished
+ * (its process died) is taken over with `reclaimBoundary` once it is old, again by exactly one caller.
  */
 export interface ScheduleStore {
   create(schedule: Schedule): Promise<void>;
@@ -248,15 +249,22 @@ export interface ScheduleStore {
   /** Schedules not removed, oldest first; in every scope when `scope` is undefined. */
   active(scope?: string): Promise<Schedule[]>;
   /**
-   * Atomic: sets `handledBoundary` to `boundary` only if it is below it now and the schedule is not
-   * removed. True to the single winner.
+   * Atomic: sets `handledBoundary` to `boundary`, claimed `at`, only if it is below it now and the
+   * schedule is not removed. True to the single winner.
    */
-  claimBoundary(id: string, boundary: number): Promise<boolean>;
+  claimBoundary(id: string, boundary: number, at: number): Promise<boolean>;
+  /**
+   * Atomic: claims again, `at`, a handled `boundary` whose switch is not done and whose claim was
+   * made at or before `staleBefore` (or never dated), on a schedule not removed. True to the single winner.
+   */
+  reclaimBoundary(id: string, boundary: number, staleBefore: number, at: number): Promise<boolean>;
+  /** Records that the switch at `boundary` finished; never moves `doneBoundary` back. */
+  markDone(id: string, boundary: number): Promise<void>;
   /**
    * Atomic: gives back a claimed `boundary` whose switch failed, setting `handledBoundary` to
-   * `previous` only while it is still `boundary`; true when it did.
+   * `previous` only while it is still `boundary` under the claim made at `claimedAt`; true when it did.
    */
-  releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean>;
+  releaseBoundary(id: string, boundary: number, previous: number, claimedAt: number): Promise<boolean>;
   /** Records what a switch (or a resume) left the entry as. */
   setLeft(id: string, left: LeftState): Promise<void>;
   /** Sets, or (undefined) clears, the boundary a person's change holds the schedule until. */

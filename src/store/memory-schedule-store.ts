@@ -23,16 +23,29 @@ export class MemoryScheduleStore implements ScheduleStore {
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  async claimBoundary(id: string, boundary: number): Promise<boolean> {
+  async claimBoundary(id: string, boundary: number, at: number): Promise<boolean> {
     const current = this.schedules.get(id);
     if (current === undefined || current.removedAt !== undefined || current.handledBoundary >= boundary) return false;
-    this.schedules.set(id, { ...current, handledBoundary: boundary });
+    this.schedules.set(id, { ...current, handledBoundary: boundary, claimedAt: at });
     return true;
   }
 
-  async releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean> {
+  async reclaimBoundary(id: string, boundary: number, staleBefore: number, at: number): Promise<boolean> {
     const current = this.schedules.get(id);
-    if (current === undefined || current.handledBoundary !== boundary) return false;
+    if (current === undefined || current.removedAt !== undefined || current.handledBoundary !== boundary) return false;
+    if (current.doneBoundary >= boundary || (current.claimedAt !== undefined && current.claimedAt > staleBefore)) return false;
+    this.schedules.set(id, { ...current, claimedAt: at });
+    return true;
+  }
+
+  async markDone(id: string, boundary: number): Promise<void> {
+    const current = this.schedules.get(id);
+    if (current !== undefined && current.doneBoundary < boundary) this.schedules.set(id, { ...current, doneBoundary: boundary });
+  }
+
+  async releaseBoundary(id: string, boundary: number, previous: number, claimedAt: number): Promise<boolean> {
+    const current = this.schedules.get(id);
+    if (current === undefined || current.handledBoundary !== boundary || current.claimedAt !== claimedAt) return false;
     this.schedules.set(id, { ...current, handledBoundary: previous });
     return true;
   }

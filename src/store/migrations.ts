@@ -218,6 +218,16 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await db.schema.createIndex('ready_times_entry_at').on('ready_times').columns(['scope', 'entry', 'at desc']).execute();
       },
     },
+    '0010_schedule_claim_lease': {
+      async up(db: Kysely<unknown>) {
+        // When a switch was claimed, and the latest boundary whose switch finished: a claim left
+        // unfinished by a process that died is taken up by another once it is old. Switches
+        // claimed before this version count as finished, as they were treated then.
+        await db.schema.alterTable('schedules').addColumn('claimed_at', 'bigint').execute();
+        await db.schema.alterTable('schedules').addColumn('done_boundary', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`update schedules set done_boundary = handled_boundary`.execute(db);
+      },
+    },
   };
 }
 

@@ -64,6 +64,8 @@ export function toScheduleRow(schedule: Schedule): ScheduleRow {
     created_at: schedule.createdAt,
     removed_at: schedule.removedAt ?? null,
     handled_boundary: schedule.handledBoundary,
+    claimed_at: schedule.claimedAt ?? null,
+    done_boundary: schedule.doneBoundary,
     left: JSON.stringify(schedule.left),
     overridden_until: schedule.overriddenUntil ?? null,
   };
@@ -89,6 +91,8 @@ export function fromScheduleRow(row: ScheduleRow): Schedule | undefined {
     createdAt: Number(row.created_at),
     ...(row.removed_at !== null ? { removedAt: Number(row.removed_at) } : {}),
     handledBoundary: Number(row.handled_boundary),
+    ...(row.claimed_at !== null ? { claimedAt: Number(row.claimed_at) } : {}),
+    doneBoundary: Number(row.done_boundary),
     left,
     ...(row.overridden_until !== null ? { overriddenUntil: Number(row.overridden_until) } : {}),
   };

@@ -140,6 +140,10 @@ export interface ScheduleRow {
   removed_at: number | null;
   /** The latest boundary claimed, epoch ms; 0 before the first. */
   handled_boundary: number;
+  /** When `handled_boundary` was claimed, epoch ms; null before the first claim. */
+  claimed_at: number | null;
+  /** The latest boundary whose switch finished; below `handled_boundary` while one runs or after its process died. */
+  done_boundary: number;
   left: string;
   overridden_until: number | null;
 }

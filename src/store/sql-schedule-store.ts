@@ -5,8 +5,9 @@ import { fromScheduleRow, leftColumn, toScheduleRow } from './schedule-columns.t
 import type { Database, ScheduleRow } from './schema.ts';
 
 /**
- * Schedules in SQLite or PostgreSQL. Claiming a boundary, giving it back and removing are each one
- * conditional UPDATE, so exactly one caller wins, whichever process or replica it runs in.
+ * Schedules in SQLite or PostgreSQL. Claiming a boundary, claiming again one left unfinished,
+ * giving it back and removing are each one conditional UPDATE, so exactly one caller wins,
+ * whichever process or replica it runs in.
  */
 export class SqlScheduleStore implements ScheduleStore {
   constructor(
@@ -30,10 +31,10 @@ export class SqlScheduleStore implements ScheduleStore {
     return rows.flatMap((row) => this.read(row) ?? []);
   }
 
-  async claimBoundary(id: string, boundary: number): Promise<boolean> {
+  async claimBoundary(id: string, boundary: number, at: number): Promise<boolean> {
     const result = await this.db
       .updateTable('schedules')
-      .set({ handled_boundary: boundary })
+      .set({ handled_boundary: boundary, claimed_at: at })
       .where('id', '=', id)
       .where('handled_boundary', '<', boundary)
       .where('removed_at', 'is', null)
@@ -41,12 +42,31 @@ export class SqlScheduleStore implements ScheduleStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async releaseBoundary(id: string, boundary: number, previous: number): Promise<boolean> {
+  async reclaimBoundary(id: string, boundary: number, staleBefore: number, at: number): Promise<boolean> {
+    // The winner's new `claimed_at` is past every other caller's `staleBefore`, so only one matches.
+    const result = await this.db
+      .updateTable('schedules')
+      .set({ claimed_at: at })
+      .where('id', '=', id)
+      .where('handled_boundary', '=', boundary)
+      .where('done_boundary', '<', boundary)
+      .where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<=', staleBefore)]))
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markDone(id: string, boundary: number): Promise<void> {
+    await this.db.updateTable('schedules').set({ done_boundary: boundary }).where('id', '=', id).where('done_boundary', '<', boundary).execute();
+  }
+
+  async releaseBoundary(id: string, boundary: number, previous: number, claimedAt: number): Promise<boolean> {
     const result = await this.db
       .updateTable('schedules')
       .set({ handled_boundary: previous })
       .where('id', '=', id)
       .where('handled_boundary', '=', boundary)
+      .where('claimed_at', '=', claimedAt)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

@@ -5,7 +5,7 @@ import type { Principal } from '../../src/core/domain/principal.ts';
 import type { Schedule, ScheduleSpec } from '../../src/core/domain/schedule.ts';
 import { plainText } from '../../src/core/domain/ui.ts';
 import { Notifier, type Notification } from '../../src/core/follow-ups/notifications.ts';
-import { DEFAULT_LEAD_MS, dueSwitch, leadFrom, ScheduleSwitcher } from '../../src/core/follow-ups/schedule-switcher.ts';
+import { DEFAULT_CLAIM_LEASE_MS, DEFAULT_LEAD_MS, dueSwitch, leadFrom, ScheduleSwitcher } from '../../src/core/follow-ups/schedule-switcher.ts';
 import type { ChannelRef } from '../../src/core/ports.ts';
 import { judgeSwitch } from '../../src/core/workflow/schedule-workflow.ts';
 import type { RequestContext } from '../../src/core/workflow/pinning-service.ts';
@@ -111,7 +111,7 @@ describe('how a switch meets the entry (judgeSwitch)', () => {
   const other: Pin = { modelId: 'gpt2', computeType: 'cpu' };
   const schedule = (left: Pin | undefined): Schedule => ({
     id: 's1', scope: SCOPE, backend: 'classic', spec, proposalId: 's1', requester: alice, approver: alice, channel: CHANNEL,
-    createdAt: MONDAY, handledBoundary: 0, left: { ...(left ? { pin: left } : {}), at: MONDAY },
+    createdAt: MONDAY, handledBoundary: 0, doneBoundary: 0, left: { ...(left ? { pin: left } : {}), at: MONDAY },
   });
   const live = (...pins: Pin[]) => ({ pins: [other, ...pins], allowed: 5 });
 
@@ -278,6 +278,94 @@ describe('the switcher on a clock', () => {
     s.setClock(Date.UTC(2026, 2, 3, 22, 30));
     expect(await s.switcher.tick()).toEqual([]);
     expect(s.h.writes()).toHaveLength(2);
+  });
+});
+
+describe('a switch whose process died between its claim and its end', () => {
+  const NINE = Date.UTC(2026, 2, 2, 9, 0);
+
+  /** Another process on the same store and channel, with a ledger of its own (a second line would show). */
+  function anotherProcess(s: Awaited<ReturnType<typeof switching>>): ScheduleSwitcher {
+    const notifier = new Notifier(new MemoryOnceLedger(), s.h.logger);
+    notifier.addChannel(s.channel);
+    return new ScheduleSwitcher({ service: s.h.service, schedules: s.schedules, readyTimes: s.readyTimes, notifier, clock: s.clock, logger: s.h.logger, wordsOf, defaultLeadMs: 0 });
+  }
+
+  it('waits out the lease, then is done by exactly one other pass: one write, one line', async () => {
+    expect(DEFAULT_CLAIM_LEASE_MS).toBe(10 * MINUTE);
+    const start = usePinbotHarness();
+    const s = await switching(start, { defaultLeadMs: 0 });
+    const schedule = await s.approve('schedule t5-small pinned daily 09:00-17:00 UTC');
+    const other = anotherProcess(s);
+
+    // A process claims the 09:00 switch, then dies before switching.
+    s.setClock(NINE);
+    expect(await s.schedules.claimBoundary(schedule.id, NINE, NINE)).toBe(true);
+
+    for (const at of [NINE, NINE + DEFAULT_CLAIM_LEASE_MS - 1]) {
+      s.setClock(at);
+      expect(await s.switcher.tick()).toEqual([]);
+    }
+    expect(s.h.writes()).toHaveLength(0);
+    expect(s.told()).toEqual([]);
+
+    s.setClock(NINE + DEFAULT_CLAIM_LEASE_MS);
+    const [mine, theirs] = await Promise.all([s.switcher.tick(), other.tick()]);
+    expect([...mine, ...theirs].map((fired) => [fired.boundary, fired.result.kind])).toEqual([[{ at: NINE, to: 'ready' }, 'written']]);
+    expect(s.h.writes()).toHaveLength(1);
+    expect(has(s.pinned(), 't5-small')).toBe(true);
+    expect(s.told()).toEqual([expect.stringContaining('Mon 2 Mar 09:00 UTC: t5-small switched pinned')]);
+    expect(await s.schedules.get(schedule.id)).toMatchObject({ handledBoundary: NINE, doneBoundary: NINE, claimedAt: NINE + DEFAULT_CLAIM_LEASE_MS });
+
+    // Done: later passes, past another lease, leave it.
+    s.setClock(NINE + 3 * DEFAULT_CLAIM_LEASE_MS);
+    expect([...await s.switcher.tick(), ...await other.tick()]).toEqual([]);
+    expect(s.h.writes()).toHaveLength(1);
+    expect(s.told()).toHaveLength(1);
+  });
+
+  it('is caught up at start-up by a restarted process, and not written twice when the dead one had written', async () => {
+    const start = usePinbotHarness();
+    const s = await switching(start, { defaultLeadMs: 0 });
+    const schedule = await s.approve('schedule t5-small pinned daily 09:00-17:00 UTC');
+
+    // The process claims 09:00, writes, and dies before it could say so or mark the switch done.
+    s.setClock(NINE);
+    expect(await s.schedules.claimBoundary(schedule.id, NINE, NINE)).toBe(true);
+    const claimed = await s.schedules.get(schedule.id);
+    if (claimed === undefined) throw new Error('schedule gone');
+    expect((await s.h.service.switchBySchedule(claimed, 'ready')).kind).toBe('written');
+    expect(s.h.writes()).toHaveLength(1);
+
+    // pinbot is down until 11:00; the restarted process's first pass takes the switch up at once.
+    s.setClock(Date.UTC(2026, 2, 2, 11, 0));
+    const restarted = anotherProcess(s);
+    const done = await restarted.tick();
+
+    expect(done.map((fired) => [fired.boundary.at, fired.result.kind])).toEqual([[NINE, 'already']]);
+    expect(s.h.writes()).toHaveLength(1);
+    expect(s.told()).toEqual([expect.stringContaining('Mon 2 Mar 09:00 UTC')]);
+    expect((await s.schedules.get(schedule.id))?.doneBoundary).toBe(NINE);
+    expect(await restarted.tick()).toEqual([]);
+    expect(await s.switcher.tick()).toEqual([]);
+    expect(s.told()).toHaveLength(1);
+  });
+
+  it('is replaced by the newer boundary due when it was left unfinished before it: only the latest is switched', async () => {
+    const start = usePinbotHarness();
+    const s = await switching(start, { defaultLeadMs: 0 });
+    const schedule = await s.approve('schedule t5-small pinned daily 09:00-17:00 UTC');
+
+    s.setClock(NINE);
+    expect(await s.schedules.claimBoundary(schedule.id, NINE, NINE)).toBe(true);
+
+    // Down until after the window's end: its let-go is what should hold now, and the entry never became ready.
+    s.setClock(Date.UTC(2026, 2, 2, 18, 0));
+    const done = await s.switcher.tick();
+
+    expect(done.map((fired) => [fired.boundary.at, fired.result.kind])).toEqual([[Date.UTC(2026, 2, 2, 17, 0), 'already']]);
+    expect(s.h.writes()).toHaveLength(0);
+    expect(await s.schedules.get(schedule.id)).toMatchObject({ handledBoundary: Date.UTC(2026, 2, 2, 17, 0), doneBoundary: Date.UTC(2026, 2, 2, 17, 0) });
   });
 });
 

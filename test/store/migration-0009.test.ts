@@ -20,7 +20,7 @@ const schedule: Schedule = {
   id: 'sched-1', scope: 'default', backend: 'endpoints',
   spec: { entry: 'llama-chat', scale: 1, days: [1, 2, 3, 4, 5], start: { hour: 9, minute: 0 }, end: { hour: 17, minute: 30 }, zone: 'Europe/Paris' },
   proposalId: 'p1', requester: { platform: 'slack', userId: 'UALICE' }, approver: { platform: 'slack', userId: 'UBOB' },
-  channel: { platform: 'slack', channelId: 'C1' }, createdAt: T0, handledBoundary: 0, left: { at: T0 },
+  channel: { platform: 'slack', channelId: 'C1' }, createdAt: T0, handledBoundary: 0, doneBoundary: 0, left: { at: T0 },
 };
 
 /** Brings an empty database to 0008 and writes a usage denial, as that version could. */
@@ -39,8 +39,8 @@ async function expectUpgraded(url: string): Promise<void> {
     expect(await store.usage.denied('default')).toEqual({ reason: 'No metrics plan.', at: T0 });
 
     await store.schedules.create(schedule);
-    expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
-    expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, handledBoundary: T0 + 1000 });
+    expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0 + 1000)).toBe(true);
+    expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, handledBoundary: T0 + 1000, claimedAt: T0 + 1000 });
     await store.readyTimes.record('default', 'llama-chat', 240_000, T0);
     expect(await store.readyTimes.recent('default', 'llama-chat', 5)).toEqual([240_000]);
 

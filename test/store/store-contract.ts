@@ -94,6 +94,7 @@ function aSchedule(overrides: Partial<Schedule> = {}): Schedule {
     channel: { platform: 'discord', channelId: '1100000000000000009', guildId: '1100000000000000001' },
     createdAt: T0,
     handledBoundary: 0,
+    doneBoundary: 0,
     left: { at: T0 },
     ...overrides,
   };
@@ -425,6 +426,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           spec: { entry: 'embedder', computeType: 'gpu', scale: 2, days: [6, 7], start: { hour: 22, minute: 0 }, end: { hour: 24, minute: 0 }, zone: 'UTC' },
           removedAt: T0 + 10,
           handledBoundary: T0 + 5,
+          claimedAt: T0 + 4,
+          doneBoundary: T0 + 5,
           left: { pin: { modelId: 'embedder', computeType: '2 replicas', wire: { minReplica: 2 } }, at: T0 + 5 },
           overriddenUntil: T0 + 86_400_000,
         });
@@ -465,20 +468,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         const schedule = aSchedule();
         await store.schedules.create(schedule);
 
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(false);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 500)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 500, T0)).toBe(false);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 1000);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000, T0)).toBe(true);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 2000);
-        expect(await store.schedules.claimBoundary('no-such-schedule', T0 + 3000)).toBe(false);
+        expect(await store.schedules.claimBoundary('no-such-schedule', T0 + 3000, T0)).toBe(false);
       });
 
       it('gives a boundary to exactly one of 20 simultaneous claims', async () => {
         const schedule = aSchedule();
         await store.schedules.create(schedule);
 
-        const claims = await Promise.all(Array.from({ length: 20 }, () => store.schedules.claimBoundary(schedule.id, T0 + 60_000)));
+        const claims = await Promise.all(Array.from({ length: 20 }, () => store.schedules.claimBoundary(schedule.id, T0 + 60_000, T0)));
 
         expect(claims.filter(Boolean)).toHaveLength(1);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 60_000);
@@ -487,17 +490,91 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       it('gives back a claimed boundary only while it is still the one handled, so it can be claimed again', async () => {
         const schedule = aSchedule();
         await store.schedules.create(schedule);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0)).toBe(true);
 
-        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 500, 0)).toBe(false);
-        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(true);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 500, 0, T0)).toBe(false);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0, T0)).toBe(true);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(0);
-        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(false);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000)).toBe(true);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000)).toBe(true);
-        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0)).toBe(false);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0, T0)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0)).toBe(true);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000, T0)).toBe(true);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0, T0)).toBe(false);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 2000);
-        expect(await store.schedules.releaseBoundary('no-such-schedule', T0 + 1000, 0)).toBe(false);
+        expect(await store.schedules.releaseBoundary('no-such-schedule', T0 + 1000, 0, T0)).toBe(false);
+      });
+
+      it('records when a boundary was claimed; a release names that claim, so a slow first claimer cannot give back a later claim', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0 + 1100)).toBe(true);
+        expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, handledBoundary: T0 + 1000, claimedAt: T0 + 1100 });
+
+        expect(await store.schedules.reclaimBoundary(schedule.id, T0 + 1000, T0 + 1100, T0 + 9000)).toBe(true);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0, T0 + 1100)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(T0 + 1000);
+        expect(await store.schedules.releaseBoundary(schedule.id, T0 + 1000, 0, T0 + 9000)).toBe(true);
+        expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(0);
+      });
+
+      it('claims again an unfinished boundary only once its claim is at or before the stale mark, and never a done one', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 1000, T0 + 1000)).toBe(true);
+
+        // The claim is newer than the stale mark: its switch may still be running.
+        expect(await store.schedules.reclaimBoundary(schedule.id, T0 + 1000, T0 + 999, T0 + 2000)).toBe(false);
+        // Not the boundary handled.
+        expect(await store.schedules.reclaimBoundary(schedule.id, T0 + 500, T0 + 1000, T0 + 2000)).toBe(false);
+        expect(await store.schedules.reclaimBoundary('no-such-schedule', T0 + 1000, T0 + 1000, T0 + 2000)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.claimedAt).toBe(T0 + 1000);
+
+        expect(await store.schedules.reclaimBoundary(schedule.id, T0 + 1000, T0 + 1000, T0 + 2000)).toBe(true);
+        expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, handledBoundary: T0 + 1000, claimedAt: T0 + 2000, doneBoundary: 0 });
+
+        await store.schedules.markDone(schedule.id, T0 + 1000);
+        expect((await store.schedules.get(schedule.id))?.doneBoundary).toBe(T0 + 1000);
+        expect(await store.schedules.reclaimBoundary(schedule.id, T0 + 1000, T0 + 5000, T0 + 6000)).toBe(false);
+        expect((await store.schedules.get(schedule.id))?.claimedAt).toBe(T0 + 2000);
+      });
+
+      it('claims again a boundary claimed without a date (before claims were dated), unless removed', async () => {
+        const undated = aSchedule({ handledBoundary: T0 + 1000 });
+        const removed = aSchedule({ handledBoundary: T0 + 1000 });
+        await store.schedules.create(undated);
+        await store.schedules.create(removed);
+        await store.schedules.remove(removed.id, T0 + 1500);
+
+        expect(await store.schedules.reclaimBoundary(removed.id, T0 + 1000, T0, T0 + 2000)).toBe(false);
+        expect(await store.schedules.reclaimBoundary(undated.id, T0 + 1000, T0, T0 + 2000)).toBe(true);
+        expect((await store.schedules.get(undated.id))?.claimedAt).toBe(T0 + 2000);
+      });
+
+      it('gives an unfinished boundary to exactly one of 20 simultaneous claims again', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 60_000, T0 + 60_000)).toBe(true);
+
+        // Twenty passes past the lease, each at its own instant, each with its own stale mark.
+        const lease = 600_000;
+        const reclaims = await Promise.all(Array.from({ length: 20 }, (_, i) => {
+          const at = T0 + 60_000 + lease + i;
+          return store.schedules.reclaimBoundary(schedule.id, T0 + 60_000, at - lease, at);
+        }));
+
+        expect(reclaims.filter(Boolean)).toHaveLength(1);
+        expect((await store.schedules.get(schedule.id))?.claimedAt).toBe(T0 + 60_000 + lease + reclaims.indexOf(true));
+      });
+
+      it('marks a boundary done only forward', async () => {
+        const schedule = aSchedule();
+        await store.schedules.create(schedule);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 2000, T0)).toBe(true);
+
+        await store.schedules.markDone(schedule.id, T0 + 2000);
+        await store.schedules.markDone(schedule.id, T0 + 1000);
+        await store.schedules.markDone('no-such-schedule', T0 + 1000);
+
+        expect(await store.schedules.get(schedule.id)).toStrictEqual({ ...schedule, handledBoundary: T0 + 2000, claimedAt: T0, doneBoundary: T0 + 2000 });
       });
 
       it('removes a schedule once, and refuses claims on it after', async () => {
@@ -511,7 +588,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect(removedAt).toBe(T0 + 100 + removals.indexOf(true));
         expect(await store.schedules.remove(schedule.id, T0 + 999)).toBe(false);
         expect((await store.schedules.get(schedule.id))?.removedAt).toBe(removedAt);
-        expect(await store.schedules.claimBoundary(schedule.id, T0 + 60_000)).toBe(false);
+        expect(await store.schedules.claimBoundary(schedule.id, T0 + 60_000, T0)).toBe(false);
         expect((await store.schedules.get(schedule.id))?.handledBoundary).toBe(0);
         expect(await store.schedules.remove('no-such-schedule', T0)).toBe(false);
       });

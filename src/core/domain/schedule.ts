@@ -74,6 +74,13 @@ export interface Schedule {
   readonly removedAt?: number;
   /** The latest boundary handled (claimed by one process), epoch ms; 0 before the first. */
   readonly handledBoundary: number;
+  /** When `handledBoundary` was claimed, epoch ms; absent before the first claim. */
+  readonly claimedAt?: number;
+  /**
+   * The latest boundary whose switch finished, whatever its outcome. Below `handledBoundary` while
+   * a switch runs, or after the process running it died: then another takes it up once the claim is old.
+   */
+  readonly doneBoundary: number;
   /** What its last switch, or its approval, left the entry as: a change from this is a person's. */
   readonly left: LeftState;
   /** Set while a person's change holds: the schedule stays still until this boundary (its next window's start). */

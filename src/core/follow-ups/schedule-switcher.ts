@@ -21,12 +21,21 @@ export interface ScheduleSwitcherOptions {
   readonly tickMs?: number;
   /** How early a switch to ready starts while the entry has no learned ready time. */
   readonly defaultLeadMs?: number;
+  /** How old an unfinished claim must be before another pass takes the switch up. */
+  readonly claimLeaseMs?: number;
 }
 
 /** How often due switches are looked for: a switch fires at most this late. */
 export const DEFAULT_SCHEDULE_TICK_MS = 15_000;
 /** The lead time of an entry never seen becoming ready. */
 export const DEFAULT_LEAD_MS = 10 * 60_000;
+/**
+ * How long a claimed switch may run before another pass takes it for lost (its process died) and
+ * does it again. Longer than the slowest switch that still finishes: up to 2 min waiting for the
+ * scope's lock, then a read and a write, each at most about 2.5 min through its retries and
+ * timeouts. A live switch taken up too early would not write twice, but could say a second line.
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 10 * 60_000;
 /** How many of an entry's latest ready times its lead time is learned from. */
 const READY_TIMES_USED = 5;
 /** The learned lead is the slowest recent ready time with this much to spare, within these bounds. */
@@ -65,7 +74,8 @@ export function dueSwitch(spec: ScheduleSpec, now: number, leadMs: number): Sche
 /**
  * Fires each schedule's switches on time, on every pinbot process at once: each switch is claimed
  * in the store by exactly one, and given back if it fails before it is done, for the next pass on
- * any process to try again. A switch goes through the backend's apply (stale check, caps,
+ * any process to try again. A claim whose process died before the switch was done is taken up by
+ * one pass, on any process, once it is older than the lease. A switch goes through the backend's apply (stale check, caps,
  * partial writes) and says one line under the schedule's card. A person's change since the
  * schedule last left the entry is never undone: the schedule says so, with Resume and Remove
  * buttons, and stays still until its next window starts, when it takes the entry as it finds it.
@@ -119,10 +129,10 @@ export class ScheduleSwitcher {
   private async switchIfDue(schedule: Schedule, active: readonly Schedule[]): Promise<SwitchDone | undefined> {
     const now = this.options.clock.now();
     const due = dueSwitch(schedule.spec, now, await this.leadTime(schedule));
-    if (due === undefined || due.at <= schedule.handledBoundary) return undefined;
+    if (due === undefined || due.at < schedule.handledBoundary) return undefined;
     const held = schedule.overriddenUntil;
     if (held !== undefined && due.at < held) return undefined;
-    if (!(await this.options.schedules.claimBoundary(schedule.id, due.at))) return undefined;
+    if (!(await this.claim(schedule, due.at, now))) return undefined;
     // Read again once claimed: another process's switch since this pass began may have changed what it left.
     const claimed = await this.options.schedules.get(schedule.id);
     if (claimed === undefined) return undefined;
@@ -139,7 +149,8 @@ export class ScheduleSwitcher {
       // Claimed but not done (the live state unreadable, the store or the lock failing): given back,
       // so a later pass here or in another process tries again instead of the switch being lost
       // unsaid. A retry cannot write twice: it reads the entry under the lock and finds it as wanted.
-      await this.options.schedules.releaseBoundary(schedule.id, due.at, schedule.handledBoundary).catch(() => false);
+      const previous = due.at > schedule.handledBoundary ? schedule.handledBoundary : schedule.doneBoundary;
+      await this.options.schedules.releaseBoundary(schedule.id, due.at, previous, now).catch(() => false);
       throw error;
     }
     if (adopt) await this.options.schedules.setOverride(schedule.id, undefined);
@@ -148,7 +159,23 @@ export class ScheduleSwitcher {
     const resumesAt = result.kind === 'overridden' ? nextSwitches(schedule.spec, due.at, 2).find((next) => next.to === 'ready')?.at : undefined;
     if (resumesAt !== undefined) await this.options.schedules.setOverride(schedule.id, resumesAt);
     await this.tell(claimed, due, result, resumesAt);
+    await this.options.schedules.markDone(schedule.id, due.at);
     return { scheduleId: schedule.id, boundary: due, result };
+  }
+
+  /**
+   * Takes the switch at `boundary` for this process: a boundary not yet handled, or one handled
+   * but never done whose claim is older than the lease (the process that claimed it died mid-way).
+   * An unfinished older boundary is simply replaced by a newer due one.
+   */
+  private async claim(schedule: Schedule, boundary: number, now: number): Promise<boolean> {
+    const store = this.options.schedules;
+    if (boundary > schedule.handledBoundary) return store.claimBoundary(schedule.id, boundary, now);
+    const staleBefore = now - (this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
+    if (schedule.doneBoundary >= boundary || (schedule.claimedAt !== undefined && schedule.claimedAt > staleBefore)) return false;
+    const taken = await store.reclaimBoundary(schedule.id, boundary, staleBefore, now);
+    if (taken) this.options.logger.warn({ scheduleId: schedule.id, scope: schedule.scope, boundary, claimedAt: schedule.claimedAt }, 'unfinished schedule switch taken up');
+    return taken;
   }
 
   /**

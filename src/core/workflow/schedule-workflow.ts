@@ -174,6 +174,7 @@ export class ScheduleWorkflow {
       createdAt: now,
       // Boundaries before the approval are not the schedule's: its first switch is the next one.
       handledBoundary: latestSwitch(change.spec, now)?.at ?? 0,
+      doneBoundary: latestSwitch(change.spec, now)?.at ?? 0,
       left: { ...(current !== undefined ? { pin: current } : {}), at: now },
     });
     const changeId = await context.recordChange(proposal, live.pins, live.pins);
