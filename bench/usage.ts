@@ -47,15 +47,15 @@ function endpointName(i: number): string {
   return `ep-${String(i).padStart(4, '0')}`;
 }
 
-/** How many reads each of `names` got among `paths` (the paths of the requests read): fewest and most. */
-export function readsPerEntry(paths: readonly string[], names: readonly string[]): { fewest: number; most: number } {
+/** How many reads each of `names` got among `paths` (the paths of the requests read): fewest, most, and the names read other than once. */
+export function readsPerEntry(paths: readonly string[], names: readonly string[]): { fewest: number; most: number; notOnce: string[] } {
   const counts = new Map(names.map((name) => [name, 0]));
   for (const path of paths) {
     const name = /\/([^/]+)\/open-metrics$/.exec(path)?.[1];
     if (name !== undefined && counts.has(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   const all = [...counts.values()];
-  return { fewest: Math.min(...all), most: Math.max(...all) };
+  return { fewest: Math.min(...all), most: Math.max(...all), notOnce: [...counts].filter(([, count]) => count !== 1).map(([name, count]) => `${name} ×${count}`) };
 }
 
 async function startBenchSimulator(count: number): Promise<EndpointsSimulator> {
@@ -66,7 +66,7 @@ async function startBenchSimulator(count: number): Promise<EndpointsSimulator> {
 }
 
 /** The deployed app sampling `count` endpoints: one whole interval's open-metrics reads, and RSS after it. */
-async function sampleDeployed(count: number): Promise<{ fewest: number; most: number; burst: number; rss: number }> {
+async function sampleDeployed(count: number): Promise<{ fewest: number; most: number; notOnce: string[]; burst: number; rss: number }> {
   const simulator = await startBenchSimulator(count);
   const slack = await startSlackApiServer({ record: false });
   const dir = mkdtempSync(join(tmpdir(), 'pinbot-bench-usage-'));
@@ -213,7 +213,8 @@ export async function benchUsage(log: (line: string) => void): Promise<PartResul
   const sampled = [];
   for (const count of SAMPLED_SIZES) {
     sampled.push(await sampleDeployed(count));
-    log(`  sampled ${count} endpoints`);
+    const notOnce = sampled.at(-1)?.notOnce ?? [];
+    log(`  sampled ${count} endpoints${notOnce.length > 0 ? `; read other than once in the interval: ${notOnce.join(', ')}` : ''}`);
   }
   const simulator = await startBenchSimulator(ENTRIES);
   const plans: Record<string, string> = {};

@@ -11,7 +11,7 @@ describe('usage bench: open-metrics reads per endpoint in one interval', () => {
 
   it('gives the fewest and most reads of any endpoint, counting one never read as 0 and other paths not at all', () => {
     const read = (name: string) => `/endpoint/bench/${name}/open-metrics`;
-    expect(readsPerEntry(names.map(read), names)).toEqual({ fewest: 1, most: 1 });
-    expect(readsPerEntry([read('ep-0000'), read('ep-0000'), read('ep-0001'), '/endpoint/bench', read('ep-9999')], names)).toEqual({ fewest: 0, most: 2 });
+    expect(readsPerEntry(names.map(read), names)).toEqual({ fewest: 1, most: 1, notOnce: [] });
+    expect(readsPerEntry([read('ep-0000'), read('ep-0000'), read('ep-0001'), '/endpoint/bench', read('ep-9999')], names)).toEqual({ fewest: 0, most: 2, notOnce: ['ep-0000 ×2', 'ep-0002 ×0'] });
   });
 });
