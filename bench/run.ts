@@ -1,6 +1,6 @@
 // `npm run bench`: measurements, not pass/fail. Prints two tables and writes bench/results.json.
 // What each number means and the figures measured: bench/README.md.
-// BENCH_ONLY=economy,slack,discord,startup,scopes,store,replicas,schedules runs a subset.
+// BENCH_ONLY=economy,slack,discord,startup,scopes,store,replicas,schedules,usage runs a subset.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { benchScheduleSwitches } from './schedule-replicas.ts';
 import { benchScopeScaling } from './scale-scopes.ts';
 import { benchStoreScaling } from './scale-store.ts';
 import { benchSlackAck } from './slack-ack.ts';
+import { benchUsage } from './usage.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const parts: Record<string, (say: typeof log) => Promise<PartResult>> = {
@@ -27,6 +28,7 @@ const parts: Record<string, (say: typeof log) => Promise<PartResult>> = {
   store: benchStoreScaling,
   replicas: benchReplicaScaling,
   schedules: benchScheduleSwitches,
+  usage: benchUsage,
 };
 /** Run in a fresh process each, as a deployed pinbot starts, rather than on the heap the parts before left. */
 const IN_OWN_PROCESS = new Set(['slack', 'discord']);

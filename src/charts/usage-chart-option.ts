@@ -10,6 +10,8 @@ export const CHART_FONT_FAMILY = 'DejaVu Sans';
 /** Line colours, one per entry in order; its kept-ready shading is the same colour, faint. */
 const PALETTE = ['#3b6fd4', '#d9822b', '#2e9e6a', '#c2405a', '#7a5cc7', '#8c6d1f', '#1f9bb0', '#b54fa3', '#5f6b7a'] as const;
 const READY_OPACITY = 0.13;
+/** Room around the plot area for the title, the legend and the axis labels, in pixels. */
+const GRID = { top: 108, left: 64, right: 36, bottom: 48 } as const;
 
 const PERIOD_WORDS: Record<UsagePeriod, string> = {
   '24h': 'last 24 hours',
@@ -55,7 +57,7 @@ export function usageChartOption(report: DrawableUsageReport): EChartsOption {
       subtextStyle: { fontSize: 12, color: '#5f6b7a' },
     },
     legend: { type: 'scroll', top: 68, left: 'center', data: report.entries.map((entry) => entry.entry) },
-    grid: { top: 108, left: 64, right: 36, bottom: 48 },
+    grid: { ...GRID },
     xAxis: {
       type: 'time',
       min: report.from,
@@ -76,6 +78,11 @@ export function usageChartOption(report: DrawableUsageReport): EChartsOption {
     },
     series,
   };
+}
+
+/** Where the lines are drawn in a picture of `size`. */
+export function plotArea(size: { readonly width: number; readonly height: number }): { x: number; y: number; width: number; height: number } {
+  return { x: GRID.left, y: GRID.top, width: size.width - GRID.left - GRID.right, height: size.height - GRID.top - GRID.bottom };
 }
 
 function entrySeries(entry: EntryUsage, color: string, report: DrawableUsageReport): LineSeriesOption {

@@ -1,6 +1,7 @@
 import { svgToPng } from './svg-to-png.ts';
 import { dejaVuTextWidth } from './text-width.ts';
-import { usageChartOption, usageChartTitle, type DrawableUsageReport } from './usage-chart-option.ts';
+import type { EChartsType } from 'echarts';
+import { plotArea, usageChartOption, usageChartTitle, type DrawableUsageReport } from './usage-chart-option.ts';
 
 export type { DrawableUsageReport } from './usage-chart-option.ts';
 
@@ -26,11 +27,31 @@ export async function renderUsageChart(report: DrawableUsageReport): Promise<Buf
   let svg: string;
   try {
     chart.setOption(usageChartOption(report));
+    dropPlotAreaClips(chart.getZr().storage, plotArea(USAGE_CHART_SIZE));
     svg = chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
   return svgToPng(svg);
+}
+
+type ChartElements = ReturnType<EChartsType['getZr']>['storage'];
+
+/**
+ * ECharts clips every line to the plot area, and resvg draws each clip as a mask the size of the
+ * picture: most of the time a chart takes to rasterise. Nothing is drawn outside that area anyway
+ * (the time axis spans the period, the value axis 0 to the largest count), so the clips that hold
+ * the whole plot area are dropped. Smaller ones, such as the scrolling legend's window, stay.
+ */
+function dropPlotAreaClips(elements: ChartElements, area: { x: number; y: number; width: number; height: number }): void {
+  elements.traverse((element) => {
+    // Undefined (or null once removed) where nothing clips the element, whatever the type says.
+    const clip = element.getClipPath() as ReturnType<typeof element.getClipPath> | null | undefined;
+    if (!clip) return;
+    const box = clip.getBoundingRect();
+    const holdsArea = box.x <= area.x && box.y <= area.y && box.x + box.width >= area.x + area.width && box.y + box.height >= area.y + area.height;
+    if (holdsArea) element.removeClipPath();
+  });
 }
 
 /** The chart with what the platforms send along with it. */

@@ -184,8 +184,8 @@ export interface UsageStore {
   /** Marks the entry's baseline as broken by a failed sample (nothing is counted across it). */
   markGap(scope: string, entry: string): Promise<void>;
   baseline(scope: string, entry: string): Promise<UsageBaseline | undefined>;
-  /** The scope's hourly rows with `from <= hour < to`, oldest first. */
-  hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]>;
+  /** The scope's hourly rows with `from <= hour < to` (only `entry`'s when given), oldest first. */
+  hours(scope: string, from: number, to: number, entry?: string): Promise<StoredUsageHour[]>;
   /** Remembers that the scope's account may not read usage, or (undefined) that it may again. */
   setDenied(scope: string, denial: UsageDenial | undefined): Promise<void>;
   denied(scope: string): Promise<UsageDenial | undefined>;

@@ -29,9 +29,9 @@ export class MemoryUsageStore implements UsageStore {
     return this.baselines.get(key(scope, entry));
   }
 
-  async hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]> {
+  async hours(scope: string, from: number, to: number, entry?: string): Promise<StoredUsageHour[]> {
     return [...this.hourRows.values()]
-      .filter((row) => row.scope === scope && row.hour >= from && row.hour < to)
+      .filter((row) => row.scope === scope && row.hour >= from && row.hour < to && (entry === undefined || row.entry === entry))
       .sort((a, b) => a.hour - b.hour || a.entry.localeCompare(b.entry))
       .map(({ scope: _scope, ...row }) => row);
   }

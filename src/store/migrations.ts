@@ -228,6 +228,13 @@ function migrations(kind: StoreKind): Record<string, Migration> {
         await sql`update schedules set done_boundary = handled_boundary`.execute(db);
       },
     },
+    '0011_usage_scope_hour': {
+      async up(db: Kysely<unknown>) {
+        // `usage` of a whole scope reads its hours of the period in (hour, entry) order; the
+        // primary key leads with the entry, so without this it read every hour kept, or sorted.
+        await db.schema.createIndex('usage_hours_scope_hour').on('usage_hours').columns(['scope', 'hour', 'entry']).execute();
+      },
+    },
   };
 }
 

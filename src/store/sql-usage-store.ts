@@ -59,16 +59,17 @@ export class SqlUsageStore implements UsageStore {
     return row ? { at: Number(row.sampled_at), counters: parseJson<UsageCounter[]>(row.counters), gap: Number(row.gap) === 1 } : undefined;
   }
 
-  async hours(scope: string, from: number, to: number): Promise<StoredUsageHour[]> {
-    const rows = await this.db
+  async hours(scope: string, from: number, to: number, entry?: string): Promise<StoredUsageHour[]> {
+    // One entry's hours come from the primary key (scope, entry, hour); a whole scope's from
+    // usage_hours_scope_hour (scope, hour, entry), already in the order asked for.
+    let query = this.db
       .selectFrom('usage_hours')
       .selectAll()
       .where('scope', '=', scope)
       .where('hour', '>=', from)
-      .where('hour', '<', to)
-      .orderBy('hour')
-      .orderBy('entry')
-      .execute();
+      .where('hour', '<', to);
+    if (entry !== undefined) query = query.where('entry', '=', entry);
+    const rows = await query.orderBy('hour').orderBy('entry').execute();
     return rows.map(toHour);
   }
 

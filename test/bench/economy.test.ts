@@ -22,6 +22,7 @@ describe('the request economy the bench reports', () => {
       ['endpoints approve 3 changes: HF PUTs', 3],
       ['endpoints 100 concurrent list: HF GETs', 1],
       ['endpoints hardware catalogue, all of the above: HF GETs', 1],
+      ['endpoints hardware catalogue, each propose after the first: HF GETs', 0],
     ]);
     expect(figures.filter((one) => one.goal === undefined || !meets(one.goal, one.values))).toEqual([]);
   });

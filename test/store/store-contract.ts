@@ -656,6 +656,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
           { entry: 'chat', hour: T0 + HOUR, requests: requests(7), latency: { p50: 0.5 } },
         ]);
         expect(await store.usage.hours(scope, T0 + HOUR, T0 + HOUR)).toEqual([]);
+        expect(await store.usage.hours(scope, T0, T0 + 2 * HOUR, 'chat')).toEqual([
+          { entry: 'chat', hour: T0, requests: requests(15, 3), latency: { p50: 0.1, p90: 0.2, p99: 0.3 } },
+          { entry: 'chat', hour: T0 + HOUR, requests: requests(7), latency: { p50: 0.5 } },
+        ]);
+        expect(await store.usage.hours(scope, T0, T0 + 2 * HOUR, 'nobody')).toEqual([]);
       });
 
       it('loses no request when many samples add to one hour at once', async () => {

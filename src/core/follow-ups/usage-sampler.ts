@@ -151,9 +151,18 @@ export class UsageSampler {
 
   private placeAll(): void {
     if (this.stopped) return;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.roster.forEach((sampled, index) => this.place(sampled, index));
+    // A placed sample keeps its timer: one due while the roster was read, but not yet fired, would
+    // otherwise be placed again past its point, in the next interval, and this one would have none.
+    // It takes its new place in the roster when it is placed after it runs.
+    const onRoster = new Set(this.roster.map((sampled) => keyOf(sampled)));
+    for (const [key, timer] of this.timers) {
+      if (onRoster.has(key)) continue;
+      clearTimeout(timer);
+      this.timers.delete(key);
+    }
+    this.roster.forEach((sampled, index) => {
+      if (!this.timers.has(keyOf(sampled))) this.place(sampled, index);
+    });
     const { clock, intervalMs } = this.options;
     if (this.rosterTimer !== undefined) clearTimeout(this.rosterTimer);
     this.rosterTimer = setTimeout(() => this.track(this.refresh()), intervalMs - (clock.now() % intervalMs));
@@ -163,7 +172,7 @@ export class UsageSampler {
   private place(sampled: Sampled, index: number): void {
     if (this.stopped) return;
     const { clock, intervalMs } = this.options;
-    const key = `${sampled.scope}\u0000${sampled.entry}`;
+    const key = keyOf(sampled);
     const timer = setTimeout(() => {
       this.timers.delete(key);
       this.track(this.sample(sampled.scope, sampled.entry).finally(() => {
@@ -183,4 +192,8 @@ export class UsageSampler {
       .finally(() => this.running.delete(run));
     this.running.add(run);
   }
+}
+
+function keyOf(sampled: Sampled): string {
+  return `${sampled.scope}\u0000${sampled.entry}`;
 }

@@ -40,7 +40,7 @@ export class UsageService {
     const [live, known, rows, changes] = await Promise.all([
       backend.read(),
       source.entries(),
-      this.deps.usage.hours(scope, from, to + 1),
+      this.deps.usage.hours(scope, from, to + 1, entry),
       this.deps.audit.recent(scope, CHANGES_LOOKBACK),
     ]);
     const seen = [...new Set([...known, ...rows.map((row) => row.entry)])].sort();
@@ -51,14 +51,26 @@ export class UsageService {
       });
     }
     const names = entry !== undefined ? [entry] : seen;
+    const rowsOf = byEntry(rows);
     const entries = names.map((name) => entryUsage(
       name,
-      rows.filter((row) => row.entry === name),
+      rowsOf.get(name) ?? [],
       { from, hours },
       readyCost(readySegments(name, changes, live.pins, from, to), source, live),
     ));
     return { kind: 'report', scope, period, from, to, entries, ...(this.deps.simulated?.(scope) === true ? { simulated: true } : {}) };
   }
+}
+
+/** The rows of each entry, in their order: one pass, however many entries. */
+function byEntry(rows: readonly StoredUsageHour[]): Map<string, StoredUsageHour[]> {
+  const grouped = new Map<string, StoredUsageHour[]>();
+  for (const row of rows) {
+    const own = grouped.get(row.entry);
+    if (own === undefined) grouped.set(row.entry, [row]);
+    else own.push(row);
+  }
+  return grouped;
 }
 
 interface ReadyUsage {
