@@ -82,10 +82,11 @@ export class IdleAlerts {
       logger.warn({ scope: scope.name, code: isPinbotError(error) ? error.code : 'UNKNOWN' }, 'idle check could not read the scope');
       return [];
     }
-    const [rows, changes] = await Promise.all([usage.hours(scope.name, 0, now + 1), this.options.audit.recent(scope.name, CHANGES_LOOKBACK)]);
+    const changes = await this.options.audit.recent(scope.name, CHANGES_LOOKBACK);
     const found: IdleFinding[] = [];
     for (const pin of live.pins) {
-      const entryRows = rows.filter((row) => row.entry === pin.modelId);
+      // Only the entries kept ready are read, each by its key: not every hour the scope kept.
+      const entryRows = await usage.hours(scope.name, 0, now + 1, pin.modelId);
       const readyFrom = readySegments(pin.modelId, changes, live.pins, 0, now).at(-1)?.from ?? 0;
       const idleSince = idleStart(entryRows, readyFrom, now, idleAfterMs);
       if (idleSince === undefined) continue;
