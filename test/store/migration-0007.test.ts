@@ -1,14 +1,10 @@
-import { join } from 'node:path';
-import BetterSqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Kysely, Migrator } from 'kysely';
+import { describe, expect } from 'vitest';
 import { replicasOf, seenScalings } from '../../src/backends/endpoints/plan.ts';
 import { migrationProvider } from '../../src/store/migrations.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { StoreKind } from '../../src/store/schema.ts';
-import { testTempDir } from '../helpers/temp-dir.ts';
-import { dropSchema, freshSchemaName, POSTGRES_TEST_URL, urlWithSchema } from './postgres-test-db.ts';
+import { upgradesOnBothStores } from './upgrade-from-previous.ts';
 
 /**
  * A store written by the version before 0007 (an endpoints proposal's view of the namespace after
@@ -75,22 +71,5 @@ async function expectUpgraded(url: string): Promise<void> {
 }
 
 describe('migration 0007: proposals name their backend and keep what they saw in a column of its own', () => {
-  it('upgrades a SQLite store written by the version before', async () => {
-    const file = join(testTempDir('migration-0007'), 'pinbot.sqlite');
-    await writeLegacyStore(new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite(file) }) }), 'sqlite');
-    await expectUpgraded(`sqlite:${file}`);
-  });
-
-  describe('on PostgreSQL', () => {
-    const schema = freshSchemaName();
-    afterAll(() => dropSchema(schema));
-
-    it('upgrades a PostgreSQL store written by the version before', async () => {
-      const pool = new pg.Pool({ connectionString: POSTGRES_TEST_URL, options: `-c search_path=${schema}` });
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-      await sql`create schema ${sql.id(schema)}`.execute(db);
-      await writeLegacyStore(db, 'postgres', schema);
-      await expectUpgraded(urlWithSchema(schema));
-    });
-  });
+  upgradesOnBothStores('migration-0007', writeLegacyStore, expectUpgraded);
 });

@@ -1,15 +1,14 @@
-import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Schedule } from '../../src/core/domain/schedule.ts';
 import { migrationProvider } from '../../src/store/migrations.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { StoreKind } from '../../src/store/schema.ts';
 import { captureLogger } from '../helpers/hf-harness.ts';
-import { testTempDir } from '../helpers/temp-dir.ts';
-import { dropSchema, freshSchemaName, POSTGRES_TEST_URL, urlWithSchema } from './postgres-test-db.ts';
+import { POSTGRES_TEST_URL } from './postgres-test-db.ts';
+import { upgradesOnBothStores } from './upgrade-from-previous.ts';
 
 /**
  * A store written by the version before 0009 opened by this one: what it kept stays, and it gains
@@ -75,22 +74,5 @@ async function openRaw(url: string): Promise<{ exec(statement: string): Promise<
 }
 
 describe('migration 0009: a store gains schedules and ready times and keeps what it had', () => {
-  it('upgrades a SQLite store written by the version before', async () => {
-    const file = join(testTempDir('migration-0009'), 'pinbot.sqlite');
-    await writePreviousStore(new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite(file) }) }), 'sqlite');
-    await expectUpgraded(`sqlite:${file}`);
-  });
-
-  describe('on PostgreSQL', () => {
-    const schema = freshSchemaName();
-    afterAll(() => dropSchema(schema));
-
-    it('upgrades a PostgreSQL store written by the version before', async () => {
-      const pool = new pg.Pool({ connectionString: POSTGRES_TEST_URL, options: `-c search_path=${schema}` });
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-      await sql`create schema ${sql.id(schema)}`.execute(db);
-      await writePreviousStore(db, 'postgres', schema);
-      await expectUpgraded(urlWithSchema(schema));
-    });
-  });
+  upgradesOnBothStores('migration-0009', writePreviousStore, expectUpgraded);
 });

@@ -1,13 +1,9 @@
-import { join } from 'node:path';
-import BetterSqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Kysely, Migrator, sql } from 'kysely';
+import { describe, expect } from 'vitest';
 import { migrationProvider } from '../../src/store/migrations.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { StoreKind } from '../../src/store/schema.ts';
-import { testTempDir } from '../helpers/temp-dir.ts';
-import { dropSchema, freshSchemaName, POSTGRES_TEST_URL, urlWithSchema } from './postgres-test-db.ts';
+import { upgradesOnBothStores } from './upgrade-from-previous.ts';
 
 /**
  * A store written by the version before 0010 opened by this one: the switches it had claimed count
@@ -45,22 +41,5 @@ async function expectUpgraded(url: string): Promise<void> {
 }
 
 describe('migration 0010: claimed switches are dated, and those claimed before count as done', () => {
-  it('upgrades a SQLite store written by the version before', async () => {
-    const file = join(testTempDir('migration-0010'), 'pinbot.sqlite');
-    await writePreviousStore(new Kysely({ dialect: new SqliteDialect({ database: new BetterSqlite(file) }) }), 'sqlite');
-    await expectUpgraded(`sqlite:${file}`);
-  });
-
-  describe('on PostgreSQL', () => {
-    const schema = freshSchemaName();
-    afterAll(() => dropSchema(schema));
-
-    it('upgrades a PostgreSQL store written by the version before', async () => {
-      const pool = new pg.Pool({ connectionString: POSTGRES_TEST_URL, options: `-c search_path=${schema}` });
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-      await sql`create schema ${sql.id(schema)}`.execute(db);
-      await writePreviousStore(db, 'postgres', schema);
-      await expectUpgraded(urlWithSchema(schema));
-    });
-  });
+  upgradesOnBothStores('migration-0010', writePreviousStore, expectUpgraded);
 });

@@ -1,6 +1,5 @@
 import type { BackendWords } from '../backend.ts';
 import type { ScheduleChange } from '../domain/command.ts';
-import type { PinbotError } from '../domain/errors.ts';
 import type { Proposal } from '../domain/proposal.ts';
 import type { Schedule, ScheduleSpec, SwitchDirection } from '../domain/schedule.ts';
 import { nextSwitches, readyHoursPerWeek } from '../domain/schedule-times.ts';
@@ -147,7 +146,7 @@ export function switchLine(schedule: Schedule, to: SwitchDirection, at: number, 
     case 'overridden':
       return { visibility: 'channel', lines: [[...head, code(schedule.spec.entry), text(` was changed since the schedule left it, so it was not switched ${wanted}.`)]] };
     case 'refused':
-      return { visibility: 'channel', isError: true, lines: [[...head, code(schedule.spec.entry), text(` was not switched ${wanted}: `), text(refusal(result.error))]] };
+      return { visibility: 'channel', isError: true, lines: [[...head, code(schedule.spec.entry), text(` was not switched ${wanted}: `), text(result.error.message)]] };
     case 'handed-over':
       return { visibility: 'channel', lines: [[...head, code(schedule.spec.entry), text(` stays ${words.command.readyWord}: schedule `), code(result.to), text(` keeps it ${words.command.readyWord} from here; nothing written.`)]] };
     case 'written': {
@@ -160,10 +159,6 @@ export function switchLine(schedule: Schedule, to: SwitchDirection, at: number, 
       return { visibility: 'channel', isError: true, lines: [[...head, code(schedule.spec.entry), text(` was not switched ${wanted}: ${why}`)]] };
     }
   }
-}
-
-function refusal(error: PinbotError): string {
-  return error.message;
 }
 
 /** The notice of a person's change met by a switch: not undone; Resume or Remove. */
