@@ -155,6 +155,15 @@ export interface StoredUsageHour {
   readonly latency?: Latency;
 }
 
+/** One entry's requests summed over a stretch of hours, by status class. */
+export interface UsageTotal {
+  readonly entry: string;
+  readonly requests: Readonly<Record<StatusClass, number>>;
+}
+
+/** One entry's requests in one hour, without the latency: what a report draws. */
+export type UsageHourRequests = Omit<StoredUsageHour, 'latency'>;
+
 /** What one successful sample adds: the requests counted since the last one, in the hour it was taken. */
 export interface UsageIncrement {
   readonly hour: number;
@@ -186,10 +195,18 @@ export interface UsageStore {
   baseline(scope: string, entry: string): Promise<UsageBaseline | undefined>;
   /** The scope's hourly rows with `from <= hour < to` (only `entry`'s when given), oldest first. */
   hours(scope: string, from: number, to: number, entry?: string): Promise<StoredUsageHour[]>;
+  /**
+   * Each entry's requests over the hours `from <= hour < to`, for every entry with an hour kept
+   * there; in any order. Whole UTC days are read as one sum each, so the cost grows with entries ×
+   * days, not entries × hours.
+   */
+  totals(scope: string, from: number, to: number): Promise<UsageTotal[]>;
+  /** The requests of `entries` in each hour kept with `from <= hour < to`, by entry, oldest first. */
+  requestsByHour(scope: string, entries: readonly string[], from: number, to: number): Promise<UsageHourRequests[]>;
   /** Remembers that the scope's account may not read usage, or (undefined) that it may again. */
   setDenied(scope: string, denial: UsageDenial | undefined): Promise<void>;
   denied(scope: string): Promise<UsageDenial | undefined>;
-  /** Forgets hours before `before` (epoch ms); returns how many rows went. */
+  /** Forgets hours before `before` (epoch ms), and days that ended by then; returns how many hours went. */
   prune(before: number): Promise<number>;
 }
 

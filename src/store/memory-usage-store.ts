@@ -1,4 +1,4 @@
-import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
+import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageHourRequests, UsageIncrement, UsageStore, UsageTotal } from '../core/ports.ts';
 import { STATUS_CLASSES, type StatusClass } from '../core/domain/usage.ts';
 
 /** Hourly usage, baselines and refusals in this process's memory. */
@@ -34,6 +34,23 @@ export class MemoryUsageStore implements UsageStore {
       .filter((row) => row.scope === scope && row.hour >= from && row.hour < to && (entry === undefined || row.entry === entry))
       .sort((a, b) => a.hour - b.hour || a.entry.localeCompare(b.entry))
       .map(({ scope: _scope, ...row }) => row);
+  }
+
+  async totals(scope: string, from: number, to: number): Promise<UsageTotal[]> {
+    const totals = new Map<string, Record<StatusClass, number>>();
+    for (const row of await this.hours(scope, from, to)) {
+      const sum = totals.get(row.entry);
+      totals.set(row.entry, Object.fromEntries(STATUS_CLASSES.map((status) => [status, (sum?.[status] ?? 0) + row.requests[status]])) as Record<StatusClass, number>);
+    }
+    return [...totals].map(([entry, requests]) => ({ entry, requests }));
+  }
+
+  async requestsByHour(scope: string, entries: readonly string[], from: number, to: number): Promise<UsageHourRequests[]> {
+    const wanted = new Set(entries);
+    return (await this.hours(scope, from, to))
+      .filter((row) => wanted.has(row.entry))
+      .sort((a, b) => a.entry.localeCompare(b.entry) || a.hour - b.hour)
+      .map(({ entry, hour, requests }) => ({ entry, hour, requests }));
   }
 
   async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {

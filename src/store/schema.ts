@@ -111,6 +111,17 @@ export interface UsageHourRow {
   p99: number | null;
 }
 
+/** One entry's requests in one UTC day (`day`: its start, epoch ms), by status class: the sum of its hours. */
+export interface UsageDayRow {
+  scope: string;
+  day: number;
+  entry: string;
+  r2xx: number;
+  r3xx: number;
+  r4xx: number;
+  r5xx: number;
+}
+
 /** The counters last read of one entry (JSON), and whether a failed sample came after them (0 or 1). */
 export interface UsageBaselineRow {
   scope: string;
@@ -162,6 +173,7 @@ export interface Database {
   schedules: ScheduleRow;
   ready_times: ReadyTimeRow;
   usage_hours: UsageHourRow;
+  usage_days: UsageDayRow;
   usage_baselines: UsageBaselineRow;
   usage_denials: UsageDenialRow;
   load_follows: LoadFollowRow;

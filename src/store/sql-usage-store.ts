@@ -1,8 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageIncrement, UsageStore } from '../core/ports.ts';
-import type { UsageCounter } from '../core/domain/usage.ts';
+import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageHourRequests, UsageIncrement, UsageStore, UsageTotal } from '../core/ports.ts';
+import type { StatusClass, UsageCounter } from '../core/domain/usage.ts';
 import { parseJson } from './json-column.ts';
 import type { Database, UsageHourRow } from './schema.ts';
+import { DAY_MS, dayOf, splitIntoDays } from './usage-days.ts';
+
+type CountColumn = 'r2xx' | 'r3xx' | 'r4xx' | 'r5xx';
+const COUNT_COLUMNS: readonly CountColumn[] = ['r2xx', 'r3xx', 'r4xx', 'r5xx'];
 
 /** Hourly usage in SQLite or PostgreSQL: one row per (scope, entry, hour), added to by each sample. */
 export class SqlUsageStore implements UsageStore {
@@ -35,16 +39,26 @@ export class SqlUsageStore implements UsageStore {
       }
       if (increment === undefined) return true;
       const { requests, latency } = increment;
-      const added = (column: 'r2xx' | 'r3xx' | 'r4xx' | 'r5xx') => sql<number>`${sql.ref(`usage_hours.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+      const added = (table: 'usage_hours' | 'usage_days', column: CountColumn) => sql<number>`${sql.ref(`${table}.${column}`)} + ${sql.ref(`excluded.${column}`)}`;
+      const addedTo = (table: 'usage_hours' | 'usage_days') => ({
+        r2xx: added(table, 'r2xx'), r3xx: added(table, 'r3xx'), r4xx: added(table, 'r4xx'), r5xx: added(table, 'r5xx'),
+      });
+      const counts = { r2xx: requests['2xx'], r3xx: requests['3xx'], r4xx: requests['4xx'], r5xx: requests['5xx'] };
       const latencyValues = { p50: latency?.p50 ?? null, p90: latency?.p90 ?? null, p99: latency?.p99 ?? null };
       await trx
         .insertInto('usage_hours')
-        .values({ scope, entry, hour: increment.hour, r2xx: requests['2xx'], r3xx: requests['3xx'], r4xx: requests['4xx'], r5xx: requests['5xx'], ...latencyValues })
+        .values({ scope, entry, hour: increment.hour, ...counts, ...latencyValues })
         .onConflict((oc) => oc.columns(['scope', 'entry', 'hour']).doUpdateSet({
-          r2xx: added('r2xx'), r3xx: added('r3xx'), r4xx: added('r4xx'), r5xx: added('r5xx'),
+          ...addedTo('usage_hours'),
           // The hour's latency is the last sample's that gave one.
           ...(latency !== undefined ? latencyValues : {}),
         }))
+        .execute();
+      // The day's sum moves with its hour in the same transaction, so the two never disagree.
+      await trx
+        .insertInto('usage_days')
+        .values({ scope, day: dayOf(increment.hour), entry, ...counts })
+        .onConflict((oc) => oc.columns(['scope', 'day', 'entry']).doUpdateSet(addedTo('usage_days')))
         .execute();
       return true;
     });
@@ -73,6 +87,46 @@ export class SqlUsageStore implements UsageStore {
     return rows.map(toHour);
   }
 
+  async totals(scope: string, from: number, to: number): Promise<UsageTotal[]> {
+    const { days, edges } = splitIntoDays(from, to);
+    const sums = COUNT_COLUMNS.map((column) => sql<number | string>`sum(${sql.ref(column)})`.as(column));
+    const [fromDays, ...fromEdges] = await Promise.all([
+      days === undefined
+        ? []
+        : this.db.selectFrom('usage_days').select('entry').select(sums)
+          .where('scope', '=', scope).where('day', '>=', days.from).where('day', '<', days.to)
+          .groupBy('entry').execute(),
+      // Each end on its own: a range each, read from the covering index (scope, hour, entry, counts).
+      ...edges.map((edge) => this.db.selectFrom('usage_hours').select('entry').select(sums)
+        .where('scope', '=', scope).where('hour', '>=', edge.from).where('hour', '<', edge.to)
+        .groupBy('entry').execute()),
+    ]);
+    const totals = new Map<string, Record<StatusClass, number>>();
+    for (const row of [...fromDays, ...fromEdges.flat()]) {
+      const sum = totals.get(row.entry) ?? { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+      totals.set(row.entry, {
+        '2xx': sum['2xx'] + Number(row.r2xx), '3xx': sum['3xx'] + Number(row.r3xx), '4xx': sum['4xx'] + Number(row.r4xx), '5xx': sum['5xx'] + Number(row.r5xx),
+      });
+    }
+    return [...totals].map(([entry, requests]) => ({ entry, requests }));
+  }
+
+  async requestsByHour(scope: string, entries: readonly string[], from: number, to: number): Promise<UsageHourRequests[]> {
+    if (entries.length === 0) return [];
+    // The counts only: a report draws no latency, and each column is parsed for every row.
+    const rows = await this.db
+      .selectFrom('usage_hours')
+      .select(['entry', 'hour', ...COUNT_COLUMNS])
+      .where('scope', '=', scope)
+      .where('entry', 'in', entries)
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .orderBy('entry')
+      .orderBy('hour')
+      .execute();
+    return rows.map((row) => ({ entry: row.entry, hour: Number(row.hour), requests: requestsOf(row) }));
+  }
+
   async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {
     if (denial === undefined) {
       await this.db.deleteFrom('usage_denials').where('scope', '=', scope).execute();
@@ -93,6 +147,7 @@ export class SqlUsageStore implements UsageStore {
 
   async prune(before: number): Promise<number> {
     const result = await this.db.deleteFrom('usage_hours').where('hour', '<', before).executeTakeFirst();
+    await this.db.deleteFrom('usage_days').where('day', '<=', before - DAY_MS).execute();
     return Number(result.numDeletedRows);
   }
 }
@@ -106,7 +161,11 @@ function toHour(row: UsageHourRow): StoredUsageHour {
   return {
     entry: row.entry,
     hour: Number(row.hour),
-    requests: { '2xx': Number(row.r2xx), '3xx': Number(row.r3xx), '4xx': Number(row.r4xx), '5xx': Number(row.r5xx) },
+    requests: requestsOf(row),
     ...(Object.keys(latency).length > 0 ? { latency } : {}),
   };
+}
+
+function requestsOf(row: Pick<UsageHourRow, CountColumn>): Record<StatusClass, number> {
+  return { '2xx': Number(row.r2xx), '3xx': Number(row.r3xx), '4xx': Number(row.r4xx), '5xx': Number(row.r5xx) };
 }

@@ -706,6 +706,52 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect((await store.usage.hours(scope, T0, T0 + 1)).map((hour) => hour.requests)).toEqual([requests(40)]);
       });
 
+      it('sums each entry over any stretch of hours, whole days and the hours at either end alike', async () => {
+        const scope = unique('scope');
+        const DAY = 24 * HOUR;
+        const day0 = T0 - (T0 % DAY);
+        // Three days of hours for two entries, a few hours skipped, a sample added twice to one hour.
+        let at = T0;
+        for (let hour = day0 - 5 * HOUR; hour < day0 + 2 * DAY + 7 * HOUR; hour += HOUR) {
+          if ((hour / HOUR) % 5 === 2) continue;
+          await store.usage.record(scope, 'chat', baseline(at++), { hour, requests: requests((hour / HOUR) % 7, (hour / HOUR) % 2) });
+          if ((hour / HOUR) % 3 === 0) await store.usage.record(scope, 'embed', baseline(at++), { hour, requests: requests(1) });
+        }
+        await store.usage.record(scope, 'chat', baseline(at++), { hour: day0 + DAY, requests: requests(100) });
+        await store.usage.record(unique('other'), 'chat', baseline(at++), { hour: day0 + DAY, requests: requests(1000) });
+
+        const stretches: [number, number][] = [
+          [day0 - 5 * HOUR, day0 + 3 * DAY], [day0, day0 + 2 * DAY], [day0 + 3 * HOUR, day0 + 2 * DAY + 30 * 60_000],
+          [day0 + 3 * HOUR, day0 + 5 * HOUR], [day0 - 2 * HOUR, day0 + DAY + 1], [day0 + DAY, day0 + DAY + HOUR], [day0 + 4 * DAY, day0 + 5 * DAY],
+        ];
+        for (const [from, to] of stretches) {
+          const expected = new Map<string, Record<string, number>>();
+          for (const row of await store.usage.hours(scope, from, to)) {
+            const sum = expected.get(row.entry) ?? requests(0);
+            expected.set(row.entry, Object.fromEntries(Object.entries(sum).map(([status, value]) => [status, value + row.requests[status as keyof typeof sum]])));
+          }
+          const totals = await store.usage.totals(scope, from, to);
+          expect(new Map(totals.map((total) => [total.entry, total.requests])), `${(from - day0) / HOUR} h to ${(to - day0) / HOUR} h`).toEqual(expected);
+          expect(totals.some((total) => total.entry === 'chat')).toBe(from < day0 + 4 * DAY);
+        }
+      });
+
+      it('reads the requests of the entries asked for, hour by hour, without their latency', async () => {
+        const scope = unique('scope');
+        await store.usage.record(scope, 'chat', baseline(T0), { hour: T0, requests: requests(3, 1), latency: { p50: 0.1 } });
+        await store.usage.record(scope, 'chat', baseline(T0 + 1), { hour: T0 + HOUR, requests: requests(4) });
+        await store.usage.record(scope, 'embed', baseline(T0 + 2), { hour: T0, requests: requests(5) });
+        await store.usage.record(scope, 'rerank', baseline(T0 + 3), { hour: T0, requests: requests(6) });
+
+        expect(await store.usage.requestsByHour(scope, ['embed', 'chat'], T0, T0 + 2 * HOUR)).toEqual([
+          { entry: 'chat', hour: T0, requests: requests(3, 1) },
+          { entry: 'chat', hour: T0 + HOUR, requests: requests(4) },
+          { entry: 'embed', hour: T0, requests: requests(5) },
+        ]);
+        expect(await store.usage.requestsByHour(scope, ['chat'], T0 + HOUR, T0 + 2 * HOUR)).toEqual([{ entry: 'chat', hour: T0 + HOUR, requests: requests(4) }]);
+        expect(await store.usage.requestsByHour(scope, [], T0, T0 + 2 * HOUR)).toEqual([]);
+      });
+
       it('remembers a scope whose account may not read usage until told it may again', async () => {
         const scope = unique('scope');
         expect(await store.usage.denied(scope)).toBeUndefined();
@@ -726,6 +772,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
 
         expect(await store.usage.prune(old + HOUR)).toBe(1);
         expect((await store.usage.hours(scope, 0, T0 + HOUR)).map((hour) => hour.requests['2xx'])).toEqual([2, 3]);
+        // A day that ended before the retention goes with its hours.
+        expect(await store.usage.prune(old + 2 * 24 * HOUR)).toBe(1);
+        expect(await store.usage.totals(scope, 0, T0)).toEqual([]);
+        expect(await store.usage.totals(scope, 0, T0 + HOUR)).toEqual([{ entry: 'chat', requests: requests(3) }]);
       });
     });
   });
