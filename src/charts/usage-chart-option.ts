@@ -32,7 +32,8 @@ export function usageChartTitle(report: DrawableUsageReport): string {
 /** The line under the title: the exact period in UTC, and what the shading means. */
 export function usageChartSubtitle(report: DrawableUsageReport): string {
   const shaded = report.entries.some((entry) => entry.ready.length > 0) ? ' · shaded: kept ready' : '';
-  return `${utcMinute(report.from)} to ${utcMinute(report.to)} UTC${shaded}`;
+  const listed = report.others !== undefined ? ` · the ${report.entries.length} costliest or busiest of ${(report.entries.length + report.others.count).toLocaleString('en-US')}` : '';
+  return `${utcMinute(report.from)} to ${utcMinute(report.to)} UTC${shaded}${listed}`;
 }
 
 /**

@@ -68,6 +68,8 @@ export interface ScopeBackend<Live extends LiveState = LiveState> {
 export interface UsageSource<Live extends LiveState = LiveState> {
   /** Every entry whose usage can be sampled, as named in commands. */
   entries(): Promise<readonly string[]>;
+  /** The same, as the live state already read shows them: no second read. */
+  entriesIn(live: Live): readonly string[];
   /** One entry's counters now, or a sentence saying the account may not read them. */
   sample(entry: string): Promise<UsageReading>;
   /**

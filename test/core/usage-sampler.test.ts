@@ -163,15 +163,16 @@ describe('UsageSampler against the Endpoints simulator', () => {
     const report = await service.report('inference', '24h');
 
     if (report.kind !== 'report') throw new Error('expected a report');
-    expect(report.entries.map((entry) => entry.entry)).toEqual(['embedder', 'llama-chat']);
-    const llama = report.entries[1];
+    // The warm one costs, so it comes first.
+    expect(report.entries.map((entry) => entry.entry)).toEqual(['llama-chat', 'embedder']);
+    const llama = report.entries[0];
     expect(llama?.hours).toHaveLength(24);
     expect(llama?.requests).toBe(1200);
     // No history: warm as it is now for the whole period, 1 replica at $1 per hour.
     expect(llama?.ready).toEqual([{ from: report.from, to: report.to }]);
     expect(llama?.cost).toBeCloseTo((report.to - report.from) / HOUR);
     expect(llama?.costPer1000).toBeCloseTo(((report.to - report.from) / HOUR / 1200) * 1000);
-    const embedder = report.entries[0];
+    const embedder = report.entries[1];
     expect(embedder).toMatchObject({ requests: 0, ready: [] });
     expect(embedder?.errorShare).toBeUndefined();
 

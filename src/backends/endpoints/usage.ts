@@ -15,6 +15,7 @@ export function endpointsUsage(api: EndpointsScopeApi, namespace: string, idleAf
   return {
     ...(idleAfterMs !== undefined ? { idleAfterMs } : {}),
     entries: async () => (await api.readPins()).endpoints.map((endpoint) => endpoint.name),
+    entriesIn: (live) => live.endpoints.map((endpoint) => endpoint.name),
     sample: async (name): Promise<UsageReading> => {
       let text: string;
       try {
@@ -27,10 +28,22 @@ export function endpointsUsage(api: EndpointsScopeApi, namespace: string, idleAf
       return { kind: 'sample', sample: toSample(parseEndpointMetrics(text)) };
     },
     readyCostPerHour: (pin, live) => {
-      const price = live.endpoints.find((endpoint) => endpoint.name === pin.modelId)?.pricePerHour;
+      const price = pricesIn(live).get(pin.modelId);
       return price === undefined ? undefined : price * replicasOf(pin);
     },
   };
+}
+
+/** Each endpoint's price per replica-hour in one live state, looked up by name: a report asks for every endpoint's. */
+const pricesByState = new WeakMap<NamespaceState, Map<string, number>>();
+
+function pricesIn(live: NamespaceState): Map<string, number> {
+  let prices = pricesByState.get(live);
+  if (prices === undefined) {
+    prices = new Map(live.endpoints.flatMap((endpoint) => (endpoint.pricePerHour !== undefined ? [[endpoint.name, endpoint.pricePerHour] as const] : [])));
+    pricesByState.set(live, prices);
+  }
+  return prices;
 }
 
 /** The sentence `usage` shows for a namespace whose plan has no metrics. */

@@ -40,6 +40,17 @@ export interface EntryUsage {
   readonly costPer1000?: number;
 }
 
+/** The entries a report does not list one by one, added up. */
+export interface OtherEntriesUsage {
+  readonly count: number;
+  readonly requests: number;
+  readonly errorShare?: number;
+  /** Hours kept ready, all of them together. */
+  readonly readyHours: number;
+  /** What keeping them ready cost, USD; undefined when the price of one kept ready is unknown. */
+  readonly cost?: number;
+}
+
 export type UsageReport =
   | {
     readonly kind: 'report';
@@ -47,7 +58,10 @@ export type UsageReport =
     readonly period: UsagePeriod;
     readonly from: number;
     readonly to: number;
+    /** The entries listed one by one: those that cost most over the period, then the busiest. */
     readonly entries: readonly EntryUsage[];
+    /** The scope's other entries, when it has more than a report lists. */
+    readonly others?: OtherEntriesUsage;
     /** Set when the hours shown were made up for the sandbox's demonstration, so nobody reads them as real. */
     readonly simulated?: boolean;
   }

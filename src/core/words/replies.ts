@@ -31,7 +31,7 @@ export function renderResult(result: Exclude<CommandResult, { kind: 'proposal' }
     case 'history':
       return { visibility: 'private', lines: historyLines(result.changes, style, style.wordsOf(result.backend)) };
     case 'usage':
-      return { visibility: 'private', lines: usageLines(result.report) };
+      return { visibility: 'private', lines: usageLines(result.report, { thing: style.wordsOf(result.backend).command.thing, commandPrefix: style.commandPrefix }) };
     case 'schedules':
       return { visibility: 'private', lines: schedulesLines(result.schedules, result.now, style.wordsOf(result.backend)) };
     case 'help':

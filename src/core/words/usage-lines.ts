@@ -1,4 +1,4 @@
-import type { EntryUsage, UsagePeriod, UsageReport } from '../domain/usage.ts';
+import type { EntryUsage, OtherEntriesUsage, UsagePeriod, UsageReport } from '../domain/usage.ts';
 import { STATUS_CLASSES } from '../domain/usage.ts';
 import { code, strong, text, type Line } from '../domain/ui.ts';
 import { formatTime } from './format-time.ts';
@@ -15,8 +15,17 @@ const SPARK_HOURS: Readonly<Record<UsagePeriod, { readonly hours: number; readon
   '30d': { hours: 24, per: 'per day' },
 };
 
-/** `usage` as text lines: per entry its requests, error share, ready time and cost, and a sparkline. */
-export function usageLines(report: UsageReport): Line[] {
+/** How the lines name the scope's things and write a command (`/pins `). */
+export interface UsageWording {
+  readonly thing: string;
+  readonly commandPrefix: string;
+}
+
+/**
+ * `usage` as text lines: per entry listed its requests, error share, ready time and cost, and a
+ * sparkline; the entries not listed added up on one line, with how to see any one of them.
+ */
+export function usageLines(report: UsageReport, wording: UsageWording): Line[] {
   if (report.kind === 'unavailable') return [[text(report.reason)]];
   const spark = SPARK_HOURS[report.period];
   const lines: Line[] = [
@@ -28,7 +37,24 @@ export function usageLines(report: UsageReport): Line[] {
     lines.push([text('• '), code(entry.entry), text(` — ${entrySummary(entry)}`)]);
     lines.push([text(`  ${entrySparkline(entry, spark.hours)}  requests ${spark.per}, oldest first (${UNSAMPLED} not sampled)`)]);
   }
+  if (report.others !== undefined) {
+    const { thing, commandPrefix } = wording;
+    lines.push([text('• '), strong(`${count(report.others.count)} more ${thing}${report.others.count === 1 ? '' : 's'}`), text(` — ${othersSummary(report.others)}`)]);
+    lines.push([
+      text(`Listed: the ${report.entries.length} that cost most over the period, then the busiest. `),
+      code(`${commandPrefix}usage <${thing}> ${report.period}`),
+      text(' shows any one.'),
+    ]);
+  }
   return lines;
+}
+
+function othersSummary(others: OtherEntriesUsage): string {
+  const parts = [`${count(others.requests)} request${others.requests === 1 ? '' : 's'} together`];
+  if (others.errorShare !== undefined) parts.push(`${percent(others.errorShare)} errors`);
+  const cost = [others.readyHours > 0 ? `kept ready ${others.readyHours.toFixed(1)} h in all` : 'none kept ready'];
+  if (others.readyHours > 0) cost.push(others.cost !== undefined ? `cost ${dollars(others.cost)}` : 'cost unknown (a price is missing)');
+  return `${parts.join(', ')}; ${cost.join(', ')}`;
 }
 
 function entrySummary(entry: EntryUsage): string {

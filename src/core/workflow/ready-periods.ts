@@ -14,6 +14,11 @@ export interface ReadySegment extends ReadyPeriod {
  * Changes older than those given are not known, so the oldest one's `before` stands for all earlier time.
  */
 export function readySegments(entry: string, changes: readonly ChangeRecord[], now: readonly Pin[], from: number, to: number): ReadySegment[] {
+  return readySegmentsByEntry(changes, now, from, to).get(entry) ?? [];
+}
+
+/** `readySegments` of every entry kept ready at some time in `[from, to)`, in one pass over the changes. */
+export function readySegmentsByEntry(changes: readonly ChangeRecord[], now: readonly Pin[], from: number, to: number): Map<string, ReadySegment[]> {
   const ordered = [...changes].sort((a, b) => a.appliedAt - b.appliedAt);
   const stretches: { from: number; to: number; pins: readonly Pin[] }[] = [];
   let start = Number.NEGATIVE_INFINITY;
@@ -25,12 +30,16 @@ export function readySegments(entry: string, changes: readonly ChangeRecord[], n
   }
   stretches.push({ from: start, to: Number.POSITIVE_INFINITY, pins: now });
 
-  const segments: ReadySegment[] = [];
+  const segments = new Map<string, ReadySegment[]>();
   for (const stretch of stretches) {
     const clipped = { from: Math.max(stretch.from, from), to: Math.min(stretch.to, to) };
-    const pin = stretch.pins.find((held) => held.modelId === entry);
-    if (pin === undefined || clipped.to <= clipped.from) continue;
-    segments.push({ ...clipped, pin });
+    if (clipped.to <= clipped.from) continue;
+    for (const pin of stretch.pins) {
+      const own = segments.get(pin.modelId);
+      if (own === undefined) segments.set(pin.modelId, [{ ...clipped, pin }]);
+      // An entry listed twice in one state counts once, as the first of it.
+      else if (own.at(-1)?.from !== clipped.from) own.push({ ...clipped, pin });
+    }
   }
   return segments;
 }
