@@ -9,15 +9,18 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { endpointsBackend } from '../src/backends/endpoints/backend.ts';
 import { createEndpointsClient } from '../src/backends/endpoints/client.ts';
-import { startEndpointsSimulator, type EndpointsSimulator, type SimulatedEndpoint } from '../src/backends/endpoints/simulator.ts';
 import { renderUsageChart } from '../src/charts/usage-chart.ts';
 import { PERIOD_HOURS, USAGE_PERIODS } from '../src/core/domain/usage.ts';
+import { DAY_MS, splitIntoDays } from '../src/store/usage-days.ts';
 import { UsageService } from '../src/core/workflow/usage-service.ts';
 import { openStore, type PinbotStore } from '../src/store/open-store.ts';
 import { startSlackApiServer } from '../test/helpers/slack-api-server.ts';
 import { dailyLoad, handBuiltReport } from '../test/helpers/usage-reports.ts';
 import { dropSchema, freshSchemaName, POSTGRES_TEST_URL, urlWithSchema } from '../test/store/postgres-test-db.ts';
 import { launchDeployed } from './deployed.ts';
+import { endpointName, NAMESPACE, startBenchSimulator, TOKEN } from './endpoints-namespace.ts';
+import type { EndpointsSideHandlers } from './endpoints-side.ts';
+import { startWorker } from './worker-rpc.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET } from './pinbot-under-test.ts';
 import type { Figure, PartResult } from './results.ts';
 import { burstFactor } from './scale-scopes.ts';
@@ -26,26 +29,15 @@ import { percentile } from './stats.ts';
 const SAMPLED_SIZES = [10, 100, 1000];
 /** The shortest interval pinbot takes, so that one passes quickly; the reads per interval do not depend on its length. */
 const INTERVAL_MS = 10_000;
-const TOKEN = 'hf_BenchUsageTokenNotSecret000000000';
-const NAMESPACE = 'bench';
 const SCOPE = 'usage';
 const HOUR_MS = 3_600_000;
 /** What `usage` is timed on: 1,000 endpoints, each with an hourly row for 90 days (the default retention). */
 const ENTRIES = 1000;
 const RETAINED_HOURS = 90 * 24;
-/** A whole scope's 30 days is 720,000 rows read and drawn up: seconds a call, so few rounds. */
-const REPORT_ROUNDS = 4;
-const PER_ROUND = 3;
+/** Rounds over the six cases (three periods, whole scope and one endpoint), each timed this many times in a row. */
+const REPORT_ROUNDS = 10;
+const PER_ROUND = 5;
 const CHART_RENDERS = 60;
-
-/** `count` endpoints, `ep-0000` …, cold, as a namespace the sampler reads. */
-export function benchEndpoints(count: number): SimulatedEndpoint[] {
-  return Array.from({ length: count }, (_, i) => ({ name: endpointName(i), repository: `org/model-${i}`, minReplica: 0, maxReplica: 1, scaleToZeroTimeout: 15 }));
-}
-
-function endpointName(i: number): string {
-  return `ep-${String(i).padStart(4, '0')}`;
-}
 
 /** How many reads each of `names` got among `paths` (the paths of the requests read): fewest, most, and the names read other than once. */
 export function readsPerEntry(paths: readonly string[], names: readonly string[]): { fewest: number; most: number; notOnce: string[] } {
@@ -56,13 +48,6 @@ export function readsPerEntry(paths: readonly string[], names: readonly string[]
   }
   const all = [...counts.values()];
   return { fewest: Math.min(...all), most: Math.max(...all), notOnce: [...counts].filter(([, count]) => count !== 1).map(([name, count]) => `${name} ×${count}`) };
-}
-
-async function startBenchSimulator(count: number): Promise<EndpointsSimulator> {
-  const simulator = await startEndpointsSimulator({ warmupMs: 0, accounts: { [TOKEN]: { namespace: NAMESPACE, endpoints: benchEndpoints(count) } } });
-  // Counters to read and parse, as an endpoint that served traffic has.
-  for (let i = 0; i < count; i++) simulator.traffic(TOKEN, endpointName(i), { '200': 100 + i, '503': 1 }, { latencySeconds: 0.2 });
-  return simulator;
 }
 
 /** The deployed app sampling `count` endpoints: one whole interval's open-metrics reads, and RSS after it. */
@@ -99,13 +84,20 @@ const LAST_HOUR = Math.floor(Date.UTC(2026, 11, 5, 12) / HOUR_MS) * HOUR_MS;
 const SEED_COLUMNS = `insert into usage_hours (scope, entry, hour, r2xx, r3xx, r4xx, r5xx, p50, p90, p99)
   select '${SCOPE}', __name__, ${LAST_HOUR} - hour * ${HOUR_MS}, (entry * 7 + hour * 13) % 500, 0, hour % 3, (entry + hour) % 2, 0.2, 0.4, 0.9`;
 
-/** What the store asks for a `usage` of the whole scope (sql-usage-store.ts), for the plan. */
-const HOURS_QUERY = 'select * from usage_hours where scope = $1 and hour >= $2 and hour < $3 order by hour, entry';
+/** The days' sums of those hours, as the store keeps them beside the hours (migration 0012). */
+const SEED_DAYS = `insert into usage_days (scope, day, entry, r2xx, r3xx, r4xx, r5xx)
+  select scope, hour - hour % ${DAY_MS}, entry, sum(r2xx), sum(r3xx), sum(r4xx), sum(r5xx) from usage_hours group by scope, hour - hour % ${DAY_MS}, entry`;
+
+/** What the store asks for a whole scope's totals (sql-usage-store.ts): whole days' sums, and an end's hours. */
+const PLANNED = {
+  days: 'select entry, sum(r2xx), sum(r3xx), sum(r4xx), sum(r5xx) from usage_days where scope = $1 and day >= $2 and day < $3 group by entry',
+  hours: 'select entry, sum(r2xx), sum(r3xx), sum(r4xx), sum(r5xx) from usage_hours where scope = $1 and hour >= $2 and hour < $3 group by entry',
+} as const;
 
 interface SeededStore {
   readonly store: PinbotStore;
-  /** The query plan of the rows one `usage` reads, at `from`. */
-  plan(from: number): Promise<string>;
+  /** The query plan of one of the reads a whole scope's `usage` makes, over `[from, to)`. */
+  plan(query: keyof typeof PLANNED, from: number, to: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -117,11 +109,12 @@ async function seededSqlite(): Promise<SeededStore> {
   db.prepare(`with recursive entries(entry) as (select 0 union all select entry + 1 from entries where entry < ${ENTRIES - 1}),
     hours(hour) as (select 0 union all select hour + 1 from hours where hour < ${RETAINED_HOURS - 1})
     ${SEED_COLUMNS.replace('__name__', "printf('ep-%04d', entry)")} from entries, hours`).run();
+  db.prepare(SEED_DAYS).run();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('analyze');
   return {
     store,
-    plan: async (from) => (db.prepare(`explain query plan ${HOURS_QUERY.replace(/\$\d/g, '?')}`).all(SCOPE, from, LAST_HOUR + HOUR_MS) as { detail: string }[]).map((row) => row.detail).join('; '),
+    plan: async (query, from, to) => (db.prepare(`explain query plan ${PLANNED[query].replace(/\$\d/g, '?')}`).all(SCOPE, from, to) as { detail: string }[]).map((row) => row.detail).join('; '),
     close: async () => {
       db.close();
       await store.close();
@@ -143,24 +136,26 @@ async function seededPostgres(): Promise<SeededStore> {
   try {
     await client.query(`${SEED_COLUMNS.replace('__name__', "'ep-' || lpad(entry::text, 4, '0')")}
       from generate_series(0, ${ENTRIES - 1}) as entry, generate_series(0::bigint, ${RETAINED_HOURS - 1}) as hour`);
-    await client.query('analyze');
+    await client.query(SEED_DAYS);
+    // As autovacuum would after so many inserts: statistics, and the visibility map index-only scans need.
+    await client.query('vacuum analyze');
   } catch (error) {
     await close();
     throw error;
   }
   return {
     store,
-    plan: async (from) => (await client.query<{ 'QUERY PLAN': string }>(`explain ${HOURS_QUERY}`, [SCOPE, from, LAST_HOUR + HOUR_MS])).rows.map((row) => row['QUERY PLAN'].trim()).join('; '),
+    plan: async (query, from, to) => (await client.query<{ 'QUERY PLAN': string }>(`explain ${PLANNED[query]}`, [SCOPE, from, to])).rows.map((row) => row['QUERY PLAN'].trim()).join('; '),
     close,
   };
 }
 
 /** `usage` over each period, for the whole scope and for one endpoint, timed in turns; with the plan of the 30-day read. */
-async function timeUsage(kind: 'SQLite' | 'PostgreSQL', simulator: EndpointsSimulator, log: (line: string) => void): Promise<{ figures: Figure[]; plan: string }> {
+async function timeUsage(kind: 'SQLite' | 'PostgreSQL', simulatorUrl: string, log: (line: string) => void): Promise<{ figures: Figure[]; plans: Record<string, string> }> {
   const started = performance.now();
   const seeded = kind === 'SQLite' ? await seededSqlite() : await seededPostgres();
   log(`  ${kind}: ${(ENTRIES * RETAINED_HOURS).toLocaleString('en')} hourly rows seeded in ${Math.round(performance.now() - started)} ms`);
-  const client = createEndpointsClient({ baseUrl: simulator.url, token: TOKEN, namespace: NAMESPACE, maxWarm: 10 });
+  const client = createEndpointsClient({ baseUrl: simulatorUrl, token: TOKEN, namespace: NAMESPACE, maxWarm: 10 });
   try {
     const backend = endpointsBackend(client, NAMESPACE);
     const now = LAST_HOUR + HOUR_MS / 2;
@@ -177,7 +172,8 @@ async function timeUsage(kind: 'SQLite' | 'PostgreSQL', simulator: EndpointsSimu
           const begun = performance.now();
           const report = await service.report(SCOPE, one.period, one.entry);
           samples[at]?.push(Math.round((performance.now() - begun) * 1000) / 1000);
-          if (report.kind !== 'report' || report.entries.length !== (one.entry === undefined ? ENTRIES : 1)) throw new Error('bench: usage answered without every endpoint');
+          const answered = report.kind === 'report' ? report.entries.length + (report.others?.count ?? 0) : 0;
+          if (answered !== (one.entry === undefined ? ENTRIES : 1)) throw new Error('bench: usage answered without every endpoint');
         }
       }
     }
@@ -189,7 +185,13 @@ async function timeUsage(kind: 'SQLite' | 'PostgreSQL', simulator: EndpointsSimu
         unit: 'ms', sizeName: 'hours', sizes, values: picked.map((one) => percentile(one, 99)), samples: picked, goal: { text: '≤ 50 ms', max: 50 },
       };
     };
-    return { figures: [latency(true), latency(false)], plan: await seeded.plan(now - 30 * 24 * HOUR_MS) };
+    const { days, edges } = splitIntoDays(now - (now % HOUR_MS) - (PERIOD_HOURS['30d'] - 1) * HOUR_MS, now + 1);
+    const [firstEdge] = edges;
+    const plans = {
+      [`${kind} usage totals, 30 days: whole days`]: days === undefined ? 'none' : await seeded.plan('days', days.from, days.to),
+      [`${kind} usage totals, 30 days: an end's hours`]: firstEdge === undefined ? 'none' : await seeded.plan('hours', firstEdge.from, firstEdge.to),
+    };
+    return { figures: [latency(true), latency(false)], plans };
   } finally {
     await client.close();
     await seeded.close();
@@ -216,17 +218,19 @@ export async function benchUsage(log: (line: string) => void): Promise<PartResul
     const notOnce = sampled.at(-1)?.notOnce ?? [];
     log(`  sampled ${count} endpoints${notOnce.length > 0 ? `; read other than once in the interval: ${notOnce.join(', ')}` : ''}`);
   }
-  const simulator = await startBenchSimulator(ENTRIES);
+  const endpointsApi = startWorker<EndpointsSideHandlers>(new URL('./endpoints-side.ts', import.meta.url));
   const plans: Record<string, string> = {};
   const usage: Figure[] = [];
   try {
+    const { url } = await endpointsApi.call('start', ENTRIES);
     for (const kind of ['SQLite', 'PostgreSQL'] as const) {
-      const timed = await timeUsage(kind, simulator, log);
+      const timed = await timeUsage(kind, url, log);
       usage.push(...timed.figures);
-      plans[`${kind} usage hours, 30 days`] = timed.plan;
+      Object.assign(plans, timed.plans);
     }
   } finally {
-    await simulator.close();
+    await endpointsApi.call('close', null).catch(() => null);
+    await endpointsApi.close();
   }
   const chart = await timeChart();
   log(`  chart: ${CHART_RENDERS} renders`);

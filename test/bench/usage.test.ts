@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { benchEndpoints, readsPerEntry } from '../../bench/usage.ts';
+import { benchEndpoints } from '../../bench/endpoints-namespace.ts';
+import { readsPerEntry } from '../../bench/usage.ts';
 
 describe('usage bench: open-metrics reads per endpoint in one interval', () => {
   const names = benchEndpoints(3).map((endpoint) => endpoint.name);
