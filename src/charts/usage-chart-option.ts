@@ -96,7 +96,7 @@ function entrySeries(entry: EntryUsage, color: string, report: DrawableUsageRepo
     symbolSize: 4,
     lineStyle: { width: 1.6 },
     connectNulls: false,
-    data: entry.hours.map((hour) => [hour.hour, hour.sampled ? totalRequests(hour.requests) : null]),
+    data: entry.hours.map((hour) => [hour.hour, hour.sampled ? hour.requests : null]),
     ...(ready.length > 0
       ? {
         markArea: {
@@ -111,10 +111,6 @@ function entrySeries(entry: EntryUsage, color: string, report: DrawableUsageRepo
 
 function hasRequests(report: DrawableUsageReport): boolean {
   return report.entries.some((entry) => entry.requests > 0);
-}
-
-function totalRequests(requests: Readonly<Record<string, number>>): number {
-  return Object.values(requests).reduce((sum, count) => sum + count, 0);
 }
 
 /** The part of `period` inside the report's period, if any. */

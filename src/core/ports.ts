@@ -161,8 +161,12 @@ export interface UsageTotal {
   readonly requests: Readonly<Record<StatusClass, number>>;
 }
 
-/** One entry's requests in one hour, without the latency: what a report draws. */
-export type UsageHourRequests = Omit<StoredUsageHour, 'latency'>;
+/** One entry's requests in one hour, all status classes together: what a report draws. */
+export interface UsageHourRequests {
+  readonly entry: string;
+  readonly hour: number;
+  readonly requests: number;
+}
 
 /** What one successful sample adds: the requests counted since the last one, in the hour it was taken. */
 export interface UsageIncrement {
@@ -196,12 +200,12 @@ export interface UsageStore {
   /** The scope's hourly rows with `from <= hour < to` (only `entry`'s when given), oldest first. */
   hours(scope: string, from: number, to: number, entry?: string): Promise<StoredUsageHour[]>;
   /**
-   * Each entry's requests over the hours `from <= hour < to`, for every entry with an hour kept
-   * there; in any order. Whole UTC days are read as one sum each, so the cost grows with entries ×
-   * days, not entries × hours.
+   * Each entry's requests in the hours kept from `from` on (a period that ends now), for every
+   * entry with such an hour; in any order. UTC days are read as one sum each, so the cost grows
+   * with entries × days, not entries × hours.
    */
-  totals(scope: string, from: number, to: number): Promise<UsageTotal[]>;
-  /** The requests of `entries` in each hour kept with `from <= hour < to`, by entry, oldest first. */
+  totals(scope: string, from: number): Promise<UsageTotal[]>;
+  /** The requests of `entries` (all classes together) in each hour kept with `from <= hour < to`, by entry, oldest first. */
   requestsByHour(scope: string, entries: readonly string[], from: number, to: number): Promise<UsageHourRequests[]>;
   /** Remembers that the scope's account may not read usage, or (undefined) that it may again. */
   setDenied(scope: string, denial: UsageDenial | undefined): Promise<void>;

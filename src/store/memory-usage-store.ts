@@ -36,9 +36,9 @@ export class MemoryUsageStore implements UsageStore {
       .map(({ scope: _scope, ...row }) => row);
   }
 
-  async totals(scope: string, from: number, to: number): Promise<UsageTotal[]> {
+  async totals(scope: string, from: number): Promise<UsageTotal[]> {
     const totals = new Map<string, Record<StatusClass, number>>();
-    for (const row of await this.hours(scope, from, to)) {
+    for (const row of await this.hours(scope, from, Number.POSITIVE_INFINITY)) {
       const sum = totals.get(row.entry);
       totals.set(row.entry, Object.fromEntries(STATUS_CLASSES.map((status) => [status, (sum?.[status] ?? 0) + row.requests[status]])) as Record<StatusClass, number>);
     }
@@ -50,7 +50,7 @@ export class MemoryUsageStore implements UsageStore {
     return (await this.hours(scope, from, to))
       .filter((row) => wanted.has(row.entry))
       .sort((a, b) => a.entry.localeCompare(b.entry) || a.hour - b.hour)
-      .map(({ entry, hour, requests }) => ({ entry, hour, requests }));
+      .map(({ entry, hour, requests }) => ({ entry, hour, requests: STATUS_CLASSES.reduce((sum, status) => sum + requests[status], 0) }));
   }
 
   async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {

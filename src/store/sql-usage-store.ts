@@ -87,22 +87,22 @@ export class SqlUsageStore implements UsageStore {
     return rows.map(toHour);
   }
 
-  async totals(scope: string, from: number, to: number): Promise<UsageTotal[]> {
-    const { days, edges } = splitIntoDays(from, to);
+  async totals(scope: string, from: number): Promise<UsageTotal[]> {
+    const { firstDay, hoursBefore } = splitIntoDays(from);
     const sums = COUNT_COLUMNS.map((column) => sql<number | string>`sum(${sql.ref(column)})`.as(column));
-    const [fromDays, ...fromEdges] = await Promise.all([
-      days === undefined
+    const [fromDays, fromHours] = await Promise.all([
+      this.db.selectFrom('usage_days').select('entry').select(sums)
+        .where('scope', '=', scope).where('day', '>=', firstDay)
+        .groupBy('entry').execute(),
+      // The hours before the first whole day, from the covering index (scope, hour, entry, counts).
+      hoursBefore === undefined
         ? []
-        : this.db.selectFrom('usage_days').select('entry').select(sums)
-          .where('scope', '=', scope).where('day', '>=', days.from).where('day', '<', days.to)
+        : this.db.selectFrom('usage_hours').select('entry').select(sums)
+          .where('scope', '=', scope).where('hour', '>=', hoursBefore.from).where('hour', '<', hoursBefore.to)
           .groupBy('entry').execute(),
-      // Each end on its own: a range each, read from the covering index (scope, hour, entry, counts).
-      ...edges.map((edge) => this.db.selectFrom('usage_hours').select('entry').select(sums)
-        .where('scope', '=', scope).where('hour', '>=', edge.from).where('hour', '<', edge.to)
-        .groupBy('entry').execute()),
     ]);
     const totals = new Map<string, Record<StatusClass, number>>();
-    for (const row of [...fromDays, ...fromEdges.flat()]) {
+    for (const row of [...fromDays, ...fromHours]) {
       const sum = totals.get(row.entry) ?? { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
       totals.set(row.entry, {
         '2xx': sum['2xx'] + Number(row.r2xx), '3xx': sum['3xx'] + Number(row.r3xx), '4xx': sum['4xx'] + Number(row.r4xx), '5xx': sum['5xx'] + Number(row.r5xx),
@@ -113,10 +113,10 @@ export class SqlUsageStore implements UsageStore {
 
   async requestsByHour(scope: string, entries: readonly string[], from: number, to: number): Promise<UsageHourRequests[]> {
     if (entries.length === 0) return [];
-    // The counts only: a report draws no latency, and each column is parsed for every row.
+    // One count per row: a report draws all classes together and no latency, and each column is parsed for every row.
     const rows = await this.db
       .selectFrom('usage_hours')
-      .select(['entry', 'hour', ...COUNT_COLUMNS])
+      .select(['entry', 'hour', sql<number | string>`r2xx + r3xx + r4xx + r5xx`.as('requests')])
       .where('scope', '=', scope)
       .where('entry', 'in', entries)
       .where('hour', '>=', from)
@@ -124,7 +124,7 @@ export class SqlUsageStore implements UsageStore {
       .orderBy('entry')
       .orderBy('hour')
       .execute();
-    return rows.map((row) => ({ entry: row.entry, hour: Number(row.hour), requests: requestsOf(row) }));
+    return rows.map((row) => ({ entry: row.entry, hour: Number(row.hour), requests: Number(row.requests) }));
   }
 
   async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {

@@ -6,20 +6,11 @@ export function dayOf(at: number): number {
   return at - (at % DAY_MS);
 }
 
-/** A stretch of time, `from` included, `to` not. */
-export interface Span {
-  readonly from: number;
-  readonly to: number;
-}
-
 /**
- * `[from, to)` as the whole UTC days within it (read as daily sums) and the stretches at either
- * end that are not a whole day (read hour by hour). Together they cover it exactly once.
+ * The time from `from` on as the UTC days that start within it (read as daily sums, today's too:
+ * it holds no hour yet to come) and the hours before the first of them (read hour by hour).
  */
-export function splitIntoDays(from: number, to: number): { days?: Span; edges: Span[] } {
+export function splitIntoDays(from: number): { firstDay: number; hoursBefore?: { from: number; to: number } } {
   const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
-  const lastDayEnd = dayOf(to);
-  if (firstDay >= lastDayEnd) return { edges: to > from ? [{ from, to }] : [] };
-  const edges = [{ from, to: firstDay }, { from: lastDayEnd, to }].filter((edge) => edge.to > edge.from);
-  return { days: { from: firstDay, to: lastDayEnd }, edges };
+  return firstDay > from ? { firstDay, hoursBefore: { from, to: firstDay } } : { firstDay };
 }

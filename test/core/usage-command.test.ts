@@ -3,7 +3,7 @@ import { PINNED_COMMAND_WORDS } from '../../src/backends/classic/words.ts';
 import { ENDPOINT_COMMAND_WORDS } from '../../src/backends/endpoints/words.ts';
 import { parseCommand, suggestVerb } from '../../src/core/domain/grammar.ts';
 import { entrySparkline as sparkline } from '../../src/core/words/usage-lines.ts';
-import type { UsageHour } from '../../src/core/domain/usage.ts';
+import type { ReportedHour } from '../../src/core/domain/usage.ts';
 
 describe('usage [entry] [24h|7d|30d]', () => {
   it('defaults to all entries over 24h, and takes one entry and one period in either order', () => {
@@ -29,9 +29,7 @@ describe('usage [entry] [24h|7d|30d]', () => {
 });
 
 describe('the usage sparkline', () => {
-  const hour = (requests: number, sampled = true): UsageHour & { sampled: boolean } => ({
-    hour: 0, requests: { '2xx': requests, '3xx': 0, '4xx': 0, '5xx': 0 }, sampled,
-  });
+  const hour = (requests: number, sampled = true): ReportedHour => ({ hour: 0, requests, sampled });
 
   it('draws each hour against the busiest, the lowest bar for none and a dot where nothing was sampled', () => {
     expect(sparkline({ hours: [hour(0, false), hour(0), hour(1), hour(50), hour(100)] })).toBe('·▁▂▅█');

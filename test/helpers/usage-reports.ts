@@ -27,13 +27,13 @@ export function handBuiltReport(options: {
   const entries = options.entries.map((entry, index): EntryUsage => {
     const hours = Array.from({ length: count }, (_, hour) => {
       const sampled = !(options.unsampled ?? []).includes(hour);
-      const total = sampled ? load(index, hour) : 0;
-      const errors = Math.floor(total / 20);
-      return { hour: from + hour * HOUR_MS, sampled, requests: { '2xx': total - errors, '3xx': 0, '4xx': errors, '5xx': 0 } };
+      return { hour: from + hour * HOUR_MS, sampled, requests: sampled ? load(index, hour) : 0 };
     });
-    const requests = hours.reduce((sum, hour) => sum + hour.requests['2xx'] + hour.requests['4xx'], 0);
+    const requests = hours.reduce((sum, hour) => sum + hour.requests, 0);
+    // One request in 20 of each hour failed.
+    const errors = hours.reduce((sum, hour) => sum + Math.floor(hour.requests / 20), 0);
     const ready = (options.ready?.[index] ?? []).map(([first, last]): ReadyPeriod => ({ from: from + first * HOUR_MS, to: from + last * HOUR_MS }));
-    return { entry, hours, requests, ready, ...(requests > 0 ? { errorShare: hours.reduce((sum, hour) => sum + hour.requests['4xx'], 0) / requests } : {}) };
+    return { entry, hours, requests, ready, ...(requests > 0 ? { errorShare: errors / requests } : {}) };
   });
   return {
     kind: 'report',

@@ -706,7 +706,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect((await store.usage.hours(scope, T0, T0 + 1)).map((hour) => hour.requests)).toEqual([requests(40)]);
       });
 
-      it('sums each entry over any stretch of hours, whole days and the hours at either end alike', async () => {
+      it('sums each entry over the hours from any hour on, whole days and the hours before the first alike', async () => {
         const scope = unique('scope');
         const DAY = 24 * HOUR;
         const day0 = T0 - (T0 % DAY);
@@ -720,23 +720,20 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await store.usage.record(scope, 'chat', baseline(at++), { hour: day0 + DAY, requests: requests(100) });
         await store.usage.record(unique('other'), 'chat', baseline(at++), { hour: day0 + DAY, requests: requests(1000) });
 
-        const stretches: [number, number][] = [
-          [day0 - 5 * HOUR, day0 + 3 * DAY], [day0, day0 + 2 * DAY], [day0 + 3 * HOUR, day0 + 2 * DAY + 30 * 60_000],
-          [day0 + 3 * HOUR, day0 + 5 * HOUR], [day0 - 2 * HOUR, day0 + DAY + 1], [day0 + DAY, day0 + DAY + HOUR], [day0 + 4 * DAY, day0 + 5 * DAY],
-        ];
-        for (const [from, to] of stretches) {
+        const froms = [day0 - 5 * HOUR, day0 - 2 * HOUR, day0, day0 + 3 * HOUR, day0 + DAY, day0 + DAY + HOUR, day0 + 2 * DAY + 6 * HOUR, day0 + 3 * DAY];
+        for (const from of froms) {
           const expected = new Map<string, Record<string, number>>();
-          for (const row of await store.usage.hours(scope, from, to)) {
+          for (const row of await store.usage.hours(scope, from, Number.MAX_SAFE_INTEGER)) {
             const sum = expected.get(row.entry) ?? requests(0);
             expected.set(row.entry, Object.fromEntries(Object.entries(sum).map(([status, value]) => [status, value + row.requests[status as keyof typeof sum]])));
           }
-          const totals = await store.usage.totals(scope, from, to);
-          expect(new Map(totals.map((total) => [total.entry, total.requests])), `${(from - day0) / HOUR} h to ${(to - day0) / HOUR} h`).toEqual(expected);
-          expect(totals.some((total) => total.entry === 'chat')).toBe(from < day0 + 4 * DAY);
+          const totals = await store.usage.totals(scope, from);
+          expect(new Map(totals.map((total) => [total.entry, total.requests])), `from ${(from - day0) / HOUR} h`).toEqual(expected);
+          expect(totals.some((total) => total.entry === 'chat')).toBe(from < day0 + 3 * DAY);
         }
       });
 
-      it('reads the requests of the entries asked for, hour by hour, without their latency', async () => {
+      it('reads the requests of the entries asked for, hour by hour, all classes together', async () => {
         const scope = unique('scope');
         await store.usage.record(scope, 'chat', baseline(T0), { hour: T0, requests: requests(3, 1), latency: { p50: 0.1 } });
         await store.usage.record(scope, 'chat', baseline(T0 + 1), { hour: T0 + HOUR, requests: requests(4) });
@@ -744,11 +741,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         await store.usage.record(scope, 'rerank', baseline(T0 + 3), { hour: T0, requests: requests(6) });
 
         expect(await store.usage.requestsByHour(scope, ['embed', 'chat'], T0, T0 + 2 * HOUR)).toEqual([
-          { entry: 'chat', hour: T0, requests: requests(3, 1) },
-          { entry: 'chat', hour: T0 + HOUR, requests: requests(4) },
-          { entry: 'embed', hour: T0, requests: requests(5) },
+          { entry: 'chat', hour: T0, requests: 4 },
+          { entry: 'chat', hour: T0 + HOUR, requests: 4 },
+          { entry: 'embed', hour: T0, requests: 5 },
         ]);
-        expect(await store.usage.requestsByHour(scope, ['chat'], T0 + HOUR, T0 + 2 * HOUR)).toEqual([{ entry: 'chat', hour: T0 + HOUR, requests: requests(4) }]);
+        expect(await store.usage.requestsByHour(scope, ['chat'], T0 + HOUR, T0 + 2 * HOUR)).toEqual([{ entry: 'chat', hour: T0 + HOUR, requests: 4 }]);
         expect(await store.usage.requestsByHour(scope, [], T0, T0 + 2 * HOUR)).toEqual([]);
       });
 
@@ -774,8 +771,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
         expect((await store.usage.hours(scope, 0, T0 + HOUR)).map((hour) => hour.requests['2xx'])).toEqual([2, 3]);
         // A day that ended before the retention goes with its hours.
         expect(await store.usage.prune(old + 2 * 24 * HOUR)).toBe(1);
-        expect(await store.usage.totals(scope, 0, T0)).toEqual([]);
-        expect(await store.usage.totals(scope, 0, T0 + HOUR)).toEqual([{ entry: 'chat', requests: requests(3) }]);
+        expect(await store.usage.totals(scope, 0)).toEqual([{ entry: 'chat', requests: requests(3) }]);
       });
     });
   });

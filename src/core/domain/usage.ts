@@ -26,10 +26,19 @@ export interface ReadyPeriod {
   readonly to: number;
 }
 
+/** An entry's requests in one hour of a report, all status classes together. */
+export interface ReportedHour {
+  /** Start of the hour, epoch ms (UTC). */
+  readonly hour: number;
+  readonly requests: number;
+  /** Whether any sample covered it; an hour without one is not "no requests" but not measured. */
+  readonly sampled: boolean;
+}
+
 export interface EntryUsage {
   readonly entry: string;
   /** Every hour of the period, oldest first; hours with no sample have zero requests and `sampled: false`. */
-  readonly hours: readonly (UsageHour & { readonly sampled: boolean })[];
+  readonly hours: readonly ReportedHour[];
   readonly requests: number;
   /** 4xx and 5xx over all requests; undefined when there were none. */
   readonly errorShare?: number;

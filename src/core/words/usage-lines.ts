@@ -1,5 +1,4 @@
 import type { EntryUsage, OtherEntriesUsage, UsagePeriod, UsageReport } from '../domain/usage.ts';
-import { STATUS_CLASSES } from '../domain/usage.ts';
 import { code, strong, text, type Line } from '../domain/ui.ts';
 import { formatTime } from './format-time.ts';
 import { sparkline } from './sparkline.ts';
@@ -73,10 +72,9 @@ function entrySummary(entry: EntryUsage): string {
 export function entrySparkline(entry: Pick<EntryUsage, 'hours'>, hoursPer = 1): string {
   const buckets: { requests: number; sampled: boolean }[] = [];
   entry.hours.forEach((hour, index) => {
-    const total = STATUS_CLASSES.reduce((sum, status) => sum + hour.requests[status], 0);
     const at = Math.floor(index / hoursPer);
     const bucket = buckets[at] ?? { requests: 0, sampled: false };
-    buckets[at] = { requests: bucket.requests + total, sampled: bucket.sampled || hour.sampled };
+    buckets[at] = { requests: bucket.requests + hour.requests, sampled: bucket.sampled || hour.sampled };
   });
   const drawn = [...sparkline(buckets.map((bucket) => bucket.requests))];
   return buckets.map((bucket, index) => (bucket.sampled ? drawn[index] ?? '' : UNSAMPLED)).join('');

@@ -4,7 +4,7 @@ import {
   NO_REQUESTS, PERIOD_HOURS, STATUS_CLASSES,
   type EntryUsage, type OtherEntriesUsage, type StatusClass, type UsagePeriod, type UsageReport,
 } from '../domain/usage.ts';
-import type { AuditLog, Clock, UsageHourRequests, UsageStore } from '../ports.ts';
+import type { AuditLog, Clock, StoredUsageHour, UsageHourRequests, UsageStore } from '../ports.ts';
 import { readyPeriods, readySegmentsByEntry, type ReadySegment } from './ready-periods.ts';
 
 const HOUR_MS = 3_600_000;
@@ -56,11 +56,12 @@ export class UsageService {
     const from = to - (to % HOUR_MS) - (hours - 1) * HOUR_MS;
     const [live, totals, entryHours, changes] = await Promise.all([
       backend.read(),
-      entry === undefined ? this.deps.usage.totals(scope, from, to + 1) : [],
-      entry === undefined ? [] : this.deps.usage.requestsByHour(scope, [entry], from, to + 1),
+      entry === undefined ? this.deps.usage.totals(scope, from) : [],
+      // One entry's hours by class, from its key: its totals and its line at once.
+      entry === undefined ? [] : this.deps.usage.hours(scope, from, to + 1, entry),
       this.deps.audit.recent(scope, CHANGES_LOOKBACK),
     ]);
-    const requestsOf = new Map(entry === undefined ? totals.map((total) => [total.entry, total.requests]) : entryHours.length > 0 ? [[entry, sumOf(entryHours)]] : []);
+    const requestsOf = new Map(entry === undefined ? totals.map((total) => [total.entry, total.requests]) : entryHours.length > 0 ? [[entry, sumByClass(entryHours)]] : []);
     const known = source.entriesIn(live);
     if (entry !== undefined && !requestsOf.has(entry) && !known.includes(entry)) {
       const seen = [...new Set([...known, ...requestsOf.keys()])].sort();
@@ -75,7 +76,9 @@ export class UsageService {
       .map((name) => summarize(name, requestsOf.get(name) ?? NO_REQUESTS, segments.get(name) ?? [], source, live))
       .sort(costliestThenBusiest);
     const listed = ranked.slice(0, LISTED_ENTRIES);
-    const hoursOf = byEntry(entry !== undefined ? entryHours : await this.deps.usage.requestsByHour(scope, listed.map((one) => one.entry), from, to + 1));
+    const hoursOf = byEntry(entry !== undefined
+      ? entryHours.map((row) => ({ entry: row.entry, hour: row.hour, requests: totalOf(row.requests) }))
+      : await this.deps.usage.requestsByHour(scope, listed.map((one) => one.entry), from, to + 1));
     const window = { from, hours };
     const others = ranked.slice(LISTED_ENTRIES);
     return {
@@ -114,7 +117,7 @@ function entryUsage(summary: EntrySummary, rows: readonly UsageHourRequests[], w
   for (let index = 0; index < window.hours; index++) {
     const hour = window.from + index * HOUR_MS;
     const row = byHour.get(hour);
-    hours.push(row === undefined ? { hour, requests: NO_REQUESTS, sampled: false } : { hour, requests: row.requests, sampled: true });
+    hours.push({ hour, requests: row?.requests ?? 0, sampled: row !== undefined });
   }
   const { entry, requests, total, cost } = summary;
   return {
@@ -160,7 +163,8 @@ function byEntry(rows: readonly UsageHourRequests[]): Map<string, UsageHourReque
   return grouped;
 }
 
-function sumOf(rows: readonly UsageHourRequests[]): Record<StatusClass, number> {
+
+function sumByClass(rows: readonly StoredUsageHour[]): Record<StatusClass, number> {
   const sum = { ...NO_REQUESTS };
   for (const row of rows) for (const status of STATUS_CLASSES) sum[status] += row.requests[status];
   return sum;
