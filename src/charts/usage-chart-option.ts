@@ -11,7 +11,7 @@ export const CHART_FONT_FAMILY = 'DejaVu Sans';
 const PALETTE = ['#3b6fd4', '#d9822b', '#2e9e6a', '#c2405a', '#7a5cc7', '#8c6d1f', '#1f9bb0', '#b54fa3', '#5f6b7a'] as const;
 const READY_OPACITY = 0.13;
 /** Room around the plot area for the title, the legend and the axis labels, in pixels. */
-const GRID = { top: 108, left: 64, right: 36, bottom: 48 } as const;
+const GRID = { top: 120, left: 64, right: 36, bottom: 48 } as const;
 
 const PERIOD_WORDS: Record<UsagePeriod, string> = {
   '24h': 'last 24 hours',
