@@ -26,6 +26,18 @@ describe('counting requests between two samples, as Prometheus increase()', () =
     expect(count(ok([c('r1', 100), c('r2', 50)]), [c('r1', 100)])).toEqual({ '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 });
   });
 
+  it('compares each status code of a replica with its own last value: a restart can leave the sum of a class higher', () => {
+    const code = (value: number, series: string): UsageCounter => ({ instance: 'r1', status: '2xx', series, value });
+    // 100 OKs; the replica restarts and answers 150 with 201 and 3 with 200 before the next sample.
+    expect(count(ok([code(100, '200')]), [code(3, '200'), code(150, '201')])?.['2xx']).toBe(153);
+    expect(count(ok([code(100, '200'), code(5, '201')]), [code(130, '200'), code(9, '201')])?.['2xx']).toBe(34);
+  });
+
+  it('starts a new count when the baseline was kept by class and the sample is by series (the first after an upgrade)', () => {
+    expect(count(ok([c('r1', 100)]), [{ instance: 'r1', status: '2xx', series: '200', value: 130 }])).toBeUndefined();
+    expect(count(ok([]), [{ instance: 'r1', status: '2xx', series: '200', value: 30 }])?.['2xx']).toBe(30);
+  });
+
   it('counts nothing at the first sample: it is only the baseline', () => {
     expect(count(undefined, [c('r1', 1152)])).toBeUndefined();
   });

@@ -52,14 +52,17 @@ export function metricsDenied(namespace: string, status: number): string {
     + 'the metrics API is in beta and needs a Team or Enterprise plan, so pinbot keeps no usage for this scope.';
 }
 
-/** Counters summed by (replica, status class); quantiles 0.5, 0.9 and 0.99 as p50, p90 and p99. */
+/**
+ * One counter per (replica, status code), lines that differ only in other labels summed; each with
+ * its status class. Quantiles 0.5, 0.9 and 0.99 as p50, p90 and p99.
+ */
 export function toSample(metrics: EndpointMetrics): { counters: UsageCounter[]; latency?: Latency } {
-  const sums = new Map<string, { instance: string; status: StatusClass; value: number }>();
+  const sums = new Map<string, { instance: string; status: StatusClass; series: string; value: number }>();
   for (const { replica, statusCode, value } of metrics.requests) {
     const status = statusClassOf(statusCode);
     if (status === undefined) continue;
-    const key = `${replica}\u0000${status}`;
-    const sum = sums.get(key) ?? { instance: replica, status, value: 0 };
+    const key = `${replica}\u0000${statusCode}`;
+    const sum = sums.get(key) ?? { instance: replica, status, series: String(statusCode), value: 0 };
     sums.set(key, { ...sum, value: sum.value + value });
   }
   const quantile = (q: number) => metrics.latencyQuantiles.get(q);

@@ -102,11 +102,15 @@ export type Latency = NonNullable<UsageHour['latency']>;
 
 /**
  * One counter as the backend reads it now: requests answered by one serving instance with one
- * status class since that instance started. Instances come and go and restart from zero.
+ * status (of `status`'s class) since that instance started. Instances come and go and restart
+ * from zero. `series` tells apart counters of one instance and class (the status code): each is
+ * compared with its own last value, as Prometheus does, since a restart can leave the sum of a
+ * class higher than before. Counters kept before it was given have none.
  */
 export interface UsageCounter {
   readonly instance: string;
   readonly status: StatusClass;
+  readonly series?: string;
   readonly value: number;
 }
 

@@ -12,7 +12,9 @@ import { NO_REQUESTS, type StatusClass, type UsageCounter } from '../domain/usag
  * - a counter in the baseline that is gone (an instance that stopped) adds nothing;
  * - with no baseline, one broken by a failed sample, or one older than `maxGapMs`, nothing is known
  *   of what happened in between: the sample becomes the new baseline and counts nothing (undefined),
- *   rather than putting requests of unsampled hours into this one.
+ *   rather than putting requests of unsampled hours into this one; so too when the baseline's
+ *   counters were kept by class and these are by series (the first sample after an upgrade), as
+ *   none of them could be matched and each would count whole.
  */
 export function countIncrease(
   baseline: UsageBaseline | undefined,
@@ -21,6 +23,7 @@ export function countIncrease(
   maxGapMs: number,
 ): Record<StatusClass, number> | undefined {
   if (baseline === undefined || baseline.gap || now - baseline.at > maxGapMs) return undefined;
+  if (bySeries(baseline.counters) !== bySeries(counters) && baseline.counters.length > 0 && counters.length > 0) return undefined;
   const last = new Map(baseline.counters.map((counter) => [seriesKey(counter), counter.value]));
   const requests = { ...NO_REQUESTS };
   for (const counter of counters) {
@@ -31,5 +34,9 @@ export function countIncrease(
 }
 
 function seriesKey(counter: UsageCounter): string {
-  return `${counter.instance}\u0000${counter.status}`;
+  return `${counter.instance}\u0000${counter.status}\u0000${counter.series ?? ''}`;
+}
+
+function bySeries(counters: readonly UsageCounter[]): boolean {
+  return counters.some((counter) => counter.series !== undefined);
 }

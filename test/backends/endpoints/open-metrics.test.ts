@@ -31,7 +31,7 @@ describe('the endpoints OpenMetrics parser', () => {
     expect([...metrics.latencyQuantiles]).toEqual([[0.5, 0.006339203], [0.9, 0.007574241], [0.95, 0.007994495], [0.99, 0.020140918]]);
   });
 
-  it('sums a replica\'s status codes by class, leaves out 1xx, and names the quantiles p50, p90 and p99', () => {
+  it('keeps a counter per replica and status code with its class, leaves out 1xx, and names the quantiles p50, p90 and p99', () => {
     const text = `${GUIDE_EXAMPLE}http_requests{replica_id="fqwg7eri-hskoj",status_code="201"} 8
 http_requests{replica_id="fqwg7eri-hskoj",status_code="503"} 3
 http_requests{replica_id="fqwg7eri-hskoj",status_code="429"} 2
@@ -41,10 +41,11 @@ cpu_usage_percent{replica_id="fqwg7eri-hskoj"} 12.5 1764244800
 `;
     expect(toSample(parseEndpointMetrics(text))).toEqual({
       counters: [
-        { instance: 'fqwg7eri-hskoj', status: '2xx', value: 1160 },
-        { instance: 'q9cv26ut-3vo4s', status: '2xx', value: 1 },
-        { instance: 'fqwg7eri-hskoj', status: '5xx', value: 3 },
-        { instance: 'fqwg7eri-hskoj', status: '4xx', value: 2 },
+        { instance: 'fqwg7eri-hskoj', status: '2xx', series: '200', value: 1152 },
+        { instance: 'q9cv26ut-3vo4s', status: '2xx', series: '200', value: 1 },
+        { instance: 'fqwg7eri-hskoj', status: '2xx', series: '201', value: 8 },
+        { instance: 'fqwg7eri-hskoj', status: '5xx', series: '503', value: 3 },
+        { instance: 'fqwg7eri-hskoj', status: '4xx', series: '429', value: 2 },
       ],
       latency: { p50: 0.006339203, p90: 0.007574241, p99: 0.020140918 },
     });
