@@ -54,14 +54,12 @@ export class UsageService {
     const to = this.deps.clock.now();
     const hours = PERIOD_HOURS[period];
     const from = to - (to % HOUR_MS) - (hours - 1) * HOUR_MS;
-    const [live, totals, entryHours, changes] = await Promise.all([
+    const [live, counted, changes] = await Promise.all([
       backend.read(),
-      entry === undefined ? this.deps.usage.totals(scope, from) : [],
-      // One entry's hours by class, from its key: its totals and its line at once.
-      entry === undefined ? [] : this.deps.usage.hours(scope, from, to + 1, entry),
+      this.requestsOver(scope, from, to, entry),
       this.deps.audit.recent(scope, CHANGES_LOOKBACK),
     ]);
-    const requestsOf = new Map(entry === undefined ? totals.map((total) => [total.entry, total.requests]) : entryHours.length > 0 ? [[entry, sumByClass(entryHours)]] : []);
+    const requestsOf = counted.requests;
     const known = source.entriesIn(live);
     if (entry !== undefined && !requestsOf.has(entry) && !known.includes(entry)) {
       const seen = [...new Set([...known, ...requestsOf.keys()])].sort();
@@ -76,9 +74,7 @@ export class UsageService {
       .map((name) => summarize(name, requestsOf.get(name) ?? NO_REQUESTS, segments.get(name) ?? [], source, live))
       .sort(costliestThenBusiest);
     const listed = ranked.slice(0, LISTED_ENTRIES);
-    const hoursOf = byEntry(entry !== undefined
-      ? entryHours.map((row) => ({ entry: row.entry, hour: row.hour, requests: totalOf(row.requests) }))
-      : await this.deps.usage.requestsByHour(scope, listed.map((one) => one.entry), from, to + 1));
+    const hoursOf = byEntry(counted.hours ?? await this.deps.usage.requestsByHour(scope, listed.map((one) => one.entry), from, to + 1));
     const window = { from, hours };
     const others = ranked.slice(LISTED_ENTRIES);
     return {
@@ -90,6 +86,22 @@ export class UsageService {
       entries: listed.map((summary) => entryUsage(summary, hoursOf.get(summary.entry) ?? [], window)),
       ...(others.length > 0 ? { others: addedUp(others) } : {}),
       ...(this.deps.simulated?.(scope) === true ? { simulated: true } : {}),
+    };
+  }
+
+  /**
+   * Each entry's requests by class over the period: a scope's from the store's sums; one entry's
+   * from its own hours, read by its key, which are then its line too.
+   */
+  private async requestsOver(scope: string, from: number, to: number, entry?: string): Promise<{
+    requests: Map<string, Readonly<Record<StatusClass, number>>>;
+    hours?: UsageHourRequests[];
+  }> {
+    if (entry === undefined) return { requests: new Map((await this.deps.usage.totals(scope, from)).map((total) => [total.entry, total.requests])) };
+    const rows = await this.deps.usage.hours(scope, from, to + 1, entry);
+    return {
+      requests: new Map(rows.length > 0 ? [[entry, sumByClass(rows)]] : []),
+      hours: rows.map((row) => ({ entry, hour: row.hour, requests: totalOf(row.requests) })),
     };
   }
 }
