@@ -51,6 +51,12 @@ export const RESTART_STORES = [
   },
 ] as const;
 
+/**
+ * Drift checks off: one reads the list at 2.5 min past every fifth minute, and one in flight then
+ * would pass for the apply's re-read that a case waits for before it kills the process.
+ */
+const NO_DRIFT_READS = { PINBOT_DRIFT_INTERVAL: 'off' };
+
 /** The restart and crash cases on one store kind; each kind has its own test file, so they run in parallel. */
 export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]): void {
   describe(`pinbot restarted on the same ${kind} store`, () => {
@@ -69,11 +75,11 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
 
     it('applies a card clicked after a SIGTERM restart, with exactly one POST', async () => {
       const { sim, slack, store } = await world();
-      const first = await startSlackProcess(sim, slack, store.url, cleanups);
+      const first = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       const card = await first.propose('add bigscience/bloom gpu');
       expect(await first.stop()).toBe(0);
 
-      const second = await startSlackProcess(sim, slack, store.url, cleanups);
+      const second = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       await second.approve(card);
       await waitFor(() => threadReplies(slack, card.ts).length === 1, 15_000, 'the outcome in the card’s thread');
 
@@ -85,7 +91,7 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
 
     it('settles an apply killed while re-reading the list as not written, and tells the channel once across restarts', async () => {
       const { sim, slack, store } = await world();
-      const first = await startSlackProcess(sim, slack, store.url, cleanups);
+      const first = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       const card = await first.propose('add bigscience/bloom gpu');
       sim.setLatency(5_000);
       const seen = sim.requestLog.length;
@@ -95,7 +101,7 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
       sim.setLatency(0);
       store.lapseDeadLocks();
 
-      const second = await startSlackProcess(sim, slack, store.url, cleanups);
+      const second = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       expect(second.pinbot.stdout()).toContain('interrupted apply not found on Hugging Face; marked failed');
       expect(cardUpdates(slack, card.ts).map((u) => u.params['text'])).toEqual([expect.stringContaining('Not applied')]);
       expect(threadReplies(slack, card.ts)).toHaveLength(1);
@@ -103,7 +109,7 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
       expect(listWrites(sim)).toHaveLength(0);
 
       expect(await second.stop()).toBe(0);
-      const third = await startSlackProcess(sim, slack, store.url, cleanups);
+      const third = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       expect(await third.stop()).toBe(0);
       expect(threadReplies(slack, card.ts)).toHaveLength(1);
       expect(listWrites(sim)).toHaveLength(0);
@@ -111,7 +117,7 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
 
     it('settles an apply killed while its write was in flight as applied, written once', async () => {
       const { sim, slack, store } = await world();
-      const first = await startSlackProcess(sim, slack, store.url, cleanups);
+      const first = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       const card = await first.propose('add bigscience/bloom gpu');
       sim.setLatency(700);
       await first.approve(card);
@@ -122,7 +128,7 @@ export function describeRestarts({ kind, open }: (typeof RESTART_STORES)[number]
       sim.setLatency(0);
       store.lapseDeadLocks();
 
-      const second = await startSlackProcess(sim, slack, store.url, cleanups);
+      const second = await startSlackProcess(sim, slack, store.url, cleanups, NO_DRIFT_READS);
       expect(second.pinbot.stdout()).toContain('interrupted apply found written; recorded as applied');
       expect(cardUpdates(slack, card.ts).map((u) => u.params['text'])).toEqual([expect.stringContaining('Applied')]);
       expect(threadReplies(slack, card.ts)).toHaveLength(1);
