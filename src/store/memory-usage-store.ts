@@ -1,5 +1,5 @@
 import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageHourRequests, UsageIncrement, UsageStore, UsageTotal } from '../core/ports.ts';
-import { STATUS_CLASSES, type StatusClass } from '../core/domain/usage.ts';
+import { addRequests, NO_REQUESTS, totalRequests, type StatusClass } from '../core/domain/usage.ts';
 
 /** Hourly usage, baselines and refusals in this process's memory. */
 export class MemoryUsageStore implements UsageStore {
@@ -14,7 +14,7 @@ export class MemoryUsageStore implements UsageStore {
     if (increment === undefined) return true;
     const at = key(scope, entry, increment.hour);
     const row = this.hourRows.get(at);
-    const requests = Object.fromEntries(STATUS_CLASSES.map((status) => [status, (row?.requests[status] ?? 0) + increment.requests[status]])) as Record<StatusClass, number>;
+    const requests = addRequests(row?.requests ?? NO_REQUESTS, increment.requests);
     const latency = increment.latency ?? row?.latency;
     this.hourRows.set(at, { scope, entry, hour: increment.hour, requests, ...(latency !== undefined ? { latency } : {}) });
     return true;
@@ -40,7 +40,7 @@ export class MemoryUsageStore implements UsageStore {
     const totals = new Map<string, Record<StatusClass, number>>();
     for (const row of await this.hours(scope, from, Number.POSITIVE_INFINITY)) {
       const sum = totals.get(row.entry);
-      totals.set(row.entry, Object.fromEntries(STATUS_CLASSES.map((status) => [status, (sum?.[status] ?? 0) + row.requests[status]])) as Record<StatusClass, number>);
+      totals.set(row.entry, addRequests(sum ?? NO_REQUESTS, row.requests));
     }
     return [...totals].map(([entry, requests]) => ({ entry, requests }));
   }
@@ -50,7 +50,7 @@ export class MemoryUsageStore implements UsageStore {
     return (await this.hours(scope, from, to))
       .filter((row) => wanted.has(row.entry))
       .sort((a, b) => a.entry.localeCompare(b.entry) || a.hour - b.hour)
-      .map(({ entry, hour, requests }) => ({ entry, hour, requests: STATUS_CLASSES.reduce((sum, status) => sum + requests[status], 0) }));
+      .map(({ entry, hour, requests }) => ({ entry, hour, requests: totalRequests(requests) }));
   }
 
   async setDenied(scope: string, denial: UsageDenial | undefined): Promise<void> {

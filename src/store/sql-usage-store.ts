@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { BaselineRef, StoredUsageHour, UsageBaseline, UsageDenial, UsageHourRequests, UsageIncrement, UsageStore, UsageTotal } from '../core/ports.ts';
-import type { StatusClass, UsageCounter } from '../core/domain/usage.ts';
+import { addRequests, NO_REQUESTS, type StatusClass, type UsageCounter } from '../core/domain/usage.ts';
 import { parseJson } from './json-column.ts';
 import type { Database, UsageHourRow } from './schema.ts';
 import { DAY_MS, dayOf, splitIntoDays } from './usage-days.ts';
@@ -103,10 +103,7 @@ export class SqlUsageStore implements UsageStore {
     ]);
     const totals = new Map<string, Record<StatusClass, number>>();
     for (const row of [...fromDays, ...fromHours]) {
-      const sum = totals.get(row.entry) ?? { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
-      totals.set(row.entry, {
-        '2xx': sum['2xx'] + Number(row.r2xx), '3xx': sum['3xx'] + Number(row.r3xx), '4xx': sum['4xx'] + Number(row.r4xx), '5xx': sum['5xx'] + Number(row.r5xx),
-      });
+      totals.set(row.entry, addRequests(totals.get(row.entry) ?? NO_REQUESTS, requestsOf(row)));
     }
     return [...totals].map(([entry, requests]) => ({ entry, requests }));
   }
@@ -166,6 +163,7 @@ function toHour(row: UsageHourRow): StoredUsageHour {
   };
 }
 
-function requestsOf(row: Pick<UsageHourRow, CountColumn>): Record<StatusClass, number> {
+/** The counts of a row or a sum of rows (PostgreSQL gives sums of bigints as text). */
+function requestsOf(row: Readonly<Record<CountColumn, number | string>>): Record<StatusClass, number> {
   return { '2xx': Number(row.r2xx), '3xx': Number(row.r3xx), '4xx': Number(row.r4xx), '5xx': Number(row.r5xx) };
 }

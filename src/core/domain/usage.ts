@@ -98,6 +98,16 @@ export function statusClassOf(code: number): StatusClass | undefined {
 /** No requests in any class. */
 export const NO_REQUESTS: Readonly<Record<StatusClass, number>> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
 
+/** Two counts by class, added class by class. */
+export function addRequests(a: Readonly<Record<StatusClass, number>>, b: Readonly<Record<StatusClass, number>>): Record<StatusClass, number> {
+  return { '2xx': a['2xx'] + b['2xx'], '3xx': a['3xx'] + b['3xx'], '4xx': a['4xx'] + b['4xx'], '5xx': a['5xx'] + b['5xx'] };
+}
+
+/** All classes together. */
+export function totalRequests(requests: Readonly<Record<StatusClass, number>>): number {
+  return requests['2xx'] + requests['3xx'] + requests['4xx'] + requests['5xx'];
+}
+
 export type Latency = NonNullable<UsageHour['latency']>;
 
 /**

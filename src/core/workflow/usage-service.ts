@@ -1,10 +1,10 @@
 import { PinbotError } from '../domain/errors.ts';
 import type { LiveState, ScopeBackend, UsageSource } from '../backend.ts';
 import {
-  NO_REQUESTS, PERIOD_HOURS, STATUS_CLASSES,
+  addRequests, NO_REQUESTS, PERIOD_HOURS, totalRequests,
   type EntryUsage, type OtherEntriesUsage, type StatusClass, type UsagePeriod, type UsageReport,
 } from '../domain/usage.ts';
-import type { AuditLog, Clock, StoredUsageHour, UsageHourRequests, UsageStore } from '../ports.ts';
+import type { AuditLog, Clock, UsageHourRequests, UsageStore } from '../ports.ts';
 import { readyPeriods, readySegmentsByEntry, type ReadySegment } from './ready-periods.ts';
 
 const HOUR_MS = 3_600_000;
@@ -100,8 +100,8 @@ export class UsageService {
     if (entry === undefined) return { requests: new Map((await this.deps.usage.totals(scope, from)).map((total) => [total.entry, total.requests])) };
     const rows = await this.deps.usage.hours(scope, from, to + 1, entry);
     return {
-      requests: new Map(rows.length > 0 ? [[entry, sumByClass(rows)]] : []),
-      hours: rows.map((row) => ({ entry, hour: row.hour, requests: totalOf(row.requests) })),
+      requests: new Map(rows.length > 0 ? [[entry, rows.reduce((sum: Readonly<Record<StatusClass, number>>, row) => addRequests(sum, row.requests), NO_REQUESTS)]] : []),
+      hours: rows.map((row) => ({ entry, hour: row.hour, requests: totalRequests(row.requests) })),
     };
   }
 }
@@ -119,7 +119,7 @@ function summarize(entry: string, requests: Readonly<Record<StatusClass, number>
     readyMs += segment.to - segment.from;
     cost = perHour === undefined || cost === undefined ? undefined : cost + perHour * ((segment.to - segment.from) / HOUR_MS);
   }
-  return { entry, requests, total: totalOf(requests), segments, readyMs, ...(cost !== undefined ? { cost } : {}) };
+  return { entry, requests, total: totalRequests(requests), segments, readyMs, ...(cost !== undefined ? { cost } : {}) };
 }
 
 /** One entry listed: every hour of the window, oldest first, with its totals and what keeping it ready cost. */
@@ -175,16 +175,6 @@ function byEntry(rows: readonly UsageHourRequests[]): Map<string, UsageHourReque
   return grouped;
 }
 
-
-function sumByClass(rows: readonly StoredUsageHour[]): Record<StatusClass, number> {
-  const sum = { ...NO_REQUESTS };
-  for (const row of rows) for (const status of STATUS_CLASSES) sum[status] += row.requests[status];
-  return sum;
-}
-
-function totalOf(requests: Readonly<Record<StatusClass, number>>): number {
-  return requests['2xx'] + requests['3xx'] + requests['4xx'] + requests['5xx'];
-}
 
 function errorsOf(requests: Readonly<Record<StatusClass, number>>): number {
   return requests['4xx'] + requests['5xx'];
